@@ -1,0 +1,32 @@
+#include "lang/diagnostics.h"
+
+namespace tscript::lang {
+
+std::string renderDiagnostic(const SourceRange& range, const std::string& severity,
+                             const std::string& message) {
+  std::string out = range.location() + ": " + severity + ": " + message + "\n";
+  out += range.excerpt();
+  return out;
+}
+
+CompileError::CompileError(SourceRange range, std::string message)
+    : std::runtime_error(""), range_(std::move(range)), message_(std::move(message)) {
+  rendered_ = render();
+}
+
+CompileError& CompileError::addNote(SourceRange range, std::string message) {
+  notes_.push_back({std::move(range), std::move(message)});
+  rendered_ = render();
+  return *this;
+}
+
+std::string CompileError::render() const {
+  std::string out = renderDiagnostic(range_, "error", message_);
+  for (const DiagnosticNote& note : notes_) {
+    out += note.range.valid() ? renderDiagnostic(note.range, "note", note.message)
+                              : "note: " + note.message + "\n";
+  }
+  return out;
+}
+
+}  // namespace tscript::lang

@@ -1,0 +1,10 @@
+// tscript._C: the bridge between the Python API (python/tscript) and the C++ layers.
+// Each concern registers its bindings from its own translation unit (bind_*.cpp).
+#include <pybind11/pybind11.h>
+
+#include "python/bindings.h"
+
+PYBIND11_MODULE(_C, m) {
+  m.doc() = "tscript native core";
+  tscript::python::bindFrontEnd(m);
+}
