@@ -1,0 +1,18 @@
+"""tscript: an independent TorchScript, a drop-in for ``torch.jit``.
+
+This package is the thin Python face of the C++ core in ``tscript._C``. What works today is
+listed in the README's feature table; names of ``torch.jit`` that are not implemented yet are
+not exported, so that a missing feature fails loudly instead of silently.
+"""
+from tscript import _C
+from tscript._C import CompileError
+
+__all__ = ["CompileError", "parse_outline"]
+
+
+def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) -> str:
+    """Parse Python source with tscript's parser and return its AST outline.
+
+    Raises CompileError (with ``file:line:col``, the source line and a caret) on a syntax error.
+    """
+    return _C._parse_outline(source, filename, first_line)
