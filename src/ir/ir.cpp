@@ -104,8 +104,9 @@ Value* Node::addInput(Value* value) {
 
 Value* Node::insertInput(size_t i, Value* value) {
   if (value->owningGraph() != graph_) fail("input from another graph added to " + toString());
-  // Later inputs shift up by one: their recorded offsets must follow.
-  for (size_t j = i; j < inputs_.size(); ++j) {
+  // Later inputs shift up by one: their recorded offsets must follow. Going from the back
+  // keeps a value that is used twice from having the same use bumped twice.
+  for (size_t j = inputs_.size(); j-- > i;) {
     for (Use& use : inputs_[j]->uses_) {
       if (use.user == this && use.offset == j) {
         ++use.offset;
