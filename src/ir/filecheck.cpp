@@ -55,7 +55,8 @@ class Pattern {
       pos = close + 2;
     }
     try {
-      regex_ = std::regex(regex, std::regex::ECMAScript);
+      // multiline: `{{$}}` and `{{^}}` anchor at line ends, as FileCheck users expect.
+      regex_ = std::regex(regex, std::regex::ECMAScript | std::regex::multiline);
     } catch (const std::regex_error& e) {
       throw FileCheckError("bad regex in pattern '" + text + "': " + e.what());
     }
@@ -72,7 +73,12 @@ class Pattern {
       return Match{from + at, from + at + text_.size()};
     }
     std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_search(window.begin(), window.end(), m, regex_)) return std::nullopt;
+    // When the window starts mid-input, `^` and `\b` must see the character before it.
+    auto flags = from > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
+    if (!std::regex_search(input.begin() + static_cast<std::ptrdiff_t>(from),
+                           input.begin() + static_cast<std::ptrdiff_t>(to), m, regex_, flags)) {
+      return std::nullopt;
+    }
     size_t start = from + static_cast<size_t>(m.position(0));
     return Match{start, start + static_cast<size_t>(m.length(0))};
   }
@@ -230,8 +236,8 @@ FileCheck& FileCheck::add(CheckKind kind, std::string pattern, size_t count, siz
   pattern = first == std::string::npos ? "" : pattern.substr(first, last - first + 1);
   std::string where = line ? " at check file line " + std::to_string(line) : "";
   if (pattern.empty()) throw FileCheckError(std::string(directiveName(kind)) + " with an empty pattern" + where);
-  if ((kind == CheckKind::Next || kind == CheckKind::Same) &&
-      (directives_.empty() || directives_.back().kind == CheckKind::Label)) {
+  // After a label, NEXT/SAME refer to the label's match (as in LLVM).
+  if ((kind == CheckKind::Next || kind == CheckKind::Same) && directives_.empty()) {
     throw FileCheckError(std::string(directiveName(kind)) + " has no previous match to refer to" + where);
   }
   if (kind == CheckKind::Count && count == 0) throw FileCheckError("CHECK-COUNT-0 is not allowed" + where);

@@ -62,12 +62,17 @@ TEST(FileCheck, CheckLabelBoundsRegions) {
   // `c` is not between the labels f and g.
   EXPECT_FALSE(run("CHECK-LABEL: def f\nCHECK: c\nCHECK-LABEL: def g"));
   EXPECT_TRUE(run("CHECK-LABEL: def f\nCHECK-NOT: c\nCHECK-LABEL: def g"));
+  EXPECT_TRUE(run("CHECK-LABEL: def g\nCHECK-NEXT: c"));
+  EXPECT_FALSE(run("CHECK-LABEL: def f\nCHECK-NEXT: b"));
 }
 
 TEST(FileCheck, Regex) {
   EXPECT_TRUE(passes("CHECK: %{{[0-9]+}} : Tensor = aten::mul"));
   EXPECT_FALSE(passes("CHECK: %{{[a-z]+}} : Tensor = aten::mul"));
   EXPECT_TRUE(passes("CHECK: value={{1|2}}]"));
+  EXPECT_TRUE(passes("CHECK: aten::mul(%2, %2){{$}}"));
+  EXPECT_TRUE(passes("CHECK: aten::mul\nCHECK: {{^}}  %4"));
+  EXPECT_FALSE(passes("CHECK: aten::mul\nCHECK: {{^}}%4"));
 }
 
 TEST(FileCheck, BuilderApi) {

@@ -1,0 +1,55 @@
+"""Golden IR tests: every tests/ir/*.ir runs through `tscript opt` and `tscript filecheck`.
+
+A golden file is a graph in `.graph` text plus comment lines (the IR parser skips lines whose
+first non-blank character is `#`):
+    # PASSES: a,b          passes for `tscript opt --passes=a,b` (default: none, a round trip)
+    # EXPECT-ERROR: text   `tscript opt` must fail with `text` in its error output
+    # CHECK: ...           FileCheck directives applied to the output of `tscript opt`
+
+Run: TSCRIPT_BIN=build-ir/bin/tscript /usr/bin/python3 -m pytest tests/python/test_ir_golden.py
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TSCRIPT = Path(os.environ.get("TSCRIPT_BIN", REPO / "build" / "bin" / "tscript"))
+GOLDEN = sorted((REPO / "tests" / "ir").glob("*.ir"))
+
+
+def directive(text, name):
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("# " + name + ":"):
+            return stripped[len(name) + 3:].strip()
+    return None
+
+
+@pytest.mark.skipif(not TSCRIPT.exists(), reason=f"{TSCRIPT} not built")
+@pytest.mark.parametrize("path", GOLDEN, ids=[p.name for p in GOLDEN])
+def test_golden(path):
+    text = path.read_text()
+    command = [str(TSCRIPT), "opt"]
+    passes = directive(text, "PASSES")
+    if passes:
+        command.append("--passes=" + passes)
+    command.append(str(path))
+    opt = subprocess.run(command, capture_output=True, text=True)
+
+    expected_error = directive(text, "EXPECT-ERROR")
+    if expected_error is not None:
+        assert opt.returncode != 0, f"expected failure, got output:\n{opt.stdout}"
+        assert expected_error in opt.stderr
+        return
+
+    assert opt.returncode == 0, opt.stderr
+    check = subprocess.run([str(TSCRIPT), "filecheck", str(path)], input=opt.stdout,
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    # Without passes the output is the graph of the file, byte for byte.
+    if not passes or passes == "verify":
+        graph_lines = [l for l in text.splitlines(keepends=True)
+                       if l.strip() and not l.lstrip().startswith("#")]
+        assert opt.stdout == "".join(graph_lines)
