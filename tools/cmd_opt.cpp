@@ -50,6 +50,9 @@ ir::NamedTypeHooks placeholderHooks() {
   hooks.classType = [](const std::string& name) -> types::TypePtr {
     return std::make_shared<PlaceholderNamedType>(name);
   };
+  hooks.interfaceType = [](const std::string& name) -> types::TypePtr {
+    return std::make_shared<PlaceholderNamedType>("InterfaceType<" + name + ">");
+  };
   hooks.enumType = [](const std::string& name) -> types::TypePtr {
     return std::make_shared<PlaceholderNamedType>("Enum<" + name + ">");
   };

@@ -54,6 +54,18 @@ ConstantValue ConstantValue::fromString(std::string v) {
   c.text = std::move(v);
   return c;
 }
+ConstantValue ConstantValue::fromDevice(std::string v) {
+  ConstantValue c;
+  c.kind = Kind::Device;
+  c.text = std::move(v);
+  return c;
+}
+ConstantValue ConstantValue::fromEnumCase(std::string v) {
+  ConstantValue c;
+  c.kind = Kind::EnumCase;
+  c.text = std::move(v);
+  return c;
+}
 ConstantValue ConstantValue::fromTensorText(std::string v) {
   ConstantValue c;
   c.kind = Kind::Tensor;
@@ -150,6 +162,8 @@ std::string formatConstant(const ConstantValue& value) {
     case Kind::Double: return formatDouble(value.doubleValue);
     case Kind::Complex: return formatComplex(value.complexValue);
     case Kind::String: return quoteString(value.text);
+    case Kind::Device: return "torch.device(" + quoteString(value.text) + ")";
+    case Kind::EnumCase: return value.text;
     case Kind::Tensor: return value.text;
     case Kind::List: return formatList(value.elements, formatConstant);
     case Kind::Tuple: {

@@ -51,14 +51,17 @@ struct TensorText {
 
 // A generic constant (TorchScript's `ival` attribute). Lists and tuples nest.
 struct ConstantValue {
-  enum class Kind : uint8_t { None, Bool, Int, Double, Complex, String, Tensor, List, Tuple };
+  enum class Kind : uint8_t {
+    None, Bool, Int, Double, Complex, String, Device, EnumCase, Tensor, List, Tuple
+  };
 
   Kind kind = Kind::None;
   bool boolValue = false;
   int64_t intValue = 0;
   double doubleValue = 0;
   Complex complexValue;
-  std::string text;                    // String, Tensor (printed text)
+  // String; Device (`cuda:1`); EnumCase (`__torch__.Color.RED`); Tensor (printed text)
+  std::string text;
   std::vector<ConstantValue> elements;  // List, Tuple
 
   static ConstantValue none() { return {}; }
@@ -67,6 +70,8 @@ struct ConstantValue {
   static ConstantValue fromDouble(double v);
   static ConstantValue fromComplex(Complex v);
   static ConstantValue fromString(std::string v);
+  static ConstantValue fromDevice(std::string v);  // prints as torch.device("cuda:1")
+  static ConstantValue fromEnumCase(std::string qualifiedCase);  // __torch__.Color.RED
   static ConstantValue fromTensorText(std::string v);
   static ConstantValue list(std::vector<ConstantValue> elements);
   static ConstantValue tuple(std::vector<ConstantValue> elements);

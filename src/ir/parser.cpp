@@ -339,7 +339,16 @@ class GraphTextParser {
       if (nameStart == pos_) error("expected an attribute name but found " + describeHere());
       std::string name(text_.substr(nameStart, pos_ - nameStart));
       expect("=");
-      node.setAttribute(name, parseAttributeValue());
+      // A prim::Constant holding an enum case prints its qualified name, which would otherwise
+      // read as a class type.
+      if (node.kind() == prim::Constant && name == "value" && startsWith("__torch__.")) {
+        size_t start = pos_;
+        while (isNameChar(peek())) ++pos_;
+        node.setAttribute(name, AttributeValue(ConstantValue::fromEnumCase(
+                                    std::string(text_.substr(start, pos_ - start)))));
+      } else {
+        node.setAttribute(name, parseAttributeValue());
+      }
       if (accept(", ")) continue;
       expect("]");
       return;
@@ -440,6 +449,12 @@ class GraphTextParser {
       if (!isList && elements.size() == 1 && !trailingComma) return std::nullopt;
       return isList ? ConstantValue::list(std::move(elements))
                     : ConstantValue::tuple(std::move(elements));
+    }
+    if (accept("torch.device(")) {
+      if (peek() != '"') return std::nullopt;
+      std::string device = readString();
+      if (!accept(")")) return std::nullopt;
+      return ConstantValue::fromDevice(device);
     }
     if (accept("True")) return ConstantValue::fromBool(true);
     if (accept("False")) return ConstantValue::fromBool(false);
@@ -563,7 +578,8 @@ class GraphTextParser {
   }
 
   // Whether the text at pos_ is a tensor printed inline: elements (numbers, possibly with a
-  // scale prefix such as `0.01 *`) up to `[ CPUFloatType{2} ]` on the same line.
+  // scale prefix such as `0.01 *`, or an `MKLDNN Tensor:` header) up to `[ CPUFloatType{2} ]`
+  // on the same line.
   bool looksLikePrintedTensor() const {
     size_t lineEnd = text_.find('\n', pos_);
     if (lineEnd == std::string_view::npos) lineEnd = text_.size();
@@ -571,7 +587,7 @@ class GraphTextParser {
     if (open == std::string_view::npos || open >= lineEnd || open == pos_) return false;
     for (size_t i = pos_; i < open; ++i) {
       char c = text_[i];
-      if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(" .-+*e(),").find(c) != std::string_view::npos)) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || std::string_view(" .-+*e(),:").find(c) != std::string_view::npos)) {
         return false;
       }
     }

@@ -120,6 +120,13 @@ class TypeReader {
       if (!hooks_.enumType) error("no resolver for enum type " + qualified);
       return hooks_.enumType(qualified);
     }
+    if (name == "InterfaceType" && peek() == '<') {
+      ++pos_;
+      std::string interfaceName = identifier();
+      expect('>');
+      if (!hooks_.interfaceType) error("no resolver for interface type " + interfaceName);
+      return hooks_.interfaceType(interfaceName);
+    }
     if (name == "NamedTuple" && peek() == '(') {
       ++pos_;
       std::vector<std::pair<std::string, TypePtr>> fields;

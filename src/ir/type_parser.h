@@ -1,7 +1,7 @@
 // Reads the graph spelling of types (`Type::str()`, IR_AND_CODE_FORMAT.md §2.2):
 //   int  Tensor  Float(2, 3, strides=[3, 1], requires_grad=0, device=cpu)  Long()  FloatTensor
 //   int[]  int?  (int, str)  Dict(str, Tensor)  Union(int, str)  Future[Tensor]  RRef[Tensor]
-//   Enum<__torch__.E>  NamedTuple(x : int, y : Tensor)  __torch__.M
+//   Enum<__torch__.E>  InterfaceType<Scorer>  NamedTuple(x : int, y : Tensor)  __torch__.M
 // Named types are not invented here: the caller supplies hooks that create or look them up
 // (a compiler's class table, an archive's resolver, or a placeholder for tools).
 #pragma once
@@ -21,6 +21,8 @@ namespace tscript::ir {
 struct NamedTypeHooks {
   // `__torch__.M` (classes, modules, interfaces).
   std::function<types::TypePtr(const std::string& qualifiedName)> classType;
+  // The name inside `InterfaceType<...>` (1.13 prints interfaces by their unqualified name).
+  std::function<types::TypePtr(const std::string& name)> interfaceType;
   // The name inside `Enum<...>`.
   std::function<types::TypePtr(const std::string& qualifiedName)> enumType;
   // `NamedTuple(x : int, y : Tensor)`: field names and types.

@@ -444,6 +444,115 @@ def optimized_cases():
     return cases
 
 
+
+from enum import Enum
+
+
+class Color(Enum):
+    RED = 1
+    GREEN = 2
+
+
+def f_enum(c: Color) -> int:
+    if c == Color.RED:
+        return 1
+    return c.value
+
+
+@torch.jit.script
+class Counter:
+    def __init__(self, start: int):
+        self.count = start
+
+    def bump(self, by: int) -> int:
+        self.count += by
+        return self.count
+
+
+def f_class(n: int) -> int:
+    c = Counter(n)
+    return c.bump(2) + c.bump(3)
+
+
+@torch.jit.interface
+class Scorer(torch.nn.Module):
+    def forward(self, input: Tensor) -> Tensor:
+        pass
+
+
+class UsesInterface(nn.Module):
+    impl: Scorer
+
+    def __init__(self):
+        super().__init__()
+        self.impl = Seq().body[0]
+
+    def forward(self, x):
+        return self.impl.forward(x)
+
+
+def f_one_tuple(x: int) -> Tuple[int]:
+    return (x,)
+
+
+def f_nested_constants() -> Tuple[List[List[int]], Tuple[int, Tuple[str, float]], List[bool], List[float]]:
+    return [[1, 2], [3]], (1, ("a", 2.5)), [True, False], [1.0, 1e10, -0.0]
+
+
+def extra_cases():
+    cases = {}
+    for fn in (f_enum, f_class, f_one_tuple, f_nested_constants):
+        cases[fn.__name__ + ".graph"] = lambda fn=fn: str(torch.jit.script(fn).graph)
+    cases["module_interface.graph"] = lambda: str(torch.jit.script(UsesInterface()).graph)
+
+    def constant_propagated(fn):
+        g = torch.jit.script(fn).graph.copy()
+        torch._C._jit_pass_constant_propagation(g)
+        return str(g)
+
+    for fn in (f_nested_constants, f_consts, f_big_floats, f_string_escapes, f_tuples, f_ints):
+        cases[fn.__name__ + ".constprop"] = lambda fn=fn: constant_propagated(fn)
+
+    def profiled(fn, *args):
+        s = torch.jit.script(fn)
+        s(*args)
+        return str(torch.jit.last_executed_optimized_graph())
+
+    cases["profiled_methods"] = lambda: profiled(f_methods, torch.randn(4, 2))
+    cases["profiled_while"] = lambda: profiled(f_while_complex, torch.randn(3))
+
+    def fused(dynamic, requires_grad):
+        old_cpu = torch._C._jit_can_fuse_on_cpu()
+        old_llvm = torch._C._jit_get_te_must_use_llvm_cpu()
+        torch._C._jit_override_can_fuse_on_cpu(True)
+        torch._C._jit_set_te_must_use_llvm_cpu(False)
+        old_strategy = torch.jit.set_fusion_strategy([("DYNAMIC", 2)] if dynamic else [("STATIC", 2)])
+        try:
+            def chain(a: Tensor, b: Tensor) -> Tensor:
+                return (a * b + 1.5).relu().sigmoid() * a
+
+            s = torch.jit.script(chain)
+            a = torch.randn(4, 8, requires_grad=requires_grad)
+            b = torch.randn(4, 8, requires_grad=requires_grad)
+            for _ in range(3):
+                s(a, b)
+            return str(torch.jit.last_executed_optimized_graph())
+        finally:
+            torch.jit.set_fusion_strategy(old_strategy)
+            torch._C._jit_set_te_must_use_llvm_cpu(old_llvm)
+            torch._C._jit_override_can_fuse_on_cpu(old_cpu)
+
+    cases["fused_static"] = lambda: fused(False, False)
+    cases["fused_dynamic_grad"] = lambda: fused(True, True)
+
+    def optimized_for_inference():
+        m = torch.jit.freeze(torch.jit.script(Outer().eval()))
+        return str(torch.jit.optimize_for_inference(m).graph)
+
+    cases["module_outer.optimize_for_inference"] = optimized_for_inference
+    return cases
+
+
 def all_cases():
     cases = {}
     for fn in SCRIPTED_FUNCTIONS:
@@ -452,6 +561,7 @@ def all_cases():
     cases.update(module_cases())
     cases.update(trace_cases())
     cases.update(optimized_cases())
+    cases.update(extra_cases())
     return cases
 
 

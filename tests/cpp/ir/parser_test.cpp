@@ -128,6 +128,21 @@ TEST(Parser, SkipsCommentLinesForGoldenFiles) {
   EXPECT_EQ(graph->toString(), "graph(%a : int):\n  %b : int = aten::neg(%a)\n  return (%b)\n");
 }
 
+TEST(Parser, EnumConstantIsAValueNotAType) {
+  NamedTypeHooks hooks;
+  hooks.enumType = [](const std::string&) { return types::anyType(); };
+  std::string text =
+      "graph():\n"
+      "  %2 : Enum<__torch__.Color> = prim::Constant[value=__torch__.Color.RED]()\n"
+      "  return (%2)\n";
+  std::shared_ptr<Graph> graph = parseGraph(text, hooks);
+  // (The hook stands in Any for the enum type; the constant itself prints back unchanged.)
+  EXPECT_NE(graph->toString().find("prim::Constant[value=__torch__.Color.RED]()"), std::string::npos);
+  const auto& value = (*graph->nodes().begin())->attribute("value");
+  ASSERT_EQ(value.kind(), AttributeKind::ival);
+  EXPECT_EQ(value.get<ConstantValue>().kind, ConstantValue::Kind::EnumCase);
+}
+
 TEST(Parser, ClassTypesGoThroughTheHook) {
   NamedTypeHooks hooks;
   std::vector<std::string> asked;

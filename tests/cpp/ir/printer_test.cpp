@@ -72,6 +72,7 @@ TEST(FormatConstant, NestedListsAndTuples) {
   using C = ConstantValue;
   EXPECT_EQ(formatConstant(C::tuple({C::fromInt(1), C::fromString("a")})), "(1, \"a\")");
   EXPECT_EQ(formatConstant(C::tuple({C::fromInt(1)})), "(1,)");
+  EXPECT_EQ(formatConstant(C::list({C::fromDevice("cuda:1")})), "[torch.device(\"cuda:1\")]");
   EXPECT_EQ(formatConstant(C::list({C::fromBool(true), C::none()})), "[True, None]");
   EXPECT_EQ(formatConstant(C::list({C::list({C::fromDouble(1.0)}), C::list({})})), "[[1.], []]");
 }
