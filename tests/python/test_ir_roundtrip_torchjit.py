@@ -581,3 +581,13 @@ def roundtrip(text: str, tmp_path: Path) -> str:
 def test_roundtrip(name, tmp_path):
     text = CASES[name]()
     assert roundtrip(text, tmp_path) == text
+
+
+@pytest.mark.skipif(not TSCRIPT.exists(), reason=f"{TSCRIPT} not built")
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_verifier_accepts(name, tmp_path):
+    """Graphs torch.jit produced are well formed: tscript's verifier must agree."""
+    path = tmp_path / "graph.ir"
+    path.write_bytes(CASES[name]().encode("utf-8", "surrogateescape"))
+    result = subprocess.run([str(TSCRIPT), "opt", "--passes=verify", str(path)], capture_output=True)
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
