@@ -39,6 +39,11 @@ class GraphTextParser {
     skipCommentLines();
     std::shared_ptr<Graph> graph = parseOneGraph();
     skipCommentLines();
+    skipSpaces();
+    if (startsWith("with ")) {
+      error("'with' section names no node of the graph (subgraph groups are numbered from 0 in "
+            "the order their nodes are printed)");
+    }
     if (pos_ < text_.size()) error("unexpected text after the graph");
     return graph;
   }
@@ -356,6 +361,7 @@ class GraphTextParser {
   }
 
   AttributeValue parseAttributeValue() {
+    if (peek() == ',' || peek() == ']') error("expected an attribute value after '='");
     if (looksLikePrintedTensor()) return AttributeValue(TensorText{readPrintedTensor()});
     if (accept("<Tensor>")) return AttributeValue(TensorText{"<Tensor>"});
     if (accept("<Graph>")) return AttributeValue(std::make_shared<Graph>());

@@ -63,7 +63,11 @@ class Verifier {
       if (options_.checkNode) {
         if (std::optional<std::string> problem = options_.checkNode(*node)) fail(*node, *problem);
       }
-      for (Value* output : node->outputs()) {
+      for (size_t i = 0; i < node->outputs().size(); ++i) {
+        Value* output = node->output(i);
+        if (output->node() != node || output->offset() != i) {
+          fail(*node, "output " + std::to_string(i) + " does not point back to its node and offset");
+        }
         define(*node, output);
         definedHere.push_back(output);
       }

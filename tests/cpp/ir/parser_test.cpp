@@ -195,6 +195,16 @@ TEST(ParserErrors, UnterminatedStringAndMissingSubgraph) {
   EXPECT_EQ(message, "(no error)");  // without a `with` section it is an ordinary kind
 }
 
+TEST(ParserErrors, EmptyAttributeAndStrayWithSection) {
+  std::string message = parseErrorOf("graph():\n  %0 : int = prim::Constant[value=]()\n  return (%0)\n");
+  EXPECT_EQ(message.substr(0, message.find('\n')), "2:35: expected an attribute value after '='");
+  message = parseErrorOf("graph(%a : int):\n  %f : int = prim::fork_0(%a)\n  return (%f)\n"
+                         "with prim::fork_1 = graph(%x : int):\n  return (%x)\n");
+  EXPECT_EQ(message.substr(0, 30), "4:1: 'with' section names no n");
+  message = parseErrorOf("graph(%a : int):\n  return (%a)\n  junk\n");
+  EXPECT_EQ(message.substr(0, message.find('\n')), "3:3: unexpected text after the graph");
+}
+
 TEST(ParserErrors, IntegerOverflow) {
   std::string message = parseErrorOf("graph():\n  %0 : int = prim::Constant[value=99999999999999999999]()\n  return (%0)\n");
   EXPECT_NE(message.find("does not fit in 64 bits"), std::string::npos);
