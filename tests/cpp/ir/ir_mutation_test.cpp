@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "ir/ir.h"
+#include "ir/parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
 
@@ -167,6 +168,31 @@ TEST(IRMutation, CopyGraphKeepsTextAndIsIndependent) {
   copy->inputs()[0]->setDebugName("renamed");
   EXPECT_EQ(g.a->debugName(), "a");
   EXPECT_NE(copy->toString(), g.graph->toString());
+}
+
+TEST(IRMutation, CloneBlockWithNestedBlocks) {
+  const std::string text =
+      "graph(%c : bool,\n      %x : int):\n"
+      "  %y : int = prim::If(%c)\n"
+      "    block0():\n"
+      "      %z : int = aten::neg(%x)\n"
+      "      -> (%z)\n"
+      "    block1():\n"
+      "      -> (%x)\n"
+      "  %w : int = aten::add(%y, %x)\n"
+      "  return (%w)\n";
+  auto source = parseGraph(text);
+  auto target = std::make_shared<Graph>();
+  target->block()->cloneFrom(*source->block(), [](Value* v) -> Value* {
+    ADD_FAILURE() << "no outside values expected, asked for %" << v->debugName();
+    return v;
+  });
+  EXPECT_EQ(target->toString(), text);
+  verify(*target);
+  // The clone shares nothing with the source.
+  Node* ifCopy = *target->nodes().begin();
+  EXPECT_EQ(ifCopy->blocks()[0]->owningGraph(), target.get());
+  EXPECT_EQ(ifCopy->blocks()[1]->outputs()[0], target->inputs()[1]);
 }
 
 TEST(IRMutation, CrossGraphInputIsRejected) {
