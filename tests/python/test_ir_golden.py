@@ -53,3 +53,31 @@ def test_golden(path):
         graph_lines = [l for l in text.splitlines(keepends=True)
                        if l.strip() and not l.lstrip().startswith("#")]
         assert opt.stdout == "".join(graph_lines)
+
+
+GRAPH = "graph(%a : int):\n  %b : int = aten::neg(%a)\n  return (%b)\n"
+
+
+@pytest.mark.skipif(not TSCRIPT.exists(), reason=f"{TSCRIPT} not built")
+def test_opt_reads_stdin_and_checks_inline(tmp_path):
+    out = subprocess.run([str(TSCRIPT), "opt", "-"], input=GRAPH, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout == GRAPH
+    checks = tmp_path / "checks.txt"
+    checks.write_text("# CHECK: aten::neg(%a)\n# CHECK-NEXT: return (%b)\n")
+    ok = subprocess.run([str(TSCRIPT), "opt", "--check", str(checks), "-"], input=GRAPH,
+                        capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stderr
+    checks.write_text("# CHECK: aten::mul\n")
+    bad = subprocess.run([str(TSCRIPT), "opt", "--check", str(checks), "-"], input=GRAPH,
+                         capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert "CHECK: aten::mul" in bad.stderr and "expected string not found" in bad.stderr
+
+
+@pytest.mark.skipif(not TSCRIPT.exists(), reason=f"{TSCRIPT} not built")
+def test_filecheck_usage_errors(tmp_path):
+    assert subprocess.run([str(TSCRIPT), "filecheck"], capture_output=True).returncode == 2
+    empty = tmp_path / "empty.txt"
+    empty.write_text("no directives\n")
+    result = subprocess.run([str(TSCRIPT), "filecheck", str(empty)], input="x", capture_output=True, text=True)
+    assert result.returncode == 2 and "no CHECK: directives" in result.stderr
