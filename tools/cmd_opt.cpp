@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "compiler/passes.h"
 #include "ir/filecheck.h"
 #include "ir/parser.h"
 #include "ir/pass_registry.h"
@@ -78,6 +79,7 @@ std::vector<std::string> splitComma(const std::string& list) {
 }
 
 int runOpt(const std::vector<std::string>& args) {
+  compiler::registerCompilerPasses();
   std::vector<std::string> passes;
   std::string checkFile;
   std::string inputPath;

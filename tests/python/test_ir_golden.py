@@ -16,7 +16,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 TSCRIPT = Path(os.environ.get("TSCRIPT_BIN", REPO / "build" / "bin" / "tscript"))
-GOLDEN = sorted((REPO / "tests" / "ir").glob("*.ir"))
+GOLDEN = sorted((REPO / "tests" / "ir").rglob("*.ir"))
 
 
 def directive(text, name):
@@ -28,7 +28,7 @@ def directive(text, name):
 
 
 @pytest.mark.skipif(not TSCRIPT.exists(), reason=f"{TSCRIPT} not built")
-@pytest.mark.parametrize("path", GOLDEN, ids=[p.name for p in GOLDEN])
+@pytest.mark.parametrize("path", GOLDEN, ids=[str(p.relative_to(REPO / "tests" / "ir")) for p in GOLDEN])
 def test_golden(path):
     text = path.read_text()
     command = [str(TSCRIPT), "opt"]

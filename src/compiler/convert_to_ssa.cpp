@@ -1,0 +1,235 @@
+#include "compiler/convert_to_ssa.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "compiler/symbols.h"
+#include "lang/diagnostics.h"
+
+namespace tscript::compiler {
+
+namespace {
+
+using VariableTypes = std::map<std::string, types::TypePtr>;  // ordered: deterministic outputs
+
+const std::string& variableName(const ir::Node* node) { return node->s("name"); }
+
+// True when the block can never fall through to its end (it raises or was cut short).
+bool blockExits(const ir::Block* block) {
+  for (const ir::Node* node : block->reverseNodes()) {
+    if (node->kind() == kinds::raiseException()) return true;
+    if (node->kind() == kinds::store() || node->kind() == kinds::load()) continue;
+    return false;
+  }
+  return false;
+}
+
+std::string describeBranch(size_t index) { return index == 0 ? "true" : "false"; }
+
+// Step 1: give control flow explicit Loads/Stores for the variables it assigns, so that step 2
+// only ever has to look at straight-line code.
+class ControlFlowLoadStores {
+ public:
+  explicit ControlFlowLoadStores(ir::Graph& graph) : graph_(graph) {}
+
+  // Returns the variables stored in `block` (with their latest types); `defined` are the
+  // variables visible on entry.
+  VariableTypes run(ir::Block* block, const VariableTypes& defined) {
+    VariableTypes visible = defined;
+    VariableTypes stored;
+    for (auto it = block->nodes().begin(); it != block->nodes().end(); ++it) {
+      ir::Node* node = *it;
+      if (node->kind() == kinds::store()) {
+        const types::TypePtr& type = node->input(0)->type();
+        visible[variableName(node)] = type;
+        stored[variableName(node)] = type;
+      } else if (node->kind() == ir::prim::If) {
+        for (const auto& [name, type] : handleIf(node, visible)) {
+          visible[name] = type;
+          stored[name] = type;
+        }
+      } else if (node->kind() == ir::prim::Loop) {
+        for (const auto& [name, type] : handleLoop(node, visible)) {
+          visible[name] = type;
+          stored[name] = type;
+        }
+      }
+    }
+    return stored;
+  }
+
+ private:
+  ir::Value* insertLoad(const std::string& name, const types::TypePtr& type) {
+    ir::Node* load = graph_.insert(kinds::load(), {}, 1);
+    load->s_("name", name);
+    load->output()->setType(type);
+    return load->output();
+  }
+  void insertStore(const std::string& name, ir::Value* value) {
+    ir::Node* store = graph_.insert(kinds::store(), {value}, 0);
+    store->s_("name", name);
+  }
+
+  VariableTypes handleIf(ir::Node* node, const VariableTypes& defined) {
+    ir::Block* branches[2] = {node->blocks()[0], node->blocks()[1]};
+    VariableTypes stored[2] = {run(branches[0], defined), run(branches[1], defined)};
+    bool exits[2] = {blockExits(branches[0]), blockExits(branches[1])};
+
+    // Candidates: assigned in a branch and visible afterwards, i.e. defined before the if,
+    // or assigned on every branch that falls through.
+    std::map<std::string, types::TypePtr> outputs;
+    std::map<std::string, bool> candidates;
+    for (const auto& s : stored) for (const auto& [name, type] : s) candidates[name] = true;
+    for (const auto& [name, unused] : candidates) {
+      bool before = defined.count(name) > 0;
+      std::optional<types::TypePtr> branchType[2];
+      for (size_t b = 0; b < 2; ++b) {
+        auto found = stored[b].find(name);
+        if (found != stored[b].end()) {
+          branchType[b] = found->second;
+        } else if (before) {
+          branchType[b] = defined.at(name);
+        }
+      }
+      if (!branchType[0] && !branchType[1]) continue;
+      if ((!branchType[0] && !exits[0]) || (!branchType[1] && !exits[1])) {
+        continue;  // defined on one path only: a later read reports it (step 2)
+      }
+      types::TypePtr unified;
+      if (branchType[0] && branchType[1]) {
+        std::optional<types::TypePtr> joined = types::unifyTypes(*branchType[0], *branchType[1]);
+        if (!joined) {
+          throw lang::CompileError(
+              node->sourceRange(),
+              "Type mismatch: " + name + " is set to type " + (*branchType[0])->annotationStr() +
+                  " in the true branch and type " + (*branchType[1])->annotationStr() +
+                  " in the false branch");
+        }
+        unified = *joined;
+      } else {
+        unified = branchType[0] ? *branchType[0] : *branchType[1];
+      }
+      outputs[name] = unified;
+    }
+    for (const auto& [name, type] : outputs) {
+      for (size_t b = 0; b < 2; ++b) {
+        ir::WithInsertPoint guard(graph_, branches[b]);
+        ir::Value* value;
+        if (exits[b] && !stored[b].count(name) && !defined.count(name)) {
+          // This branch never reaches the end; any value of the right type will do.
+          ir::Node* placeholder = graph_.insert(kinds::uninitialized(), {}, 1);
+          placeholder->output()->setType(type);
+          value = placeholder->output();
+        } else {
+          value = insertLoad(name, type);
+        }
+        branches[b]->registerOutput(value);
+      }
+      ir::Value* result = node->addOutput()->setType(type);
+      ir::WithInsertPoint after(graph_, node->next());
+      insertStore(name, result);
+    }
+    (void)describeBranch;
+    return outputs;
+  }
+
+  VariableTypes handleLoop(ir::Node* node, const VariableTypes& defined) {
+    ir::Block* body = node->blocks()[0];
+    VariableTypes stored = run(body, defined);
+    VariableTypes carried;
+    for (const auto& [name, type] : stored) {
+      auto before = defined.find(name);
+      if (before == defined.end()) continue;  // local to the body
+      std::optional<types::TypePtr> joined = types::unifyTypes(before->second, type);
+      if (!joined || !types::isSubtypeOf(type, before->second)) {
+        throw lang::CompileError(node->sourceRange(),
+                                 "Variable '" + name + "' previously had type " +
+                                     before->second->annotationStr() +
+                                     " but is now being assigned to a value of type " +
+                                     type->annotationStr() + " in the loop");
+      }
+      carried[name] = before->second;
+    }
+    for (const auto& [name, type] : carried) {
+      {
+        ir::WithInsertPoint guard(graph_, node);
+        node->addInput(insertLoad(name, type));
+      }
+      ir::Value* blockInput = body->addInput()->setType(type);
+      {
+        ir::WithInsertPoint guard(graph_, body->nodes().begin() == body->nodes().end()
+                                              ? body->returnNode()
+                                              : *body->nodes().begin());
+        insertStore(name, blockInput);
+      }
+      {
+        ir::WithInsertPoint guard(graph_, body);
+        body->registerOutput(insertLoad(name, type));
+      }
+      ir::Value* result = node->addOutput()->setType(type);
+      ir::WithInsertPoint after(graph_, node->next());
+      insertStore(name, result);
+    }
+    return carried;
+  }
+
+  ir::Graph& graph_;
+};
+
+// Step 2: replace Loads by the values last stored, scope by scope.
+class EraseLoadStores {
+ public:
+  void run(ir::Block* block, const std::vector<std::unordered_map<std::string, ir::Value*>*>& outer) {
+    std::unordered_map<std::string, ir::Value*> scope;
+    std::vector<std::unordered_map<std::string, ir::Value*>*> scopes = outer;
+    scopes.push_back(&scope);
+    for (auto it = block->nodes().begin(); it != block->nodes().end();) {
+      ir::Node* node = *it;
+      ++it;  // advance first: the node may be destroyed
+      if (node->kind() == kinds::store()) {
+        ir::Value* value = node->input(0);
+        const std::string& name = variableName(node);
+        if (!value->hasDebugName() || value->node()->kind() != ir::prim::Param) {
+          value->setDebugName(name);
+        }
+        scope[name] = value;
+        node->destroy();
+      } else if (node->kind() == kinds::load()) {
+        const std::string& name = variableName(node);
+        ir::Value* value = lookup(scopes, name);
+        if (!value) {
+          throw lang::CompileError(node->sourceRange(),
+                                   "'" + name + "' is not defined on every path to this use "
+                                   "(assign it before the if/loop, or in every branch)");
+        }
+        node->output()->replaceAllUsesWith(value);
+        node->destroy();
+      } else {
+        for (ir::Block* sub : node->blocks()) run(sub, scopes);
+      }
+    }
+    // The block's return node reads values; they were replaced in place above.
+  }
+
+ private:
+  static ir::Value* lookup(const std::vector<std::unordered_map<std::string, ir::Value*>*>& scopes,
+                           const std::string& name) {
+    for (size_t i = scopes.size(); i-- > 0;) {
+      auto found = scopes[i]->find(name);
+      if (found != scopes[i]->end()) return found->second;
+    }
+    return nullptr;
+  }
+};
+
+}  // namespace
+
+void convertToSSA(ir::Graph& graph) {
+  ControlFlowLoadStores(graph).run(graph.block(), {});
+  EraseLoadStores().run(graph.block(), {});
+}
+
+}  // namespace tscript::compiler
