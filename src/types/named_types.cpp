@@ -1,0 +1,269 @@
+#include "types/named_types.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tscript::types {
+
+// ---- ConstantLiteral -------------------------------------------------------------------
+
+ConstantLiteral ConstantLiteral::ofBool(bool value) {
+  ConstantLiteral c;
+  c.kind = Kind::Bool;
+  c.boolValue = value;
+  return c;
+}
+
+ConstantLiteral ConstantLiteral::ofInt(int64_t value) {
+  ConstantLiteral c;
+  c.kind = Kind::Int;
+  c.intValue = value;
+  return c;
+}
+
+ConstantLiteral ConstantLiteral::ofFloat(double value) {
+  ConstantLiteral c;
+  c.kind = Kind::Float;
+  c.floatValue = value;
+  return c;
+}
+
+ConstantLiteral ConstantLiteral::ofStr(std::string value) {
+  ConstantLiteral c;
+  c.kind = Kind::Str;
+  c.strValue = std::move(value);
+  return c;
+}
+
+ConstantLiteral ConstantLiteral::ofTuple(std::vector<ConstantLiteral> elements) {
+  ConstantLiteral c;
+  c.kind = Kind::Tuple;
+  c.elements = std::move(elements);
+  return c;
+}
+
+TypePtr ConstantLiteral::type() const {
+  switch (kind) {
+    case Kind::None: return noneType();
+    case Kind::Bool: return boolType();
+    case Kind::Int: return intType();
+    case Kind::Float: return floatType();
+    case Kind::Str: return strType();
+    case Kind::Tuple: {
+      std::vector<TypePtr> types;
+      for (const ConstantLiteral& element : elements) types.push_back(element.type());
+      return tupleOf(std::move(types));
+    }
+  }
+  return noneType();
+}
+
+// ---- methods shared by classes and interfaces --------------------------------------------
+
+using MethodList = std::vector<std::pair<std::string, std::string>>;
+
+static const std::string* findSignature(const MethodList& methods, const std::string& name) {
+  for (const auto& [methodName, signature] : methods) {
+    if (methodName == name) return &signature;
+  }
+  return nullptr;
+}
+
+// A method defined twice (an overload, or a redefinition) keeps the last signature, as a
+// Python class body does.
+static void setSignature(MethodList& methods, const std::string& name, std::string signature) {
+  for (auto& [methodName, existing] : methods) {
+    if (methodName == name) {
+      existing = std::move(signature);
+      return;
+    }
+  }
+  methods.emplace_back(name, std::move(signature));
+}
+
+// ---- ClassType ---------------------------------------------------------------------------
+
+std::shared_ptr<ClassType> ClassType::create(std::string qualifiedName, bool isModule) {
+  return std::make_shared<ClassType>(std::move(qualifiedName), isModule);
+}
+
+std::string ClassType::baseName() const {
+  size_t dot = qualifiedName_.rfind('.');
+  return dot == std::string::npos ? qualifiedName_ : qualifiedName_.substr(dot + 1);
+}
+
+size_t ClassType::addAttribute(Attribute attribute) {
+  if (!attribute.type) {
+    throw std::invalid_argument("attribute '" + attribute.name + "' of " + qualifiedName_ +
+                                " has no type");
+  }
+  if (findAttribute(attribute.name) || findConstant(attribute.name)) {
+    throw std::invalid_argument("'" + attribute.name + "' is already defined on " +
+                                qualifiedName_);
+  }
+  attributes_.push_back(std::move(attribute));
+  return attributes_.size() - 1;
+}
+
+std::optional<size_t> ClassType::findAttributeSlot(const std::string& name) const {
+  for (size_t slot = 0; slot < attributes_.size(); ++slot) {
+    if (attributes_[slot].name == name) return slot;
+  }
+  return std::nullopt;
+}
+
+const ClassType::Attribute* ClassType::findAttribute(const std::string& name) const {
+  std::optional<size_t> slot = findAttributeSlot(name);
+  return slot ? &attributes_[*slot] : nullptr;
+}
+
+void ClassType::addConstant(const std::string& name, ConstantLiteral value) {
+  if (findAttribute(name) || findConstant(name)) {
+    throw std::invalid_argument("'" + name + "' is already defined on " + qualifiedName_);
+  }
+  constants_.emplace(name, std::move(value));
+}
+
+const ConstantLiteral* ClassType::findConstant(const std::string& name) const {
+  auto it = constants_.find(name);
+  return it == constants_.end() ? nullptr : &it->second;
+}
+
+void ClassType::addMethod(const std::string& name, std::string signature) {
+  setSignature(methods_, name, std::move(signature));
+}
+
+const std::string* ClassType::findMethodSignature(const std::string& name) const {
+  return findSignature(methods_, name);
+}
+
+bool ClassType::equals(const Type& other) const {
+  const ClassType* cls = other.as<ClassType>();
+  return cls && cls->qualifiedName_ == qualifiedName_;
+}
+
+bool ClassType::isSubtypeOfHook(const Type& other) const {
+  if (other.kind() == TypeKind::AnyClass) return true;
+  if (const InterfaceType* interface = other.as<InterfaceType>()) {
+    return implementsInterface(*this, *interface);
+  }
+  return false;
+}
+
+// ---- InterfaceType -----------------------------------------------------------------------
+
+std::shared_ptr<InterfaceType> InterfaceType::create(std::string qualifiedName,
+                                                     bool isModuleInterface) {
+  return std::make_shared<InterfaceType>(std::move(qualifiedName), isModuleInterface);
+}
+
+void InterfaceType::addMethod(const std::string& name, std::string signature) {
+  setSignature(methods_, name, std::move(signature));
+}
+
+const std::string* InterfaceType::findMethodSignature(const std::string& name) const {
+  return findSignature(methods_, name);
+}
+
+bool InterfaceType::equals(const Type& other) const {
+  const InterfaceType* interface = other.as<InterfaceType>();
+  return interface && interface->qualifiedName_ == qualifiedName_;
+}
+
+bool InterfaceType::isSubtypeOfHook(const Type& other) const {
+  const InterfaceType* interface = other.as<InterfaceType>();
+  return interface && implementsInterface(*this, *interface);
+}
+
+bool implementsInterface(const Type& candidate, const InterfaceType& interface,
+                         std::string* whyNot) {
+  const MethodList* methods = nullptr;
+  std::string what;
+  bool isModule = false;
+  if (const ClassType* cls = candidate.as<ClassType>()) {
+    methods = &cls->methods();
+    what = "class '" + cls->qualifiedName() + "'";
+    isModule = cls->isModule();
+  } else if (const InterfaceType* other = candidate.as<InterfaceType>()) {
+    methods = &other->methods();
+    what = "interface '" + other->qualifiedName() + "'";
+    isModule = other->isModuleInterface();
+  } else {
+    if (whyNot) *whyNot = candidate.annotationStr() + " is not a class";
+    return false;
+  }
+  if (interface.isModuleInterface() && !isModule) {
+    if (whyNot) {
+      *whyNot = "Only modules can implement the module interface '" + interface.qualifiedName() +
+                "', and " + what + " is not a module";
+    }
+    return false;
+  }
+  for (const auto& [name, signature] : interface.methods()) {
+    const std::string* found = findSignature(*methods, name);
+    if (!found) {
+      if (whyNot) {
+        *whyNot = "Method '" + name + "' of interface '" + interface.qualifiedName() +
+                  "' is missing from " + what;
+      }
+      return false;
+    }
+    if (*found != signature) {
+      if (whyNot) {
+        *whyNot = "Method '" + name + "' of " + what + " has signature " + *found +
+                  ", but interface '" + interface.qualifiedName() + "' requires " + signature;
+      }
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---- EnumType ----------------------------------------------------------------------------
+
+std::shared_ptr<const EnumType> EnumType::create(std::string qualifiedName, TypePtr valueType,
+                                                 std::vector<Member> members) {
+  ConstantLiteral::Kind expected;
+  if (!valueType) throw std::invalid_argument("enum " + qualifiedName + " has no value type");
+  switch (valueType->kind()) {
+    case TypeKind::Int: expected = ConstantLiteral::Kind::Int; break;
+    case TypeKind::Float: expected = ConstantLiteral::Kind::Float; break;
+    case TypeKind::Str: expected = ConstantLiteral::Kind::Str; break;
+    default:
+      throw std::invalid_argument("enum " + qualifiedName + " has values of type " +
+                                  valueType->annotationStr() +
+                                  "; enum values must all be int, all float or all str");
+  }
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members[i].value.kind != expected) {
+      throw std::invalid_argument("enum " + qualifiedName + ": value of '" + members[i].name +
+                                  "' is not of type " + valueType->annotationStr());
+    }
+    for (size_t j = 0; j < i; ++j) {
+      if (members[j].name == members[i].name) {
+        throw std::invalid_argument("enum " + qualifiedName + ": '" + members[i].name +
+                                    "' is defined twice");
+      }
+    }
+  }
+  return std::make_shared<EnumType>(std::move(qualifiedName), std::move(valueType),
+                                    std::move(members));
+}
+
+const EnumType::Member* EnumType::findMember(const std::string& name) const {
+  for (const Member& member : members_) {
+    if (member.name == name) return &member;
+  }
+  return nullptr;
+}
+
+bool EnumType::equals(const Type& other) const {
+  const EnumType* e = other.as<EnumType>();
+  return e && e->qualifiedName_ == qualifiedName_;
+}
+
+bool EnumType::isSubtypeOfHook(const Type& other) const {
+  return other.kind() == TypeKind::AnyEnum;
+}
+
+}  // namespace tscript::types

@@ -1,0 +1,169 @@
+// Named types: script classes and module types (ClassType), class and module interfaces
+// (InterfaceType) and enums (EnumType). NamedTuples are TupleTypes with a qualified name
+// (see namedTupleOf in type.h).
+//
+// Named types are identified by their qualified name (`__torch__.M`): two ClassTypes with the
+// same name are equal. A ClassType is filled in while the compiler walks the class body, so
+// it is handed out mutable (std::shared_ptr<ClassType>) for building and as TypePtr for use;
+// nothing may change it once a graph refers to it (the compiler's rule, not enforced here).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "types/type.h"
+
+namespace tscript::types {
+
+// A constant of a class or module (`__constants__`, `Final` attributes): a simple literal.
+struct ConstantLiteral {
+  enum class Kind : uint8_t { None, Bool, Int, Float, Str, Tuple };
+  Kind kind = Kind::None;
+  bool boolValue = false;
+  int64_t intValue = 0;
+  double floatValue = 0;
+  std::string strValue;
+  std::vector<ConstantLiteral> elements;  // Tuple
+
+  static ConstantLiteral none() { return {}; }
+  static ConstantLiteral ofBool(bool value);
+  static ConstantLiteral ofInt(int64_t value);
+  static ConstantLiteral ofFloat(double value);
+  static ConstantLiteral ofStr(std::string value);
+  static ConstantLiteral ofTuple(std::vector<ConstantLiteral> elements);
+
+  // The TorchScript type of the value: int, float, bool, str, NoneType, or a tuple of them.
+  TypePtr type() const;
+  bool operator==(const ConstantLiteral&) const = default;
+};
+
+class ClassType final : public Type {
+ public:
+  static constexpr TypeKind Kind = TypeKind::Class;
+
+  struct Attribute {
+    std::string name;
+    TypePtr type;
+    bool isParameter = false;
+    bool isBuffer = false;
+    bool isModule = false;  // a submodule
+  };
+
+  static std::shared_ptr<ClassType> create(std::string qualifiedName, bool isModule = false);
+  ClassType(std::string qualifiedName, bool isModule)
+      : Type(Kind), qualifiedName_(std::move(qualifiedName)), isModule_(isModule) {}
+
+  const std::string& qualifiedName() const { return qualifiedName_; }
+  // The last component: `M` for `__torch__.M`.
+  std::string baseName() const;
+  bool isModule() const { return isModule_; }
+
+  // Attributes, in the order they were added (the slot order of objects of this class).
+  const std::vector<Attribute>& attributes() const { return attributes_; }
+  // Adds an attribute and returns its slot. Throws std::invalid_argument when the name is
+  // already an attribute or a constant.
+  size_t addAttribute(Attribute attribute);
+  std::optional<size_t> findAttributeSlot(const std::string& name) const;
+  const Attribute* findAttribute(const std::string& name) const;
+
+  // Constants, by name (their order does not matter to objects: they have no slot).
+  const std::map<std::string, ConstantLiteral>& constants() const { return constants_; }
+  void addConstant(const std::string& name, ConstantLiteral value);
+  const ConstantLiteral* findConstant(const std::string& name) const;
+
+  // Methods by name with their signatures, e.g. "(Tensor x) -> Tensor" (without `self`).
+  // The signature is kept as an opaque string: the interface check compares these strings,
+  // so whoever records them (the compiler) must print them the same way for both sides.
+  // TODO(types): store FunctionSchema objects once src/ops has them below the compiler.
+  const std::vector<std::pair<std::string, std::string>>& methods() const { return methods_; }
+  void addMethod(const std::string& name, std::string signature);
+  const std::string* findMethodSignature(const std::string& name) const;
+  bool hasMethod(const std::string& name) const { return findMethodSignature(name) != nullptr; }
+
+  std::string str() const override { return qualifiedName_; }
+  bool equals(const Type& other) const override;
+  bool isSubtypeOfHook(const Type& other) const override;
+
+ private:
+  std::string qualifiedName_;
+  bool isModule_;
+  std::vector<Attribute> attributes_;
+  std::map<std::string, ConstantLiteral> constants_;
+  std::vector<std::pair<std::string, std::string>> methods_;
+};
+using ClassTypePtr = std::shared_ptr<ClassType>;
+
+// A class interface (`@torch.jit.interface class I: def f(self, x: int) -> int: pass`) or, for
+// an nn.Module subclass, a module interface, which only modules implement.
+class InterfaceType final : public Type {
+ public:
+  static constexpr TypeKind Kind = TypeKind::Interface;
+  InterfaceType(std::string qualifiedName, bool isModuleInterface)
+      : Type(Kind), qualifiedName_(std::move(qualifiedName)), isModuleInterface_(isModuleInterface) {}
+  static std::shared_ptr<InterfaceType> create(std::string qualifiedName,
+                                               bool isModuleInterface = false);
+
+  const std::string& qualifiedName() const { return qualifiedName_; }
+  bool isModuleInterface() const { return isModuleInterface_; }
+  // Method name -> signature, as for ClassType::addMethod.
+  const std::vector<std::pair<std::string, std::string>>& methods() const { return methods_; }
+  void addMethod(const std::string& name, std::string signature);
+  const std::string* findMethodSignature(const std::string& name) const;
+
+  std::string str() const override { return qualifiedName_; }
+  bool equals(const Type& other) const override;
+  bool isSubtypeOfHook(const Type& other) const override;  // interface <: interface
+
+ private:
+  std::string qualifiedName_;
+  bool isModuleInterface_;
+  std::vector<std::pair<std::string, std::string>> methods_;
+};
+using InterfaceTypePtr = std::shared_ptr<InterfaceType>;
+
+// Whether objects of `candidate` (a class or an interface) can be used as `interface`: every
+// method of the interface exists with the same signature and, for a module interface, the
+// candidate is a module (or module interface). When not, `whyNot` (if given) says why, e.g.
+// "Method 'forward' of interface '__torch__.I' is missing from class '__torch__.C'".
+bool implementsInterface(const Type& candidate, const InterfaceType& interface,
+                         std::string* whyNot = nullptr);
+
+// An enum.Enum subclass. All values have one type: int, float or str.
+class EnumType final : public Type {
+ public:
+  static constexpr TypeKind Kind = TypeKind::Enum;
+  struct Member {
+    std::string name;
+    ConstantLiteral value;  // Int, Float or Str, matching valueType()
+  };
+  // Throws std::invalid_argument when valueType is not int/float/str, when a value does not
+  // have that type, or when a name repeats.
+  static std::shared_ptr<const EnumType> create(std::string qualifiedName, TypePtr valueType,
+                                                std::vector<Member> members);
+  EnumType(std::string qualifiedName, TypePtr valueType, std::vector<Member> members)
+      : Type(Kind),
+        qualifiedName_(std::move(qualifiedName)),
+        valueType_(std::move(valueType)),
+        members_(std::move(members)) {}
+
+  const std::string& qualifiedName() const { return qualifiedName_; }
+  const TypePtr& valueType() const { return valueType_; }
+  const std::vector<Member>& members() const { return members_; }
+  const Member* findMember(const std::string& name) const;
+
+  // Enum<__torch__.E> in graphs and schemas, __torch__.E in code.
+  std::string str() const override { return "Enum<" + qualifiedName_ + ">"; }
+  std::string annotationStr() const override { return qualifiedName_; }
+  bool equals(const Type& other) const override;
+  bool isSubtypeOfHook(const Type& other) const override;  // <: AnyEnum
+
+ private:
+  std::string qualifiedName_;
+  TypePtr valueType_;
+  std::vector<Member> members_;
+};
+
+}  // namespace tscript::types
