@@ -157,6 +157,12 @@ std::shared_ptr<InterfaceType> InterfaceType::create(std::string qualifiedName,
   return std::make_shared<InterfaceType>(std::move(qualifiedName), isModuleInterface);
 }
 
+std::string InterfaceType::str() const {
+  size_t dot = qualifiedName_.rfind('.');
+  return "InterfaceType<" +
+         (dot == std::string::npos ? qualifiedName_ : qualifiedName_.substr(dot + 1)) + ">";
+}
+
 void InterfaceType::addMethod(const std::string& name, std::string signature) {
   setSignature(methods_, name, std::move(signature));
 }

@@ -113,7 +113,10 @@ class InterfaceType final : public Type {
   void addMethod(const std::string& name, std::string signature);
   const std::string* findMethodSignature(const std::string& name) const;
 
-  std::string str() const override { return qualifiedName_; }
+  // 1.13 (c10 InterfaceType::str): graphs print `InterfaceType<I>` with the unqualified name;
+  // code prints the qualified name `__torch__.I`.
+  std::string str() const override;
+  std::string annotationStr() const override { return qualifiedName_; }
   bool equals(const Type& other) const override;
   bool isSubtypeOfHook(const Type& other) const override;  // interface <: interface
 
