@@ -238,9 +238,13 @@ class AnnotationConverter {
       case Constructor::List:
         expectArgumentCount(subscript, *written, arguments, 1, "exactly one type argument");
         return listOf(convert(*arguments[0]));
-      case Constructor::Optional:
+      case Constructor::Optional: {
         expectArgumentCount(subscript, *written, arguments, 1, "exactly one type argument");
-        return optionalOf(convert(*arguments[0]));
+        // typing flattens Optional[Union[A, B]] to Union[A, B, None], and so does torch.jit.
+        TypePtr element = convert(*arguments[0]);
+        if (element->kind() == TypeKind::Union) return unionOf({element, noneType()});
+        return optionalOf(std::move(element));
+      }
       case Constructor::Future:
         expectArgumentCount(subscript, *written, arguments, 1, "exactly one type argument");
         return futureOf(convert(*arguments[0]));

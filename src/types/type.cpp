@@ -141,7 +141,10 @@ TypePtr optionalOf(TypePtr element) {
     case TypeKind::Optional:
       return element;
     case TypeKind::Union:
-      return unionOf({std::move(element), noneType()});
+      // A Union that already holds None needs no wrapper; otherwise 1.13 keeps the Union
+      // whole: unifying Union[int, str] with None gives `Union(int, str)?`.
+      if (element->as<UnionType>()->canHoldNone()) return element;
+      return std::make_shared<OptionalType>(std::move(element));
     default:
       return std::make_shared<OptionalType>(std::move(element));
   }

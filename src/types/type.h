@@ -159,7 +159,8 @@ class ListType final : public SingleElementType {
   bool isSubtypeOfHook(const Type& other) const override;
 };
 
-// Optional[T]. T is never None, Optional or Union (optionalOf folds those), but may be Number.
+// Optional[T]. T is never None or Optional (optionalOf folds those); it may be Number or a
+// Union without None.
 class OptionalType final : public SingleElementType {
  public:
   static constexpr TypeKind Kind = TypeKind::Optional;
@@ -270,9 +271,10 @@ class VarType final : public Type {
 TypePtr listOf(TypePtr element);
 TypePtr dictOf(TypePtr key, TypePtr value);
 TypePtr tupleOf(std::vector<TypePtr> elements);
-// Optional[T]. As Python's typing does it: Optional[Optional[T]] is Optional[T],
-// Optional[None] is None, and Optional[Union[A, B]] is Union[A, B, None] (so that
-// `Optional[Union[int, str]]` prints `Union(int, NoneType, str)`, as torch.jit 1.13 does).
+// Optional[T]. Optional[Optional[T]] is Optional[T] and Optional[None] is None. As in c10,
+// Optional of a Union stays an Optional (`Union(int, str)?`, what unifying Union[int, str]
+// with None gives in 1.13); an annotation `Optional[Union[int, str]]` is flattened to
+// Union[int, str, None] by the annotation converter instead, as Python's typing does.
 TypePtr optionalOf(TypePtr element);
 // Union[members...], canonical as in PyTorch 1.13: nested Unions/Optionals are flattened and
 // Number becomes int, float, complex; members that unify with another member (duplicates,

@@ -46,8 +46,14 @@ TEST(Union, NestedUnionsAndOptionalsAreFlattened) {
   EXPECT_EQ(unionOf({intType(), optionalOf(strType())})->str(), "Union(int, NoneType, str)");
   EXPECT_EQ(unionOf({optionalOf(intType()), optionalOf(strType())})->str(),
             "Union(int, NoneType, str)");
-  // Optional[Union[int, str]] is Union[int, str, None] (torch.jit.script of that annotation).
-  EXPECT_EQ(optionalOf(unionOf({intType(), strType()}))->str(), "Union(int, NoneType, str)");
+  // optionalOf keeps a Union whole, as c10's OptionalType::create does (unify_type_list of
+  // Union(int, str) and None is `Union(int, str)?`); flattening it is unionOf's job.
+  TypePtr optionalUnion = optionalOf(unionOf({intType(), strType()}));
+  EXPECT_EQ(optionalUnion->str(), "Union(int, str)?");
+  EXPECT_EQ(optionalUnion->annotationStr(), "Optional[Union[int, str]]");
+  EXPECT_EQ(unionOf({optionalUnion, floatType()})->str(), "Union(float, int, NoneType, str)");
+  EXPECT_EQ(optionalOf(unionOf({intType(), strType(), noneType()}))->str(),
+            "Union(int, NoneType, str)");
 }
 
 TEST(Union, TwoMembersWithNoneIsOptional) {

@@ -1,0 +1,72 @@
+// isSubtypeOf and unifyTypes for every ordered pair of 29 types, against the answers PyTorch
+// 1.13 gives (tests/cpp/types/data/README.md says how they were measured).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "types/type.h"
+
+namespace tscript::types {
+namespace {
+
+TypePtr pairBaseType(const std::string& spelling) {
+  static const std::map<std::string, TypePtr> types = {
+      {"int", intType()},
+      {"float", floatType()},
+      {"complex", complexType()},
+      {"str", strType()},
+      {"bool", boolType()},
+      {"NoneType", noneType()},
+      {"Tensor", tensorType()},
+      {"int[]", listOf(intType())},
+      {"float[]", listOf(floatType())},
+      {"int?[]", listOf(optionalOf(intType()))},
+      {"(int, str)", tupleOf({intType(), strType()})},
+      {"(float, str)", tupleOf({floatType(), strType()})},
+      {"(int, int?)", tupleOf({intType(), optionalOf(intType())})},
+      {"(int, NoneType)", tupleOf({intType(), noneType()})},
+      {"Dict(str, int)", dictOf(strType(), intType())},
+      {"Dict(str, int?)", dictOf(strType(), optionalOf(intType()))},
+      {"Device", deviceType()},
+      {"Any", anyType()},
+      {"int?", optionalOf(intType())},
+      {"float?", optionalOf(floatType())},
+      {"Scalar", numberType()},
+      {"Scalar?", optionalOf(numberType())},
+      {"Union(int, str)", unionOf({intType(), strType()})},
+      {"Union(int, str, NoneType)", unionOf({intType(), strType(), noneType()})},
+      {"Union(float, int)", unionOf({floatType(), intType()})},
+      {"Future(int)", futureOf(intType())},
+      {"Future(int?)", futureOf(optionalOf(intType()))},
+      {"(int[], Tensor)", tupleOf({listOf(intType()), tensorType()})},
+      {"int[]?", optionalOf(listOf(intType()))},
+  };
+  auto it = types.find(spelling);
+  if (it == types.end()) throw std::runtime_error("no base type " + spelling);
+  return it->second;
+}
+
+TEST(MeasuredPairs, SubtypingAndUnificationMatch113) {
+  std::ifstream table(TSCRIPT_SOURCE_DIR "/tests/cpp/types/data/subtype_unify_1_13.tsv");
+  ASSERT_TRUE(table) << "missing data file";
+  std::string line;
+  size_t rows = 0;
+  while (std::getline(table, line)) {
+    std::vector<std::string> columns;
+    std::stringstream fields(line);
+    for (std::string field; std::getline(fields, field, '\t');) columns.push_back(field);
+    ASSERT_EQ(columns.size(), 4u) << line;
+    TypePtr a = pairBaseType(columns[0]);
+    TypePtr b = pairBaseType(columns[1]);
+    EXPECT_EQ(isSubtypeOf(a, b), columns[2] == "1") << "isSubtypeOf: " << line;
+    std::optional<TypePtr> unified = unifyTypes(a, b);
+    EXPECT_EQ(unified ? (*unified)->str() : "ERR", columns[3]) << "unifyTypes: " << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 29u * 29u);
+}
+
+}  // namespace
+}  // namespace tscript::types
