@@ -289,6 +289,8 @@ TypePtr typeVar(std::string name);
 
 // ---- relations ---------------------------------------------------------------------------
 // `a <: b`: a value of type a may be used where b is expected.
+// TODO(types): a variant that says why not (1.13's isSubtypeOfExt(why_not)), for messages
+// such as "Tuple element 1 of type str is not a subtype of int".
 bool isSubtypeOf(const TypePtr& a, const TypePtr& b);
 // The type a control-flow join of a and b has (if/else branches, loop-carried values):
 // equal types, T and None -> Optional[T], subtypes -> the supertype. nullopt when they do not
