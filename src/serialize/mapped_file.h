@@ -1,0 +1,26 @@
+// A read-only memory mapping of a whole file (POSIX mmap). Records of an archive read from a
+// file are spans into this mapping, so tensor data is never copied just to be looked at.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace tscript::serialize {
+
+class MappedFile {
+ public:
+  // Throws SerializeError naming the path and the system error.
+  explicit MappedFile(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+
+ private:
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace tscript::serialize
