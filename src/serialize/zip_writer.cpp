@@ -31,7 +31,8 @@ void ZipWriter::u64(uint64_t value) {
 
 void ZipWriter::writeRecord(std::string_view name, std::span<const uint8_t> data, bool compress) {
   std::string fullName = archiveName_ + "/" + std::string(name);
-  if (!compress) {
+  // miniz stores anything of 3 bytes or less even when asked to compress it.
+  if (!compress || data.size() <= 3) {
     append(fullName, zip::kMethodStored, crc32Of(data), data, data.size());
     return;
   }
@@ -81,10 +82,13 @@ void ZipWriter::append(std::string_view fullName, uint16_t method, uint32_t crc3
   uint64_t padding = (zip::kDataAlignment - dataStartWithoutPadding % zip::kDataAlignment) %
                      zip::kDataAlignment;
   bool deflated = method == zip::kMethodDeflated;
+  // miniz writes a data descriptor (and sets flag bit 3) only for non-empty records.
+  bool hasDescriptor = uncompressedSize > 0;
+  uint16_t flags = hasDescriptor ? zip::kTorchFlags : zip::kFlagUtf8Names;
 
   u32(zip::kLocalHeaderSignature);
   u16(deflated ? zip::kVersionNeededDeflated : zip::kVersionNeededStored);
-  u16(zip::kTorchFlags);
+  u16(flags);
   u16(method);
   u16(0);  // time
   u16(0);  // date
@@ -98,13 +102,15 @@ void ZipWriter::append(std::string_view fullName, uint16_t method, uint32_t crc3
   u16(padding);
   out_.insert(out_.end(), padding, 'Z');
   out_.insert(out_.end(), payload.begin(), payload.end());
-  u32(zip::kDataDescriptorSignature);
-  u32(crc32);
-  u32(payload.size());
-  u32(uncompressedSize);
+  if (hasDescriptor) {
+    u32(zip::kDataDescriptorSignature);
+    u32(crc32);
+    u32(payload.size());
+    u32(uncompressedSize);
+  }
 
-  central_.push_back({std::string(fullName), method, crc32, payload.size(), uncompressedSize,
-                      offset});
+  central_.push_back({std::string(fullName), method, flags, crc32, payload.size(),
+                      uncompressedSize, offset});
 }
 
 std::vector<uint8_t> ZipWriter::finish() {
@@ -116,7 +122,7 @@ std::vector<uint8_t> ZipWriter::finish() {
     u32(zip::kCentralHeaderSignature);
     u16(0);  // version made by
     u16(deflated ? zip::kVersionNeededDeflated : zip::kVersionNeededStored);
-    u16(zip::kTorchFlags);
+    u16(entry.flags);
     u16(entry.method);
     u16(0);  // time
     u16(0);  // date

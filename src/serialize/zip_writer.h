@@ -2,7 +2,9 @@
 // every record is "<archiveName>/<name>"; its local header has flags 0x0808, zero time, zero
 // CRC and sizes (they follow in a data descriptor), and an "FB" extra field of 'Z' padding so
 // that the data starts at a multiple of 64; the central directory repeats the real values with
-// no extra field; zip64 end records are always written.
+// no extra field; zip64 end records are always written. As miniz does, an empty record has no
+// data descriptor (flags 0x0800), and a record of 3 bytes or less is stored even if compression
+// was asked for.
 //
 // One thing cannot be reproduced with zlib: miniz's deflate output. writeRecord(compress=true)
 // writes zlib's (equally valid) stream; writeDeflatedRecord reuses a known miniz stream after
@@ -44,6 +46,7 @@ class ZipWriter {
   struct CentralEntry {
     std::string name;
     uint16_t method;
+    uint16_t flags;
     uint32_t crc32;
     uint64_t compressedSize;
     uint64_t uncompressedSize;

@@ -86,6 +86,19 @@ TEST(ZipWriterTest, LocalHeadersAlignDataTo64AndDeferSizes) {
   EXPECT_FALSE(reader.readRecord("code/__torch__.py").isView());
 }
 
+TEST(ZipWriterTest, EmptyAndTinyRecordsAsMiniz) {
+  ZipWriter writer("archive");
+  writer.writeRecord("data/0", std::string_view());
+  writer.writeRecord("code/x.py", "abc", /*compress=*/true);
+  Bytes bytes = writer.finish();
+  ZipReader reader = ZipReader::fromBuffer(bytes);
+  const ZipEntry& empty = reader.entries()[0];
+  EXPECT_EQ(le16(bytes, empty.localHeaderOffset + 6), 0x0800) << "no data descriptor flag";
+  EXPECT_EQ(le32(bytes, empty.dataOffset), 0x04034b50u) << "next header follows directly";
+  EXPECT_EQ(reader.entries()[1].method, 0) << "3 bytes are stored even when compressing";
+  EXPECT_EQ(reader.readRecord("code/x.py").text(), "abc");
+}
+
 TEST(ZipWriterTest, EndRecordsAreZip64ThenClassic) {
   Bytes bytes = sampleArchive();
   size_t classic = bytes.size() - 22;
