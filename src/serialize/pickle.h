@@ -111,7 +111,6 @@ class PickleValue {
 
  private:
   explicit PickleValue(std::shared_ptr<detail::PickleNode> node) : node_(std::move(node)) {}
-  friend class Unpickler;
   friend struct detail::PickleNode;
 
   std::shared_ptr<detail::PickleNode> node_;

@@ -181,6 +181,16 @@ class WithState(torch.nn.Module):
         self.training = s[1]
 
 
+class Quantized(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("q", torch.quantize_per_tensor(torch.ones(2), 0.1, 0, torch.quint8))
+        self.c = 1 + 2j
+
+    def forward(self, x):
+        return x
+
+
 class Big(torch.nn.Module):
     def __init__(self):
         super().__init__()
@@ -225,6 +235,7 @@ def build_archives(directory: Path):
     save("many_attributes.pt", torch.jit.script(ManyAttributes()))
     save("with_state.pt", torch.jit.script(WithState()).eval())
     save("big.pt", torch.jit.script(Big()))
+    save("quantized.pt", torch.jit.script(Quantized()))
     save("traced.pt", torch.jit.trace(Traced(), torch.ones(3)))
     save("frozen.pt", torch.jit.freeze(torch.jit.script(Sub()).eval()))
     save("gelu.pt", torch.jit.script(Gelu()))
@@ -244,7 +255,7 @@ def archives(tmp_path_factory):
 
 
 ARCHIVE_NAMES = ["basic.pt", "containers.pt", "views.pt", "dtypes.pt", "many_attributes.pt",
-                 "with_state.pt", "big.pt", "traced.pt", "frozen.pt", "gelu.pt", "unicode.pt",
+                 "with_state.pt", "big.pt", "quantized.pt", "traced.pt", "frozen.pt", "gelu.pt", "unicode.pt",
                  "function.pt", "my.model.v1.pt", "buffer.pt"]
 
 
