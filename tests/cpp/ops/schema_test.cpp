@@ -3,6 +3,8 @@
 // schemas is round-tripped against c10 in registry_test.cpp.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "ops/schema.h"
 #include "types/named_types.h"
 
@@ -311,6 +313,26 @@ TEST(SchemaPrinter, TypeSpellings) {
   EXPECT_EQ(schemaTypeString(*tupleOf({intType(), numberType()})), "(int, Scalar)");
   EXPECT_EQ(schemaTypeString(*futureOf(tensorType())), "Future(Tensor)");
   EXPECT_EQ(schemaTypeString(*tupleOf({})), "()");
+}
+
+// Every schema torch.jit 1.13 knows (data/README.md): parses, and prints back unchanged.
+TEST(SchemaParser, RoundTripsEverySchemaTorch113Prints) {
+  std::ifstream in(TSCRIPT_SOURCE_DIR "/tests/cpp/ops/data/torch113_all_schemas.txt");
+  ASSERT_TRUE(in) << "missing tests/cpp/ops/data/torch113_all_schemas.txt";
+  size_t count = 0;
+  size_t failures = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++count;
+    try {
+      std::string printed = printSchema(parseSchema(line));
+      if (printed != line && ++failures <= 20) ADD_FAILURE() << "read:    " << line << "\nprinted: " << printed;
+    } catch (const SchemaParseError& error) {
+      if (++failures <= 20) ADD_FAILURE() << error.what();
+    }
+  }
+  EXPECT_EQ(count, 4165u);
+  EXPECT_EQ(failures, 0u);
 }
 
 }  // namespace
