@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "input.h"
 #include "compiler/passes.h"
 #include "ir/filecheck.h"
 #include "ir/parser.h"
@@ -17,19 +18,6 @@
 
 namespace tscript::tools {
 namespace {
-
-bool readInput(const std::string& path, std::string& out) {
-  std::ostringstream buffer;
-  if (path == "-") {
-    buffer << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    buffer << in.rdbuf();
-  }
-  out = buffer.str();
-  return true;
-}
 
 // Stands in for a class, interface or enum named in the text until the types layer offers
 // named types (src/types/named_types.h): it only knows its name, which is all that printing

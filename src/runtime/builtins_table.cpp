@@ -12,7 +12,8 @@ std::string_view schemaQualifiedName(std::string_view schema) {
 std::vector<BuiltinOperator> allBuiltinOperators() {
   std::vector<BuiltinOperator> all;
   for (const auto* family : {&intFloatOperators(), &stringOperators(), &listOperators(),
-                             &dictOperators(), &mathOperators(), &primOperators()}) {
+                             &dictOperators(), &mathOperators(), &primOperators(),
+                             &scriptOperators()}) {
     all.insert(all.end(), family->begin(), family->end());
   }
   return all;
@@ -23,7 +24,8 @@ const BuiltinOperator* findBuiltinOperator(std::string_view qualifiedName) {
   static const auto* const byName = [] {
     auto* map = new std::unordered_map<std::string_view, const BuiltinOperator*>();
     for (const auto* family : {&intFloatOperators(), &stringOperators(), &listOperators(),
-                               &dictOperators(), &mathOperators(), &primOperators()}) {
+                               &dictOperators(), &mathOperators(), &primOperators(),
+                             &scriptOperators()}) {
       for (const BuiltinOperator& op : *family) map->emplace(schemaQualifiedName(op.schema), &op);
     }
     return map;

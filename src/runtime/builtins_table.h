@@ -30,9 +30,14 @@ const std::vector<BuiltinOperator>& listOperators();
 const std::vector<BuiltinOperator>& dictOperators();
 const std::vector<BuiltinOperator>& mathOperators();
 const std::vector<BuiltinOperator>& primOperators();
+const std::vector<BuiltinOperator>& scriptOperators();  // what the compiler emits itself
 
 // All families, in the order above.
 std::vector<BuiltinOperator> allBuiltinOperators();
+
+// Adds every builtin operator to the operator registry (ops/registry.h), once; later calls
+// do nothing. The interpreter and the compiler call it before their first lookup.
+void registerBuiltinOperators();
 
 // The operator whose schema name is `qualifiedName` ("aten::add.int", "prim::min.self_int",
 // "aten::str"), or nullptr.

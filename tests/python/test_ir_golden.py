@@ -5,6 +5,10 @@ first non-blank character is `#`):
     # PASSES: a,b          passes for `tscript opt --passes=a,b` (default: none, a round trip)
     # EXPECT-ERROR: text   `tscript opt` must fail with `text` in its error output
     # CHECK: ...           FileCheck directives applied to the output of `tscript opt`
+Interpreter goldens (tests/ir/interpreter/) add:
+    # RUN: --arg 3 ...     run the graph with `tscript run-ir FILE <args>`
+    # OUTPUT: line         the expected output, one directive per line, in order
+    # RUN-ERROR: text      run-ir must fail with `text` in its error output (each one)
 
 Run: TSCRIPT_BIN=build-ir/bin/tscript /usr/bin/python3 -m pytest tests/python/test_ir_golden.py
 """
@@ -17,6 +21,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 TSCRIPT = Path(os.environ.get("TSCRIPT_BIN", REPO / "build" / "bin" / "tscript"))
 GOLDEN = sorted((REPO / "tests" / "ir").rglob("*.ir"))
+
+
+def directives(text, name):
+    prefix = "# " + name + ":"
+    return [line.strip()[len(prefix):].strip() for line in text.splitlines()
+            if line.strip().startswith(prefix)]
 
 
 def directive(text, name):
@@ -45,6 +55,10 @@ def test_golden(path):
         return
 
     assert opt.returncode == 0, opt.stderr
+    run_args = directive(text, "RUN")
+    if run_args is not None:
+        check_run(path, text, run_args)
+        return
     check = subprocess.run([str(TSCRIPT), "filecheck", str(path)], input=opt.stdout,
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
@@ -53,6 +67,19 @@ def test_golden(path):
         graph_lines = [l for l in text.splitlines(keepends=True)
                        if l.strip() and not l.lstrip().startswith("#")]
         assert opt.stdout == "".join(graph_lines)
+
+
+def check_run(path, text, run_args):
+    run = subprocess.run([str(TSCRIPT), "run-ir", str(path)] + run_args.split(),
+                         capture_output=True, text=True, timeout=60)
+    expected_errors = directives(text, "RUN-ERROR")
+    if expected_errors:
+        assert run.returncode == 1, run.stdout
+        for expected_error in expected_errors:
+            assert expected_error in run.stderr, run.stderr
+        return
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == directives(text, "OUTPUT")
 
 
 GRAPH = "graph(%a : int):\n  %b : int = aten::neg(%a)\n  return (%b)\n"

@@ -1,0 +1,26 @@
+// The builtin tables -> the operator registry.
+#include <mutex>
+#include <stdexcept>
+
+#include "ops/registry.h"
+#include "ops/schema.h"
+#include "runtime/builtins_table.h"
+
+namespace tscript::runtime {
+
+void registerBuiltinOperators() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const BuiltinOperator& op : allBuiltinOperators()) {
+      // The table's schemas are 1.13's own spellings (checked by the builtins test), so a
+      // parse failure or a clash with a dispatcher operator is a bug in a table: say which.
+      try {
+        ops::registerOperator(ops::parseSchema(op.schema), op.function);
+      } catch (const std::exception& error) {
+        throw std::logic_error("registering builtin operator '" + op.schema + "': " + error.what());
+      }
+    }
+  });
+}
+
+}  // namespace tscript::runtime
