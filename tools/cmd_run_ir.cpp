@@ -1,21 +1,15 @@
 // `tscript run-ir FILE.ir [--arg VALUE]... [--bench N] [--dump-code]`: runs a graph written
 // in `.graph` text on the given inputs and prints its outputs, one per line.
 //
-// Each --arg is read as the type of the graph input it feeds:
-//   int / float / bool / str    42, 2.5, true, hello
-//   Tensor                      tensor:3x4 (zeros), tensor:3x4:1.5 (filled), tensor:2x2:randn
-//                               (normal samples, seed 0), tensor:scalar:2 (0-dim)
-//   List[int] / List[float]     1,2,3 (empty: the empty string)
-//   Optional[T]                 none, or a T
+// Each --arg is read as the type of the graph input it feeds (see arguments.h).
 // --bench N runs the graph N times after a warm-up and prints `best X ns` (the fastest run);
 // --dump-code prints the linear code instead of running.
-#include <ATen/ATen.h>
-
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <stdexcept>
 
+#include "arguments.h"
 #include "command.h"
 #include "input.h"
 #include "ir/ir.h"
@@ -28,89 +22,6 @@ namespace tscript::tools {
 namespace {
 
 using runtime::Value;
-using types::TypeKind;
-
-[[noreturn]] void badArgument(size_t index, const std::string& text, const std::string& why) {
-  throw std::invalid_argument("--arg " + std::to_string(index + 1) + " ('" + text + "'): " + why);
-}
-
-int64_t parseInt(size_t index, const std::string& text) {
-  size_t used = 0;
-  int64_t value = 0;
-  try {
-    value = std::stoll(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) badArgument(index, text, "expected an int");
-  return value;
-}
-
-double parseFloat(size_t index, const std::string& text) {
-  size_t used = 0;
-  double value = 0;
-  try {
-    value = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used == 0 || used != text.size()) badArgument(index, text, "expected a float");
-  return value;
-}
-
-std::vector<std::string> split(const std::string& text, char separator) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (true) {
-    size_t end = text.find(separator, start);
-    parts.push_back(text.substr(start, end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
-
-at::Tensor parseTensor(size_t index, const std::string& text) {
-  if (text.rfind("tensor:", 0) != 0) badArgument(index, text, "expected tensor:SHAPE[:FILL]");
-  std::vector<std::string> parts = split(text.substr(7), ':');
-  std::vector<int64_t> shape;
-  if (parts[0] != "scalar") {
-    for (const std::string& size : split(parts[0], 'x')) shape.push_back(parseInt(index, size));
-  }
-  if (parts.size() == 1) return at::zeros(shape);
-  if (parts.size() > 2) badArgument(index, text, "expected tensor:SHAPE[:FILL]");
-  if (parts[1] == "randn") {
-    at::manual_seed(0);
-    return at::randn(shape);
-  }
-  return at::full(shape, parseFloat(index, parts[1]));
-}
-
-Value parseArgument(size_t index, const std::string& text, const types::TypePtr& type) {
-  switch (type->kind()) {
-    case TypeKind::Int: return Value(parseInt(index, text));
-    case TypeKind::Float: return Value(parseFloat(index, text));
-    case TypeKind::Bool:
-      if (text == "true" || text == "True") return Value(true);
-      if (text == "false" || text == "False") return Value(false);
-      badArgument(index, text, "expected true or false");
-    case TypeKind::Str: return Value(text);
-    case TypeKind::Tensor: return Value(parseTensor(index, text));
-    case TypeKind::Optional:
-      if (text == "none" || text == "None") return Value();
-      return parseArgument(index, text, type->as<types::OptionalType>()->element());
-    case TypeKind::List: {
-      const types::TypePtr& element = type->as<types::ListType>()->element();
-      std::vector<Value> elements;
-      if (!text.empty()) {
-        for (const std::string& item : split(text, ',')) {
-          elements.push_back(parseArgument(index, item, element));
-        }
-      }
-      return runtime::makeList(element, std::move(elements));
-    }
-    default: badArgument(index, text, "inputs of type " + type->str() + " cannot be given");
-  }
-}
 
 int runRunIr(const std::vector<std::string>& args) {
   std::string path;

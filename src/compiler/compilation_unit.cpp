@@ -1,0 +1,170 @@
+#include "compiler/compilation_unit.h"
+
+#include <algorithm>
+
+#include "compiler/inline_calls.h"
+#include "passes/constant_pooling.h"
+#include "lang/diagnostics.h"
+
+namespace tscript::compiler {
+
+SugaredValuePtr resolveBuiltin(const std::string& name) {
+  using Which = SpecialBuiltin::Which;
+  static const std::map<std::string, Which> kSpecial = {
+      {"range", Which::Range}, {"print", Which::Print}, {"len", Which::Len},
+      {"int", Which::Int},     {"float", Which::Float}, {"bool", Which::Bool},
+      {"str", Which::Str},     {"min", Which::Min},     {"max", Which::Max},
+      {"abs", Which::Abs},     {"enumerate", Which::Enumerate}, {"zip", Which::Zip},
+      {"list", Which::List},
+  };
+  auto special = kSpecial.find(name);
+  if (special != kSpecial.end()) return std::make_shared<SpecialBuiltin>(special->second);
+  // `torch.add` and `math.sqrt` are aten builtins, as in TorchScript.
+  if (name == "torch" || name == "math") return std::make_shared<BuiltinModule>(name, "aten");
+  return nullptr;
+}
+
+// A call to another function of the unit: prim::CallFunction on a function constant.
+class FunctionValue final : public SugaredValue {
+ public:
+  FunctionValue(CompilationUnit& unit, std::string name) : unit_(unit), name_(std::move(name)) {}
+  std::string describe() const override { return "function '" + name_ + "'"; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    const CompiledFunction* callee;
+    try {
+      callee = &unit_.function(name_);
+    } catch (lang::CompileError& error) {
+      error.addNote(range, "while compiling '" + name_ + "', called from here");
+      throw;
+    }
+    // Bind arguments to parameters by position and keyword.
+    std::vector<ir::Value*> bound(callee->parameterNames.size(), nullptr);
+    size_t position = 0;
+    for (const NamedValue& arg : args) {
+      size_t index;
+      if (arg.name.empty()) {
+        index = position++;
+        if (index >= bound.size()) {
+          throw lang::CompileError(arg.range, name_ + "() takes " + std::to_string(bound.size()) +
+                                                  " arguments but more were given");
+        }
+      } else {
+        auto it = std::find(callee->parameterNames.begin(), callee->parameterNames.end(), arg.name);
+        if (it == callee->parameterNames.end()) {
+          throw lang::CompileError(arg.range, name_ + "() got an unexpected keyword argument '" + arg.name + "'");
+        }
+        index = it - callee->parameterNames.begin();
+      }
+      if (bound[index]) {
+        throw lang::CompileError(arg.range, name_ + "() got multiple values for argument '" +
+                                                callee->parameterNames[index] + "'");
+      }
+      if (!types::isSubtypeOf(arg.value->type(), callee->parameterTypes[index])) {
+        throw lang::CompileError(arg.range, "Expected a value of type '" +
+                                                callee->parameterTypes[index]->annotationStr() +
+                                                "' for argument '" + callee->parameterNames[index] +
+                                                "' but instead found type '" +
+                                                arg.value->type()->annotationStr() + "'");
+      }
+      bound[index] = arg.value;
+    }
+    for (size_t i = 0; i < bound.size(); ++i) {
+      if (!bound[i]) {
+        throw lang::CompileError(range, name_ + "() is missing value for argument '" +
+                                            callee->parameterNames[i] + "'");
+      }
+    }
+    ir::Node* function = emitter.insertNode(ir::prim::Constant, {}, 1, range);
+    function->s_("name", name_);
+    function->output()->setType(types::functionType());
+    std::vector<ir::Value*> inputs{function->output()};
+    inputs.insert(inputs.end(), bound.begin(), bound.end());
+    ir::Node* call = emitter.insertNode(ir::Symbol::make("prim", "CallFunction"), inputs, 1, range);
+    return std::make_shared<SimpleValue>(call->output()->setType(callee->returnType));
+  }
+
+ private:
+  CompilationUnit& unit_;
+  std::string name_;
+};
+
+class CompilationUnit::UnitResolver final : public Resolver {
+ public:
+  explicit UnitResolver(CompilationUnit& unit) : unit_(unit) {}
+  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
+    if (unit_.hasFunction(name)) return std::make_shared<FunctionValue>(unit_, name);
+    if (unit_.globals_) {
+      if (SugaredValuePtr value = unit_.globals_->resolveValue(name, range)) return value;
+    }
+    return resolveBuiltin(name);
+  }
+  types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override {
+    return unit_.globals_ ? unit_.globals_->resolveType(name, range) : nullptr;
+  }
+
+ private:
+  CompilationUnit& unit_;
+};
+
+SugaredValuePtr CompilationUnit::functionValue(const std::string& name) {
+  return std::make_shared<FunctionValue>(*this, name);
+}
+
+CompilationUnit::CompilationUnit(const OperatorMatcher& matcher, std::shared_ptr<Resolver> globals)
+    : matcher_(matcher), globals_(std::move(globals)) {}
+
+void CompilationUnit::define(lang::Module module) {
+  modules_.push_back(std::move(module));
+  for (const lang::StmtPtr& statement : modules_.back().body) {
+    if (auto* def = statement->as<lang::FunctionDefStmt>()) {
+      if (def->kind == lang::StmtKind::AsyncFunctionDef) continue;
+      definitions_[def->name] = def;
+      compiled_.erase(def->name);
+    }
+  }
+}
+
+std::vector<std::string> CompilationUnit::functionNames() const {
+  std::vector<std::string> names;
+  for (const auto& entry : definitions_) names.push_back(entry.first);
+  return names;
+}
+
+const CompiledFunction& CompilationUnit::function(const std::string& name) {
+  auto done = compiled_.find(name);
+  if (done != compiled_.end()) return done->second;
+  auto definition = definitions_.find(name);
+  if (definition == definitions_.end()) {
+    throw lang::CompileError(lang::SourceRange(), "no function named '" + name + "'");
+  }
+  if (std::find(compiling_.begin(), compiling_.end(), name) != compiling_.end()) {
+    std::string chain;
+    for (const std::string& caller : compiling_) chain += caller + " -> ";
+    throw lang::CompileError(definition->second->nameRange,
+                             "recursive calls are not supported in TorchScript (" + chain + name + ")");
+  }
+  compiling_.push_back(name);
+  UnitResolver resolver(*this);
+  try {
+    CompiledFunction compiled = FunctionEmitter(*definition->second, resolver, matcher_).emit();
+    compiling_.pop_back();
+    // Callees were compiled (and inlined) while emitting this function's calls to them.
+    inlineCalls(*compiled.graph, [this](const std::string& callee) -> std::shared_ptr<const ir::Graph> {
+      auto found = compiled_.find(callee);
+      return found == compiled_.end() ? nullptr : found->second.graph;
+    });
+    // Inlined callee constants are copies, unknown to sourceLiterals: they count as
+    // synthesized.
+    passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
+      return compiled.sourceLiterals.count(node) > 0;
+    });
+    compiled.sourceLiterals.clear();  // the pooled-away nodes are gone
+    return compiled_.emplace(name, std::move(compiled)).first->second;
+  } catch (...) {
+    compiling_.pop_back();
+    throw;
+  }
+}
+
+}  // namespace tscript::compiler

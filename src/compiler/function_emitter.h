@@ -1,0 +1,142 @@
+// Emits the IR of one function from its AST (statements and expressions).
+//
+// Variables are written as prim::Store / prim::Load nodes (ConvertToSSA turns them into SSA
+// afterwards), so this file only has to get types and evaluation order right. The emitter
+// keeps, per block, the static type each variable has at this point of the program; a read of
+// a variable gets that type, and assigning a value of another type is an error, as in
+// TorchScript.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "compiler/operator_matcher.h"
+#include "compiler/resolver.h"
+#include "compiler/sugared_value.h"
+#include "lang/ast.h"
+#include "types/type.h"
+
+namespace tscript::compiler {
+
+// A compiled function: its graph and signature.
+struct CompiledFunction {
+  std::string name;
+  std::shared_ptr<ir::Graph> graph;
+  std::vector<std::string> parameterNames;
+  std::vector<types::TypePtr> parameterTypes;
+  types::TypePtr returnType;
+  // The prim::Constant nodes written as literals in the source (the rest were synthesized:
+  // defaults, loop conditions); constant pooling orders the two groups differently.
+  std::unordered_set<const ir::Node*> sourceLiterals;
+};
+
+class FunctionEmitter {
+ public:
+  FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& resolver,
+                  const OperatorMatcher& matcher);
+
+  // Emits the whole function and runs the passes that make it a finished graph.
+  CompiledFunction emit();
+
+  // ---- services for sugared values ----------------------------------------------------
+  ir::Graph& graph() { return *graph_; }
+  const OperatorMatcher& matcher() const { return matcher_; }
+  ir::Value* emitBuiltin(const char* qualifiedOp, std::vector<ir::Value*> inputs,
+                         const lang::SourceRange& range);
+  ir::Value* emitBuiltin(ir::Symbol op, const std::vector<NamedValue>& args,
+                         const lang::SourceRange& range);
+  ir::Value* insertConstant(int64_t value, const lang::SourceRange& range = {});
+  ir::Value* insertConstant(double value, const lang::SourceRange& range = {});
+  ir::Value* insertBoolConstant(bool value, const lang::SourceRange& range = {});
+  ir::Value* insertStringConstant(const std::string& value, const lang::SourceRange& range = {});
+  ir::Value* insertNoneConstant(const lang::SourceRange& range = {});
+  ir::Node* insertNode(ir::Symbol kind, std::vector<ir::Value*> inputs, size_t outputs,
+                       const lang::SourceRange& range);
+
+ private:
+  // ---- statements ----
+  // A program to emit: the concatenation of statements[from..] of each segment.
+  struct Segment {
+    const lang::StmtList* statements;
+    size_t from;
+  };
+  // Emits the segments in order, stopping after a statement that always exits (return or
+  // raise). `tail`: they run to the end of the function, so a return among them ends it.
+  void emitSequence(std::vector<Segment> segments, bool tail);
+  void emitBlock(const lang::StmtList& statements) { emitSequence({{&statements, 0}}, false); }
+  void emitStatement(const lang::Stmt& statement);
+  void emitAssign(const lang::AssignStmt& assign);
+  void emitAugAssign(const lang::AugAssignStmt& assign);
+  void emitAnnAssign(const lang::AnnAssignStmt& assign);
+  void assignTo(const lang::Expr& target, const SugaredValuePtr& value,
+                const lang::SourceRange& range);
+  // With `continuation`, that program is emitted after each branch (the early-return
+  // transform of emitSequence); `tail`: the if runs to the end of the function.
+  void emitIf(const lang::IfStmt& statement, bool tail,
+              const std::vector<Segment>* continuation = nullptr);
+  // Merges the variable types of the branches of an if into the current scope.
+  void mergeBranchScopes(const std::map<std::string, types::TypePtr> branch[2], const bool exits[2],
+                         const lang::SourceRange& range);
+  void emitWhile(const lang::WhileStmt& statement);
+  void emitFor(const lang::ForStmt& statement);
+  void emitReturn(const lang::ReturnStmt& statement);
+  void emitRaise(const lang::RaiseStmt& statement);
+  void emitAssert(const lang::AssertStmt& statement);
+  // A prim::Loop running `body`; `condition` (null: always true) is evaluated before each
+  // iteration; `bindTarget` binds the loop variable at the top of the body.
+  void emitLoop(const lang::SourceRange& range, ir::Value* tripCount, const lang::Expr* condition,
+                const lang::StmtList& body, const std::function<void(ir::Value* index)>& bindTarget);
+
+  // ---- expressions ----
+  SugaredValuePtr emitSugared(const lang::Expr& expr);
+  ir::Value* emitValue(const lang::Expr& expr);
+  ir::Value* emitBinOp(const lang::BinOpExpr& expr);
+  ir::Value* emitUnaryOp(const lang::UnaryOpExpr& expr);
+  ir::Value* emitCompare(const lang::CompareExpr& expr);
+  ir::Value* emitComparison(lang::CmpOpKind op, ir::Value* left, ir::Value* right,
+                            const lang::SourceRange& range);
+  ir::Value* emitBoolOp(const lang::BoolOpExpr& expr);
+  ir::Value* emitIfExpr(const lang::IfExpr& expr);
+  ir::Value* emitCondition(const lang::Expr& expr);
+  ir::Value* emitConstant(const lang::ConstantExpr& expr);
+  // Marks the constant just emitted for a source literal (CompiledFunction::sourceLiterals).
+  ir::Value* literal(ir::Value* constant);
+  ir::Value* emitSubscript(const lang::SubscriptExpr& expr);
+  ir::Value* emitListLiteral(const lang::ListExpr& expr, const types::TypePtr& hint);
+  ir::Value* emitDictLiteral(const lang::DictExpr& expr, const types::TypePtr& hint);
+  ir::Value* emitJoinedStr(const lang::JoinedStrExpr& expr);
+  SugaredValuePtr emitCall(const lang::CallExpr& expr);
+
+  // ---- variables ----
+  std::optional<types::TypePtr> variableType(const std::string& name) const;
+  void declareVariable(const std::string& name, const types::TypePtr& type,
+                       const lang::SourceRange& range);
+  ir::Value* loadVariable(const std::string& name, const lang::SourceRange& range);
+  void storeVariable(const std::string& name, ir::Value* value, const lang::SourceRange& range);
+  // A scope per block being emitted: the variables assigned in it and their types.
+  void pushScope();
+  std::map<std::string, types::TypePtr> popScope();
+
+  types::TypePtr annotationType(const lang::Expr& annotation);
+  [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& what,
+                                const std::string& instead = "");
+
+  const lang::FunctionDefStmt& def_;
+  Resolver& resolver_;
+  const OperatorMatcher& matcher_;
+  std::unordered_set<const ir::Node*> sourceLiterals_;
+  std::shared_ptr<ir::Graph> graph_;
+  std::vector<std::map<std::string, types::TypePtr>> scopes_;
+  types::TypePtr declaredReturnType_;              // null when inferred
+  std::vector<types::TypePtr> returnedTypes_;      // of each return statement
+  bool hasReturns_ = false;  // the function has a return statement somewhere
+  bool tail_ = false;        // the statement being emitted is in tail position
+  int loopDepth_ = 0;        // loops around the statement being emitted
+};
+
+}  // namespace tscript::compiler

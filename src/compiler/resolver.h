@@ -1,0 +1,27 @@
+// Name resolution: what a global name in TorchScript source means.
+//
+// The compiler asks a Resolver about every name that is not a local variable. There are two
+// front doors with different resolvers and one compiler (DESIGN.md): the Python API resolves
+// through the function's globals and closure; the archive importer and `tscript compile`
+// resolve through the names defined in the source itself plus the builtin modules.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "compiler/sugared_value.h"
+#include "lang/source.h"
+#include "types/type.h"
+
+namespace tscript::compiler {
+
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  // The meaning of global `name` used at `range`; nullptr when the name is unknown.
+  virtual SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) = 0;
+  // A type named in an annotation (classes, named tuples, enums); nullptr when unknown.
+  virtual types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) = 0;
+};
+
+}  // namespace tscript::compiler

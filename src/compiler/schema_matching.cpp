@@ -1,0 +1,403 @@
+// Overload resolution (see schema_matching.h). The rules, as TorchScript applies them:
+//   * positional arguments fill the schema's positional parameters in order, then keywords
+//     by name; missing parameters take their defaults;
+//   * `torch.zeros(3, 4)`: extra positional arguments pack into the last positional list
+//     parameter (varargs packing);
+//   * a single int is accepted for a fixed-size list `int[N]` (repeated N times), a tuple for a
+//     list of its element type;
+//   * `Scalar` (Number) accepts int, float and complex, but not bool;
+//   * a Tensor passed where a number is expected is converted implicitly
+//     (aten::IntImplicit / FloatImplicit / ScalarImplicit);
+//   * type variables (`t`, `t[]`, `Dict(t, t2)`) bind to the first type they meet.
+// Nothing is inserted into the graph until an overload has matched, so failed attempts leave
+// no trace: conversions are planned first and emitted after.
+#include "compiler/schema_matching.h"
+
+#include <map>
+#include <unordered_map>
+
+#include "lang/diagnostics.h"
+
+namespace tscript::compiler {
+
+namespace {
+
+using Bindings = std::map<std::string, types::TypePtr>;
+
+// Whether `actual` can be passed for `formal`, binding type variables.
+bool matchType(const types::TypePtr& formal, const types::TypePtr& actual, Bindings& bindings) {
+  using types::TypeKind;
+  switch (formal->kind()) {
+    case TypeKind::Var: {
+      const std::string name = formal->str();
+      auto bound = bindings.find(name);
+      if (bound == bindings.end()) {
+        bindings[name] = actual;
+        return true;
+      }
+      if (types::isSubtypeOf(actual, bound->second)) return true;
+      if (types::isSubtypeOf(bound->second, actual)) {
+        bound->second = actual;
+        return true;
+      }
+      return false;
+    }
+    case TypeKind::List: {
+      auto* list = actual->as<types::ListType>();
+      if (!list) return false;
+      return matchType(formal->as<types::ListType>()->element(), list->element(), bindings) &&
+             (formal->as<types::ListType>()->element()->kind() == TypeKind::Var ||
+              types::isSubtypeOf(actual, formal) ||
+              *list->element() == *formal->as<types::ListType>()->element());
+    }
+    case TypeKind::Optional: {
+      if (actual->kind() == TypeKind::None) return true;
+      const types::TypePtr& element = formal->as<types::OptionalType>()->element();
+      if (auto* optional = actual->as<types::OptionalType>()) {
+        return matchType(element, optional->element(), bindings);
+      }
+      return matchType(element, actual, bindings);
+    }
+    case TypeKind::Dict: {
+      auto* dict = actual->as<types::DictType>();
+      auto* formalDict = formal->as<types::DictType>();
+      return dict && matchType(formalDict->key(), dict->key(), bindings) &&
+             matchType(formalDict->value(), dict->value(), bindings);
+    }
+    case TypeKind::Tuple: {
+      auto* tuple = actual->as<types::TupleType>();
+      auto* formalTuple = formal->as<types::TupleType>();
+      if (!tuple || tuple->elements().size() != formalTuple->elements().size()) return false;
+      for (size_t i = 0; i < tuple->elements().size(); ++i) {
+        if (!matchType(formalTuple->elements()[i], tuple->elements()[i], bindings)) return false;
+      }
+      return true;
+    }
+    case TypeKind::Future: {
+      auto* future = actual->as<types::FutureType>();
+      return future && matchType(formal->as<types::FutureType>()->element(), future->element(), bindings);
+    }
+    case TypeKind::Number:
+      return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float ||
+             actual->kind() == TypeKind::Complex || actual->kind() == TypeKind::Number;
+    case TypeKind::Any:
+      return true;
+    default:
+      return types::isSubtypeOf(actual, formal);
+  }
+}
+
+types::TypePtr substitute(const types::TypePtr& type, const Bindings& bindings) {
+  using types::TypeKind;
+  switch (type->kind()) {
+    case TypeKind::Var: {
+      auto bound = bindings.find(type->str());
+      return bound == bindings.end() ? types::anyType() : bound->second;
+    }
+    case TypeKind::List:
+      return types::listOf(substitute(type->as<types::ListType>()->element(), bindings));
+    case TypeKind::Optional:
+      return types::optionalOf(substitute(type->as<types::OptionalType>()->element(), bindings));
+    case TypeKind::Future:
+      return types::futureOf(substitute(type->as<types::FutureType>()->element(), bindings));
+    case TypeKind::Dict:
+      return types::dictOf(substitute(type->as<types::DictType>()->key(), bindings),
+                           substitute(type->as<types::DictType>()->value(), bindings));
+    case TypeKind::Tuple: {
+      std::vector<types::TypePtr> elements;
+      for (const types::TypePtr& element : type->as<types::TupleType>()->elements()) {
+        elements.push_back(substitute(element, bindings));
+      }
+      return types::tupleOf(elements);
+    }
+    default:
+      return type;
+  }
+}
+
+// A planned input of the node: an existing value, a value converted on the way in, a list
+// packed from several values, or a default constant.
+struct PlannedInput {
+  enum class Kind { Value, Implicit, RepeatToList, PackList, TupleToList, Default } kind = Kind::Value;
+  ir::Value* value = nullptr;
+  std::vector<ir::Value*> packed;  // PackList
+  const char* implicitOp = nullptr;
+  int64_t repeat = 0;
+  types::TypePtr type;  // the formal type (for lists and defaults)
+  const ir::ConstantValue* defaultValue = nullptr;
+};
+
+// Tries to make `value` acceptable for argument `formal`; plans the conversion in `planned`.
+bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindings,
+                  PlannedInput& planned, std::string& whyNot) {
+  const types::TypePtr& actual = value->type();
+  planned.value = value;
+  planned.type = formal.type;
+  if (matchType(formal.type, actual, bindings)) return true;
+  using types::TypeKind;
+  auto* list = formal.type->as<types::ListType>();
+  if (list && formal.fixedListSize && matchType(list->element(), actual, bindings)) {
+    planned.kind = PlannedInput::Kind::RepeatToList;
+    planned.repeat = *formal.fixedListSize;
+    return true;
+  }
+  if (list && actual->kind() == TypeKind::Tuple) {
+    Bindings trial = bindings;
+    bool all = true;
+    for (const types::TypePtr& element : actual->as<types::TupleType>()->elements()) {
+      all = all && matchType(list->element(), element, trial);
+    }
+    if (all) {
+      bindings = trial;
+      planned.kind = PlannedInput::Kind::TupleToList;
+      return true;
+    }
+  }
+  if (actual->kind() == TypeKind::Tensor) {
+    TypeKind wanted = formal.type->kind();
+    if (wanted == TypeKind::Int) planned.implicitOp = "aten::IntImplicit";
+    if (wanted == TypeKind::Float) planned.implicitOp = "aten::FloatImplicit";
+    if (wanted == TypeKind::Number) planned.implicitOp = "aten::ScalarImplicit";
+    if (planned.implicitOp) {
+      planned.kind = PlannedInput::Kind::Implicit;
+      return true;
+    }
+  }
+  whyNot = "Expected a value of type '" + formal.type->annotationStr() + "' for argument '" +
+           formal.name + "' but instead found type '" + actual->annotationStr() + "'.";
+  return false;
+}
+
+ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
+                               const types::TypePtr& type, const lang::SourceRange& range) {
+  ir::Node* node = graph.insert(ir::prim::Constant, {}, 1);
+  node->setSourceRange(range);
+  types::TypePtr outputType = type;
+  switch (constant.kind) {
+    case ir::ConstantValue::Kind::None:
+      outputType = types::noneType();
+      break;
+    case ir::ConstantValue::Kind::Bool:
+      node->i_("value", constant.boolValue ? 1 : 0);
+      outputType = types::boolType();
+      break;
+    case ir::ConstantValue::Kind::Int:
+      node->i_("value", constant.intValue);
+      outputType = types::intType();
+      break;
+    case ir::ConstantValue::Kind::Double:
+      node->f_("value", constant.doubleValue);
+      outputType = types::floatType();
+      break;
+    case ir::ConstantValue::Kind::String:
+      node->s_("value", constant.text);
+      outputType = types::strType();
+      break;
+    default:
+      node->setAttribute("value", ir::AttributeValue(constant));
+      break;
+  }
+  // A default for `Optional[T]` or `Scalar` keeps its own type (as TorchScript's constants do).
+  if (outputType->kind() == types::TypeKind::Var) outputType = types::anyType();
+  return node->output()->setType(outputType);
+}
+
+ir::Value* emitPlanned(ir::Graph& graph, const PlannedInput& planned, const Bindings& bindings,
+                       const lang::SourceRange& range) {
+  auto insert = [&](const char* kind, std::vector<ir::Value*> inputs, types::TypePtr type) {
+    ir::Node* node = graph.insert(ir::Symbol::fromQualString(kind), inputs, 1);
+    node->setSourceRange(range);
+    return node->output()->setType(std::move(type));
+  };
+  types::TypePtr formal = substitute(planned.type, bindings);
+  switch (planned.kind) {
+    case PlannedInput::Kind::Value:
+      return planned.value;
+    case PlannedInput::Kind::Implicit: {
+      types::TypePtr type = formal->kind() == types::TypeKind::Number ? types::numberType() : formal;
+      return insert(planned.implicitOp, {planned.value}, type);
+    }
+    case PlannedInput::Kind::RepeatToList:
+      return insert("prim::ListConstruct",
+                    std::vector<ir::Value*>(static_cast<size_t>(planned.repeat), planned.value), formal);
+    case PlannedInput::Kind::PackList:
+      return insert("prim::ListConstruct", planned.packed, formal);
+    case PlannedInput::Kind::TupleToList: {
+      auto* tuple = planned.value->type()->as<types::TupleType>();
+      std::vector<ir::Value*> elements;
+      ir::Node* producer = planned.value->node();
+      if (producer->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
+        elements = producer->inputs();
+      } else {
+        ir::Node* unpack = graph.insert(ir::Symbol::make("prim", "TupleUnpack"), {planned.value},
+                                        tuple->elements().size());
+        unpack->setSourceRange(range);
+        for (size_t i = 0; i < tuple->elements().size(); ++i) {
+          elements.push_back(unpack->output(i)->setType(tuple->elements()[i]));
+        }
+      }
+      return insert("prim::ListConstruct", elements, formal);
+    }
+    case PlannedInput::Kind::Default:
+      return insertConstantValue(graph, *planned.defaultValue, formal, range);
+  }
+  return nullptr;
+}
+
+bool isListLike(const types::TypePtr& type) {
+  return type->kind() == types::TypeKind::List || type->kind() == types::TypeKind::Tuple;
+}
+
+}  // namespace
+
+bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
+                       const std::vector<NamedValue>& args, const lang::SourceRange& range,
+                       ir::Value*& result, std::string& whyNot) {
+  Bindings bindings;
+  std::vector<PlannedInput> planned(schema.arguments.size());
+  std::vector<bool> filled(schema.arguments.size(), false);
+  std::vector<ir::Value*> extraVarargs;
+
+  std::vector<const NamedValue*> positional;
+  std::vector<const NamedValue*> keywords;
+  for (const NamedValue& arg : args) (arg.name.empty() ? positional : keywords).push_back(&arg);
+
+  // Positional parameters, in order.
+  std::vector<size_t> positionalSlots;
+  for (size_t i = 0; i < schema.arguments.size(); ++i) {
+    if (!schema.arguments[i].keywordOnly) positionalSlots.push_back(i);
+  }
+  size_t next = 0;
+  for (size_t s = 0; s < positionalSlots.size() && next < positional.size(); ++s) {
+    size_t slot = positionalSlots[s];
+    const ArgumentView& formal = schema.arguments[slot];
+    bool lastSlot = s + 1 == positionalSlots.size();
+    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0).
+    if (lastSlot && formal.type->kind() == types::TypeKind::List &&
+        !isListLike(positional[next]->value->type()) && positional.size() > next) {
+      PlannedInput& pack = planned[slot];
+      pack.kind = PlannedInput::Kind::PackList;
+      pack.type = formal.type;
+      const types::TypePtr& element = formal.type->as<types::ListType>()->element();
+      for (; next < positional.size(); ++next) {
+        if (!matchType(element, positional[next]->value->type(), bindings)) {
+          whyNot = "Expected a value of type '" + element->annotationStr() + "' for argument '" +
+                   formal.name + "' but instead found type '" +
+                   positional[next]->value->type()->annotationStr() + "'.";
+          return false;
+        }
+        pack.packed.push_back(positional[next]->value);
+      }
+      filled[slot] = true;
+      break;
+    }
+    if (!planArgument(formal, positional[next]->value, bindings, planned[slot], whyNot)) return false;
+    filled[slot] = true;
+    ++next;
+  }
+  if (next < positional.size()) {
+    if (!schema.varargs) {
+      whyNot = "Expected at most " + std::to_string(positionalSlots.size()) +
+               " positional arguments but found " + std::to_string(positional.size()) + ".";
+      return false;
+    }
+    for (; next < positional.size(); ++next) extraVarargs.push_back(positional[next]->value);
+  }
+  // Keywords.
+  for (const NamedValue* keyword : keywords) {
+    size_t slot = schema.arguments.size();
+    for (size_t i = 0; i < schema.arguments.size(); ++i) {
+      if (schema.arguments[i].name == keyword->name) slot = i;
+    }
+    if (slot == schema.arguments.size()) {
+      whyNot = "Keyword argument " + keyword->name + " unknown.";
+      return false;
+    }
+    if (filled[slot]) {
+      whyNot = "Argument " + keyword->name + " specified twice in schema.";
+      return false;
+    }
+    if (!planArgument(schema.arguments[slot], keyword->value, bindings, planned[slot], whyNot)) {
+      return false;
+    }
+    filled[slot] = true;
+  }
+  // Defaults.
+  for (size_t i = 0; i < schema.arguments.size(); ++i) {
+    if (filled[i]) continue;
+    if (!schema.arguments[i].defaultValue) {
+      whyNot = "Argument " + schema.arguments[i].name + " not provided.";
+      return false;
+    }
+    planned[i].kind = PlannedInput::Kind::Default;
+    planned[i].type = schema.arguments[i].type;
+    planned[i].defaultValue = &*schema.arguments[i].defaultValue;
+  }
+  for (const types::TypePtr& returned : schema.returns) {
+    (void)returned;  // return types may use variables bound above; checked by substitute()
+  }
+
+  // Matched: now emit, in argument order (conversions right before the node).
+  std::vector<ir::Value*> inputs;
+  for (const PlannedInput& input : planned) inputs.push_back(emitPlanned(graph, input, bindings, range));
+  inputs.insert(inputs.end(), extraVarargs.begin(), extraVarargs.end());
+  ir::Node* node = graph.insert(op, inputs, schema.returns.size());
+  node->setSourceRange(range);
+  for (size_t i = 0; i < schema.returns.size(); ++i) {
+    node->output(i)->setType(substitute(schema.returns[i], bindings));
+  }
+  if (schema.returns.empty()) {
+    result = nullptr;
+  } else if (schema.returns.size() == 1) {
+    result = node->output();
+  } else {
+    std::vector<types::TypePtr> elementTypes;
+    for (ir::Value* output : node->outputs()) elementTypes.push_back(output->type());
+    ir::Node* tuple = graph.insert(ir::Symbol::make("prim", "TupleConstruct"), node->outputs(), 1);
+    tuple->setSourceRange(range);
+    result = tuple->output()->setType(types::tupleOf(elementTypes));
+  }
+  return true;
+}
+
+ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
+                             const std::vector<const SchemaView*>& candidates,
+                             const std::vector<NamedValue>& args, const lang::SourceRange& range) {
+  std::string failures;
+  for (const SchemaView* schema : candidates) {
+    ir::Value* result = nullptr;
+    std::string whyNot;
+    if (tryEmitWithSchema(graph, op, *schema, args, range, result, whyNot)) return result;
+    failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
+  }
+  std::string argumentTypes;
+  for (const NamedValue& arg : args) {
+    argumentTypes += (argumentTypes.empty() ? "" : ", ") +
+                     (arg.name.empty() ? "" : arg.name + "=") + arg.value->type()->annotationStr();
+  }
+  if (candidates.empty()) {
+    throw lang::CompileError(range, "Unknown builtin op: " + op.toQualString());
+  }
+  throw lang::CompileError(range, "Arguments for call are not valid: no overload of " +
+                                      op.toQualString() + " accepts (" + argumentTypes +
+                                      ").\nThe following variants are available:\n" + failures);
+}
+
+SchemaListMatcher::SchemaListMatcher(std::vector<SchemaView> schemas) : schemas_(std::move(schemas)) {}
+
+std::vector<const SchemaView*> SchemaListMatcher::overloads(ir::Symbol op) const {
+  std::vector<const SchemaView*> found;
+  for (const SchemaView& schema : schemas_) {
+    if (schema.name == op.toQualString()) found.push_back(&schema);
+  }
+  return found;
+}
+
+bool SchemaListMatcher::hasOperator(ir::Symbol op) const { return !overloads(op).empty(); }
+
+ir::Value* SchemaListMatcher::emit(ir::Graph& graph, ir::Symbol op, const std::vector<NamedValue>& args,
+                                   const lang::SourceRange& range) const {
+  return emitWithOverloads(graph, op, overloads(op), args, range);
+}
+
+}  // namespace tscript::compiler

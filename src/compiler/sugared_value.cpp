@@ -1,0 +1,275 @@
+#include "compiler/sugared_value.h"
+
+#include "compiler/function_emitter.h"
+#include "lang/diagnostics.h"
+
+namespace tscript::compiler {
+
+// ---- defaults: the operation does not apply to this kind of value -------------------------------
+
+ir::Value* SugaredValue::asValue(const lang::SourceRange& range, FunctionEmitter&) {
+  throw lang::CompileError(range, describe() + " cannot be used as a value");
+}
+
+SugaredValuePtr SugaredValue::attr(const lang::SourceRange& range, FunctionEmitter&,
+                                   const std::string& name) {
+  throw lang::CompileError(range, describe() + " has no attribute '" + name + "'");
+}
+
+SugaredValuePtr SugaredValue::call(const lang::SourceRange& range, FunctionEmitter&,
+                                   std::vector<NamedValue>) {
+  throw lang::CompileError(range, describe() + " is not callable");
+}
+
+std::optional<std::vector<SugaredValuePtr>> SugaredValue::unrolledElements(
+    const lang::SourceRange&, FunctionEmitter&) {
+  return std::nullopt;
+}
+
+std::unique_ptr<LoopIteration> SugaredValue::iterate(const lang::SourceRange& range,
+                                                     FunctionEmitter&) {
+  throw lang::CompileError(range, describe() + " cannot be iterated over");
+}
+
+// ---- SimpleValue -------------------------------------------------------------------------------
+
+std::string SimpleValue::describe() const {
+  return "a value of type '" + value_->type()->annotationStr() + "'";
+}
+
+SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                  const std::string& name) {
+  types::TypeKind kind = value_->type()->kind();
+  if (kind == types::TypeKind::Tensor) {
+    // Tensor properties are prim ops (x.dtype -> prim::dtype); x.shape is x.size().
+    static const std::map<std::string, std::pair<const char*, types::TypePtr (*)()>> kProperties = {
+        {"dtype", {"prim::dtype", types::intType}},
+        {"device", {"prim::device", types::deviceType}},
+        {"is_cuda", {"prim::is_cuda", types::boolType}},
+        {"requires_grad", {"prim::requires_grad", types::boolType}},
+        {"data", {"prim::data", types::tensorType}},
+        {"layout", {"prim::layout", types::intType}},
+    };
+    auto property = kProperties.find(name);
+    if (property != kProperties.end()) {
+      ir::Node* node = emitter.insertNode(ir::Symbol::fromQualString(property->second.first),
+                                          {value_}, 1, range);
+      return std::make_shared<SimpleValue>(node->output()->setType(property->second.second()));
+    }
+    if (name == "shape") {
+      return std::make_shared<SimpleValue>(emitter.emitBuiltin("aten::size", {value_}, range));
+    }
+    if (name == "T") {
+      return std::make_shared<SimpleValue>(emitter.emitBuiltin("aten::numpy_T", {value_}, range));
+    }
+    if (name == "ndim") {
+      return std::make_shared<SimpleValue>(emitter.emitBuiltin("aten::dim", {value_}, range));
+    }
+  }
+  // A method of a builtin type: x.add(y), l.append(v), s.lower().
+  ir::Symbol method = ir::Symbol::make("aten", name);
+  if (emitter.matcher().hasOperator(method)) return std::make_shared<BuiltinFunction>(method, value_);
+  throw lang::CompileError(range, "'" + value_->type()->annotationStr() +
+                                      "' object has no attribute or method '" + name + "'");
+}
+
+std::optional<std::vector<SugaredValuePtr>> SimpleValue::unrolledElements(
+    const lang::SourceRange& range, FunctionEmitter& emitter) {
+  auto* tuple = value_->type()->as<types::TupleType>();
+  if (!tuple) return std::nullopt;
+  ir::Node* unpack = emitter.insertNode(ir::Symbol::make("prim", "TupleUnpack"), {value_},
+                                        tuple->elements().size(), range);
+  std::vector<SugaredValuePtr> elements;
+  for (size_t i = 0; i < tuple->elements().size(); ++i) {
+    unpack->output(i)->setType(tuple->elements()[i]);
+    elements.push_back(std::make_shared<SimpleValue>(unpack->output(i)));
+  }
+  return elements;
+}
+
+namespace {
+
+// for x in <list | str | tensor>: len() iterations, element i is x[i].
+class IndexedIteration final : public LoopIteration {
+ public:
+  explicit IndexedIteration(ir::Value* sequence) : sequence_(sequence) {}
+  ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) override {
+    return emitter.emitBuiltin("aten::len", {sequence_}, range);
+  }
+  SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
+                          ir::Value* index) override {
+    if (sequence_->type()->kind() == types::TypeKind::Tensor) {
+      return std::make_shared<SimpleValue>(
+          emitter.emitBuiltin("aten::select", {sequence_, emitter.insertConstant(int64_t(0)), index}, range));
+    }
+    return std::make_shared<SimpleValue>(emitter.emitBuiltin("aten::__getitem__", {sequence_, index}, range));
+  }
+
+ private:
+  ir::Value* sequence_;
+};
+
+}  // namespace
+
+std::unique_ptr<LoopIteration> SimpleValue::iterate(const lang::SourceRange& range,
+                                                    FunctionEmitter& emitter) {
+  switch (value_->type()->kind()) {
+    case types::TypeKind::List:
+    case types::TypeKind::Str:
+    case types::TypeKind::Tensor:
+      return std::make_unique<IndexedIteration>(value_);
+    case types::TypeKind::Dict:
+      // Iterating a dict iterates its keys (in insertion order).
+      return std::make_unique<IndexedIteration>(emitter.emitBuiltin("aten::keys", {value_}, range));
+    default:
+      return SugaredValue::iterate(range, emitter);
+  }
+}
+
+// ---- builtins ----------------------------------------------------------------------------------
+
+std::string BuiltinFunction::describe() const {
+  return "builtin function '" + op_.toQualString() + "'";
+}
+
+SugaredValuePtr BuiltinFunction::call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                      std::vector<NamedValue> args) {
+  if (self_) args.insert(args.begin(), NamedValue{range, "", self_});
+  ir::Value* result = emitter.emitBuiltin(op_, args, range);
+  if (!result) result = emitter.insertNoneConstant(range);
+  return std::make_shared<SimpleValue>(result);
+}
+
+SugaredValuePtr BuiltinModule::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                    const std::string& name) {
+  ir::Symbol op = ir::Symbol::make(opNamespace_, name);
+  if (emitter.matcher().hasOperator(op)) return std::make_shared<BuiltinFunction>(op);
+  throw lang::CompileError(range, "unknown builtin op: " + pythonName_ + "." + name +
+                                      " (no TorchScript operator " + op.toQualString() + ")");
+}
+
+ir::Value* SugaredTuple::asValue(const lang::SourceRange& range, FunctionEmitter& emitter) {
+  std::vector<ir::Value*> values;
+  std::vector<types::TypePtr> elementTypes;
+  for (const SugaredValuePtr& element : elements_) {
+    values.push_back(element->asValue(range, emitter));
+    elementTypes.push_back(values.back()->type());
+  }
+  ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), values, 1, range);
+  return node->output()->setType(types::tupleOf(elementTypes));
+}
+
+std::string SpecialBuiltin::describe() const { return "builtin function"; }
+
+SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                     std::vector<NamedValue> args) {
+  auto simple = [](ir::Value* value) { return std::make_shared<SimpleValue>(value); };
+  auto noKeywords = [&](const char* name) {
+    for (const NamedValue& arg : args) {
+      if (!arg.name.empty()) {
+        throw lang::CompileError(arg.range, std::string(name) + "() does not accept keyword arguments");
+      }
+    }
+  };
+  auto exactly = [&](const char* name, size_t count) {
+    noKeywords(name);
+    if (args.size() != count) {
+      throw lang::CompileError(range, std::string(name) + "() takes exactly " + std::to_string(count) +
+                                          " argument" + (count == 1 ? "" : "s") + " (" +
+                                          std::to_string(args.size()) + " given)");
+    }
+  };
+  switch (which_) {
+    case Which::Range: {
+      noKeywords("range");
+      if (args.empty() || args.size() > 3) {
+        throw lang::CompileError(range, "range() takes 1 to 3 arguments (" + std::to_string(args.size()) + " given)");
+      }
+      for (const NamedValue& arg : args) {
+        if (arg.value->type()->kind() != types::TypeKind::Int) {
+          throw lang::CompileError(arg.range, "all inputs of range must be ints, found " +
+                                                  arg.value->type()->annotationStr());
+        }
+      }
+      if (args.size() == 1) return std::make_shared<RangeValue>(nullptr, args[0].value, nullptr);
+      return std::make_shared<RangeValue>(args[0].value, args[1].value,
+                                          args.size() == 3 ? args[2].value : nullptr);
+    }
+    case Which::Print: {
+      noKeywords("print");
+      std::vector<ir::Value*> values;
+      for (const NamedValue& arg : args) values.push_back(arg.value);
+      emitter.insertNode(ir::Symbol::make("prim", "Print"), values, 0, range);
+      return simple(emitter.insertNoneConstant(range));
+    }
+    case Which::Len:
+      exactly("len", 1);
+      return simple(emitter.emitBuiltin("aten::len", {args[0].value}, range));
+    case Which::Int:
+      exactly("int", 1);
+      if (args[0].value->type()->kind() == types::TypeKind::Int) return simple(args[0].value);
+      return simple(emitter.emitBuiltin("aten::Int", {args[0].value}, range));
+    case Which::Float:
+      exactly("float", 1);
+      if (args[0].value->type()->kind() == types::TypeKind::Float) return simple(args[0].value);
+      return simple(emitter.emitBuiltin("aten::Float", {args[0].value}, range));
+    case Which::Bool:
+      exactly("bool", 1);
+      if (args[0].value->type()->kind() == types::TypeKind::Bool) return simple(args[0].value);
+      return simple(emitter.emitBuiltin("aten::Bool", {args[0].value}, range));
+    case Which::Str:
+      exactly("str", 1);
+      return simple(emitter.emitBuiltin("aten::str", {args[0].value}, range));
+    case Which::Min:
+    case Which::Max:
+    case Which::Abs: {
+      const char* name = which_ == Which::Min ? "prim::min" : which_ == Which::Max ? "prim::max" : "prim::abs";
+      noKeywords(name + 6);
+      return simple(emitter.emitBuiltin(ir::Symbol::fromQualString(name), args, range));
+    }
+    case Which::List:
+      exactly("list", 1);
+      return simple(emitter.emitBuiltin("aten::list", {args[0].value}, range));
+    case Which::Enumerate:
+    case Which::Zip:
+      throw lang::CompileError(range, std::string(which_ == Which::Zip ? "zip" : "enumerate") +
+                                          "() is not supported by tscript yet; index the "
+                                          "sequences in a range() loop");
+  }
+  throw lang::CompileError(range, "unexpected builtin");
+}
+
+namespace {
+
+class RangeIteration final : public LoopIteration {
+ public:
+  RangeIteration(ir::Value* start, ir::Value* stop, ir::Value* step)
+      : start_(start), stop_(stop), step_(step) {}
+  ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) override {
+    if (!start_ && !step_) return stop_;
+    ir::Value* start = start_ ? start_ : emitter.insertConstant(int64_t(0), range);
+    ir::Value* step = step_ ? step_ : emitter.insertConstant(int64_t(1), range);
+    return emitter.emitBuiltin("aten::__range_length", {start, stop_, step}, range);
+  }
+  SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
+                          ir::Value* index) override {
+    if (!start_ && !step_) return std::make_shared<SimpleValue>(index);
+    ir::Value* start = start_ ? start_ : emitter.insertConstant(int64_t(0), range);
+    ir::Value* step = step_ ? step_ : emitter.insertConstant(int64_t(1), range);
+    return std::make_shared<SimpleValue>(
+        emitter.emitBuiltin("aten::__derive_index", {index, start, step}, range));
+  }
+
+ private:
+  ir::Value* start_;
+  ir::Value* stop_;
+  ir::Value* step_;
+};
+
+}  // namespace
+
+std::unique_ptr<LoopIteration> RangeValue::iterate(const lang::SourceRange&, FunctionEmitter&) {
+  return std::make_unique<RangeIteration>(start_, stop_, step_);
+}
+
+}  // namespace tscript::compiler

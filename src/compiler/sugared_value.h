@@ -1,0 +1,148 @@
+// Sugared values: what an expression denotes while it is being compiled, before (or instead
+// of) being a single IR value. `torch` is a module, `torch.add` a builtin operator, `x.size`
+// a method bound to x, `range(n)` something to iterate over, `self.layers` a module list.
+// Only some sugared values can become an ir::Value (asValue); the others are resolved at
+// compile time by the operation applied to them (attribute, call, iteration).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/ir.h"
+#include "lang/source.h"
+
+namespace tscript::compiler {
+
+class FunctionEmitter;
+class SugaredValue;
+using SugaredValuePtr = std::shared_ptr<SugaredValue>;
+
+// One argument of a call: positional when `name` is empty.
+struct NamedValue {
+  lang::SourceRange range;
+  std::string name;
+  ir::Value* value = nullptr;
+};
+
+// How a `for` loop runs over an iterable: a trip count, and for each iteration index the
+// value(s) bound to the loop target. Tuples (and module lists) are unrolled instead.
+struct LoopIteration {
+  virtual ~LoopIteration() = default;
+  // Emitted before the loop: the number of iterations.
+  virtual ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) = 0;
+  // Emitted at the top of the body: the element for iteration `index`.
+  virtual SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
+                                  ir::Value* index) = 0;
+};
+
+class SugaredValue : public std::enable_shared_from_this<SugaredValue> {
+ public:
+  virtual ~SugaredValue() = default;
+  // Describes the value in error messages: "builtin function 'aten::add'", "module 'math'".
+  virtual std::string describe() const = 0;
+
+  virtual ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter);
+  virtual SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                               const std::string& name);
+  virtual SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                               std::vector<NamedValue> args);
+  // The elements of a compile-time sequence (tuples, module lists), or nullopt.
+  virtual std::optional<std::vector<SugaredValuePtr>> unrolledElements(
+      const lang::SourceRange& range, FunctionEmitter& emitter);
+  // How to iterate in a `for` loop; unrolledElements() is tried first.
+  virtual std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
+                                                 FunctionEmitter& emitter);
+};
+
+// An ordinary IR value (a local, a computed result).
+class SimpleValue final : public SugaredValue {
+ public:
+  explicit SimpleValue(ir::Value* value) : value_(value) {}
+  ir::Value* value() const { return value_; }
+  std::string describe() const override;
+  ir::Value* asValue(const lang::SourceRange&, FunctionEmitter&) override { return value_; }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       const std::string& name) override;
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(
+      const lang::SourceRange& range, FunctionEmitter& emitter) override;
+  std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
+                                         FunctionEmitter& emitter) override;
+
+ private:
+  ir::Value* value_;
+};
+
+// A builtin operator (`aten::add`), optionally bound to `self` (`x.add`).
+class BuiltinFunction final : public SugaredValue {
+ public:
+  BuiltinFunction(ir::Symbol op, ir::Value* self = nullptr) : op_(op), self_(self) {}
+  std::string describe() const override;
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override;
+
+ private:
+  ir::Symbol op_;
+  ir::Value* self_;
+};
+
+// A module of builtins: `torch`, `math`, `torch.nn.functional`. Attribute `f` is the builtin
+// operator `<ns>::f` when it exists, or a submodule when `name` is one.
+class BuiltinModule final : public SugaredValue {
+ public:
+  BuiltinModule(std::string pythonName, std::string opNamespace)
+      : pythonName_(std::move(pythonName)), opNamespace_(std::move(opNamespace)) {}
+  std::string describe() const override { return "module '" + pythonName_ + "'"; }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       const std::string& name) override;
+
+ private:
+  std::string pythonName_;
+  std::string opNamespace_;
+};
+
+// A compile-time tuple of sugared values (`a, b` before it becomes a prim::TupleConstruct).
+class SugaredTuple final : public SugaredValue {
+ public:
+  explicit SugaredTuple(std::vector<SugaredValuePtr> elements) : elements_(std::move(elements)) {}
+  std::string describe() const override { return "tuple"; }
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter) override;
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(const lang::SourceRange&,
+                                                               FunctionEmitter&) override {
+    return elements_;
+  }
+
+ private:
+  std::vector<SugaredValuePtr> elements_;
+};
+
+// Python builtins with special compile-time behaviour: range, len, print, isinstance, ...
+class SpecialBuiltin final : public SugaredValue {
+ public:
+  enum class Which { Range, Print, Len, Int, Float, Bool, Str, Min, Max, Abs, Enumerate, Zip, List };
+  explicit SpecialBuiltin(Which which) : which_(which) {}
+  std::string describe() const override;
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override;
+
+ private:
+  Which which_;
+};
+
+// `range(start, stop, step)` as the iterable of a for loop (or materialized as a list).
+class RangeValue final : public SugaredValue {
+ public:
+  RangeValue(ir::Value* start, ir::Value* stop, ir::Value* step)
+      : start_(start), stop_(stop), step_(step) {}
+  std::string describe() const override { return "range"; }
+  std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
+                                         FunctionEmitter& emitter) override;
+
+ private:
+  ir::Value* start_;  // null: 0
+  ir::Value* stop_;
+  ir::Value* step_;   // null: 1
+};
+
+}  // namespace tscript::compiler

@@ -1,0 +1,282 @@
+// Bindings of the compiler and the interpreter: `tscript.script` for functions.
+//
+// Names in a scripted function are resolved through Python (python/tscript/_script.py):
+// the Python side looks a name up in the function's globals and closure and answers with a
+// small descriptor tuple, which this file turns into a compiler SugaredValue:
+//   ("module", obj)                  a Python module (torch, math, torch.jit, ...): its
+//                                    attributes are resolved through Python again
+//   ("builtin", "aten::relu")        a builtin operator
+//   ("function", fn)                 a Python function to compile from its source
+//   ("constant", value)              None, bool, int, float or str
+//   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
+// Anything else (None) is an unknown name, reported by the compiler.
+#include <pybind11/stl.h>
+
+#include <map>
+
+#include "compiler/compilation_unit.h"
+#include "compiler/function_emitter.h"
+#include "compiler/schema_matching.h"
+#include "ir/ir.h"
+#include "lang/parser.h"
+#include "python/bindings.h"
+#include "python/value_conversion.h"
+#include "runtime/builtins_table.h"
+#include "runtime/code.h"
+#include "runtime/errors.h"
+#include "runtime/interpreter.h"
+
+namespace py = pybind11;
+
+namespace tscript::python {
+
+namespace {
+
+using compiler::FunctionEmitter;
+using compiler::NamedValue;
+using compiler::SugaredValue;
+using compiler::SugaredValuePtr;
+
+class PythonResolver;
+
+SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descriptor,
+                                      const lang::SourceRange& range);
+
+// A constant Python global (None, bool, int, float, str).
+class PythonConstant final : public SugaredValue {
+ public:
+  explicit PythonConstant(py::object value) : value_(std::move(value)) {}
+  std::string describe() const override { return "a Python constant"; }
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter) override {
+    if (value_.is_none()) return emitter.insertNoneConstant(range);
+    if (PyBool_Check(value_.ptr())) return emitter.insertBoolConstant(value_.ptr() == Py_True, range);
+    if (PyLong_Check(value_.ptr())) return emitter.insertConstant(value_.cast<int64_t>(), range);
+    if (PyFloat_Check(value_.ptr())) return emitter.insertConstant(value_.cast<double>(), range);
+    return emitter.insertStringConstant(value_.cast<std::string>(), range);
+  }
+
+ private:
+  py::object value_;
+};
+
+// torch.jit.is_scripting(): True in compiled code, a compile-time constant.
+class IsScripting final : public SugaredValue {
+ public:
+  std::string describe() const override { return "is_scripting"; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    if (!args.empty()) throw lang::CompileError(range, "is_scripting() takes no arguments");
+    return std::make_shared<compiler::SimpleValue>(emitter.insertBoolConstant(true, range));
+  }
+};
+
+// The compilation unit of one `script` call and the Python side of name resolution.
+class PythonResolver final : public compiler::Resolver {
+ public:
+  PythonResolver(py::object resolveGlobal, py::object resolveAttribute, py::object sourceOf)
+      : resolveGlobal_(std::move(resolveGlobal)),
+        resolveAttribute_(std::move(resolveAttribute)),
+        sourceOf_(std::move(sourceOf)) {}
+
+  void setUnit(compiler::CompilationUnit* unit) { unit_ = unit; }
+
+  // Adds a Python function's source to the unit (once) and returns its name there.
+  std::string define(py::handle function) {
+    auto known = definedNames_.find(function.ptr());
+    if (known != definedNames_.end()) return known->second;
+    py::tuple source = sourceOf_(function);
+    auto file = std::make_shared<lang::SourceFile>(source[1].cast<std::string>(),
+                                                   source[0].cast<std::string>(),
+                                                   source[2].cast<uint32_t>());
+    lang::Module module = lang::parseModule(file);
+    std::string name;
+    for (const lang::StmtPtr& statement : module.body) {
+      if (auto* def = statement->as<lang::FunctionDefStmt>()) {
+        name = def->name;
+        break;
+      }
+    }
+    if (name.empty()) throw lang::CompileError(lang::SourceRange(), "no function definition in the source of " +
+                                                              py::repr(function).cast<std::string>());
+    functionsByFile_[file.get()] = py::reinterpret_borrow<py::object>(function);
+    definedNames_[function.ptr()] = name;
+    keepAlive_.push_back(py::reinterpret_borrow<py::object>(function));
+    unit_->define(std::move(module));
+    return name;
+  }
+
+  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
+    auto function = functionsByFile_.find(range.file.get());
+    if (function == functionsByFile_.end()) return nullptr;
+    py::object descriptor = resolveGlobal_(function->second, name);
+    return sugaredFromDescriptor(*this, descriptor, range);
+  }
+
+  types::TypePtr resolveType(const std::string&, const lang::SourceRange&) override {
+    return nullptr;  // classes, named tuples and enums: the modules issue
+  }
+
+  py::object resolveAttribute(py::handle object, const std::string& name) {
+    return resolveAttribute_(object, name);
+  }
+
+  compiler::CompilationUnit& unit() { return *unit_; }
+
+ private:
+  py::object resolveGlobal_;
+  py::object resolveAttribute_;
+  py::object sourceOf_;
+  compiler::CompilationUnit* unit_ = nullptr;
+  std::map<const lang::SourceFile*, py::object> functionsByFile_;
+  std::map<PyObject*, std::string> definedNames_;
+  std::vector<py::object> keepAlive_;
+};
+
+// A Python module seen from TorchScript: `torch`, `math`, `torch.jit`, `F`.
+class PythonModule final : public SugaredValue {
+ public:
+  PythonModule(PythonResolver& resolver, py::object module)
+      : resolver_(resolver), module_(std::move(module)) {}
+  std::string describe() const override {
+    return "module '" + py::str(module_.attr("__name__")).cast<std::string>() + "'";
+  }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter&,
+                       const std::string& name) override {
+    py::object descriptor = resolver_.resolveAttribute(module_, name);
+    if (SugaredValuePtr value = sugaredFromDescriptor(resolver_, descriptor, range)) return value;
+    throw lang::CompileError(range, "Python builtin " + describe() + "." + name +
+                                        " is currently not supported in TorchScript");
+  }
+
+ private:
+  PythonResolver& resolver_;
+  py::object module_;
+};
+
+SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descriptor,
+                                      const lang::SourceRange& range) {
+  if (descriptor.is_none()) return nullptr;
+  py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
+  std::string kind = tuple[0].cast<std::string>();
+  if (kind == "module") return std::make_shared<PythonModule>(resolver, tuple[1]);
+  if (kind == "builtin") {
+    return std::make_shared<compiler::BuiltinFunction>(
+        ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
+  }
+  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1]));
+  if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
+  if (kind == "is_scripting") return std::make_shared<IsScripting>();
+  throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
+}
+
+// A compiled function, callable from Python.
+class ScriptFunction {
+ public:
+  ScriptFunction(std::shared_ptr<PythonResolver> resolver,
+                 std::shared_ptr<compiler::CompilationUnit> unit, std::string name)
+      : resolver_(std::move(resolver)), unit_(std::move(unit)), name_(std::move(name)) {
+    function_ = &unit_->function(name_);
+    code_ = std::make_unique<runtime::Code>(function_->graph, name_);
+  }
+
+  const std::string& name() const { return name_; }
+  std::string graphText() const { return function_->graph->toString(); }
+
+  // `name(x : Tensor, n : int) -> Tensor`, the schema spelling torch.jit prints.
+  std::string schema() const {
+    std::string text = name_ + "(";
+    for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
+      if (i > 0) text += ", ";
+      text += function_->parameterTypes[i]->schemaStr() + " " + function_->parameterNames[i];
+    }
+    return text + ") -> " + function_->returnType->schemaStr();
+  }
+
+  py::object call(py::args args, py::kwargs kwargs) {
+    const auto& names = function_->parameterNames;
+    const auto& types = function_->parameterTypes;
+    if (args.size() > names.size()) {
+      throw py::type_error(name_ + "() expected at most " + std::to_string(names.size()) +
+                           " argument(s) but received " + std::to_string(args.size()) +
+                           " argument(s).");
+    }
+    runtime::Stack stack;
+    stack.reserve(names.size() + 4);
+    size_t consumedKeywords = 0;
+    for (size_t i = 0; i < names.size(); ++i) {
+      if (i < args.size()) {
+        if (kwargs && kwargs.contains(names[i].c_str())) {
+          throw py::type_error(name_ + "() got multiple values for argument '" + names[i] + "'");
+        }
+        stack.push_back(toValue(args[i], types[i], name_, names[i]));
+      } else if (kwargs && kwargs.contains(names[i].c_str())) {
+        stack.push_back(toValue(kwargs[names[i].c_str()], types[i], name_, names[i]));
+        ++consumedKeywords;
+      } else {
+        throw py::type_error(name_ + "() is missing value for argument '" + names[i] + "'.");
+      }
+    }
+    if (kwargs && consumedKeywords != kwargs.size()) {
+      for (auto item : kwargs) {
+        std::string keyword = py::str(item.first);
+        if (std::find(names.begin(), names.end(), keyword) == names.end()) {
+          throw py::type_error(name_ + "() got an unexpected keyword argument '" + keyword + "'");
+        }
+      }
+    }
+    {
+      // The interpreter touches no Python object: other threads may run meanwhile.
+      py::gil_scoped_release release;
+      runtime::run(*code_, stack);
+    }
+    return toPython(stack.back());
+  }
+
+ private:
+  std::shared_ptr<PythonResolver> resolver_;  // keeps the Python functions alive
+  std::shared_ptr<compiler::CompilationUnit> unit_;
+  std::string name_;
+  const compiler::CompiledFunction* function_ = nullptr;
+  std::unique_ptr<runtime::Code> code_;
+};
+
+}  // namespace
+
+void bindScript(py::module_& m) {
+  // Errors raised by TorchScript code reach Python through tscript._errors, which picks the
+  // Python class (see there).
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const runtime::ScriptError& e) {
+      py::object exception = py::module_::import("tscript._errors")
+                                 .attr("script_error")(e.pythonClass(), e.message(), e.what());
+      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
+    }
+  });
+
+  py::class_<ScriptFunction>(m, "ScriptFunction")
+      .def_property_readonly("name", &ScriptFunction::name)
+      .def_property_readonly("_graph_text", &ScriptFunction::graphText)
+      .def_property_readonly("_schema", &ScriptFunction::schema)
+      .def("__call__", &ScriptFunction::call);
+
+  m.def(
+      "_script_function",
+      [](py::object function, py::object resolveGlobal, py::object resolveAttribute,
+         py::object sourceOf) {
+        runtime::registerBuiltinOperators();
+        auto resolver = std::make_shared<PythonResolver>(std::move(resolveGlobal),
+                                                         std::move(resolveAttribute),
+                                                         std::move(sourceOf));
+        auto unit = std::make_shared<compiler::CompilationUnit>(compiler::registryOperatorMatcher(),
+                                                                resolver);
+        resolver->setUnit(unit.get());
+        std::string name = resolver->define(function);
+        return ScriptFunction(resolver, unit, name);
+      },
+      py::arg("function"), py::arg("resolve_global"), py::arg("resolve_attribute"),
+      py::arg("source_of"), "Compiles a Python function (see python/tscript/_script.py).");
+}
+
+}  // namespace tscript::python

@@ -1,0 +1,163 @@
+// See value_conversion.h.
+#include "python/value_conversion.h"
+
+#include <torch/csrc/Device.h>
+#include <torch/csrc/autograd/python_variable.h>
+
+#include "types/named_types.h"
+
+namespace py = pybind11;
+
+namespace tscript::python {
+
+namespace {
+
+using runtime::Value;
+using types::TypeKind;
+
+// The Python type name torch.jit shows for a mismatching argument.
+std::string pythonTypeName(py::handle object) {
+  if (THPVariable_Check(object.ptr())) return "Tensor";
+  if (object.is_none()) return "NoneType";
+  return py::str(object.get_type().attr("__name__"));
+}
+
+class Converter {
+ public:
+  Converter(const std::string& function, const std::string& parameter)
+      : function_(function), parameter_(parameter) {}
+
+  Value convert(py::handle object, const types::TypePtr& type) {
+    switch (type->kind()) {
+      case TypeKind::Tensor:
+        if (THPVariable_Check(object.ptr())) return Value(THPVariable_Unpack(object.ptr()));
+        break;
+      case TypeKind::Int:
+        if (PyLong_Check(object.ptr()) && !PyBool_Check(object.ptr())) {
+          return Value(object.cast<int64_t>());
+        }
+        break;
+      case TypeKind::Float:
+        if (PyFloat_Check(object.ptr())) return Value(PyFloat_AS_DOUBLE(object.ptr()));
+        if (PyLong_Check(object.ptr()) && !PyBool_Check(object.ptr())) {
+          return Value(double(object.cast<int64_t>()));  // an int is accepted for a float
+        }
+        break;
+      case TypeKind::Bool:
+        if (PyBool_Check(object.ptr())) return Value(object.ptr() == Py_True);
+        break;
+      case TypeKind::Str:
+        if (PyUnicode_Check(object.ptr())) return Value(object.cast<std::string>());
+        break;
+      case TypeKind::None:
+        if (object.is_none()) return Value();
+        break;
+      case TypeKind::Number:
+        if (PyBool_Check(object.ptr())) return Value(object.ptr() == Py_True);
+        if (PyLong_Check(object.ptr())) return Value(object.cast<int64_t>());
+        if (PyFloat_Check(object.ptr())) return Value(PyFloat_AS_DOUBLE(object.ptr()));
+        break;
+      case TypeKind::Device:
+        if (THPDevice_Check(object.ptr())) {
+          return Value(reinterpret_cast<THPDevice*>(object.ptr())->device);
+        }
+        break;
+      case TypeKind::Optional:
+        if (object.is_none()) return Value();
+        return convert(object, type->as<types::OptionalType>()->element());
+      case TypeKind::Any: return convertAny(object);
+      case TypeKind::List: {
+        if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;
+        const types::TypePtr& element = type->as<types::ListType>()->element();
+        std::vector<Value> elements;
+        for (py::handle item : object) elements.push_back(convert(item, element));
+        return runtime::makeList(element, std::move(elements));
+      }
+      case TypeKind::Tuple: {
+        if (!PyTuple_Check(object.ptr())) break;
+        const auto& elementTypes = type->as<types::TupleType>()->elements();
+        if (py::len(object) != elementTypes.size()) break;
+        std::vector<Value> elements;
+        size_t i = 0;
+        for (py::handle item : object) elements.push_back(convert(item, elementTypes[i++]));
+        return runtime::makeTuple(std::move(elements),
+                                  type->as<types::TupleType>()->isNamed() ? type : nullptr);
+      }
+      case TypeKind::Dict: {
+        if (!PyDict_Check(object.ptr())) break;
+        const auto* dict = type->as<types::DictType>();
+        Value result = runtime::makeDict(dict->key(), dict->value());
+        for (auto [key, item] : object.cast<py::dict>()) {
+          result.toDict().insertOrAssign(convert(key, dict->key()), convert(item, dict->value()));
+        }
+        return result;
+      }
+      default: break;
+    }
+    throw py::type_error(function_ + "() Expected a value of type '" + type->annotationStr() +
+                         "' for argument '" + parameter_ + "' but instead found type '" +
+                         pythonTypeName(object) + "'.");
+  }
+
+ private:
+  Value convertAny(py::handle object) {
+    if (THPVariable_Check(object.ptr())) return Value(THPVariable_Unpack(object.ptr()));
+    if (object.is_none()) return Value();
+    if (PyBool_Check(object.ptr())) return Value(object.ptr() == Py_True);
+    if (PyLong_Check(object.ptr())) return Value(object.cast<int64_t>());
+    if (PyFloat_Check(object.ptr())) return Value(PyFloat_AS_DOUBLE(object.ptr()));
+    if (PyUnicode_Check(object.ptr())) return Value(object.cast<std::string>());
+    throw py::type_error(function_ + "() cannot pass a '" + pythonTypeName(object) +
+                         "' as argument '" + parameter_ + "' of type Any");
+  }
+
+  const std::string& function_;
+  const std::string& parameter_;
+};
+
+}  // namespace
+
+runtime::Value toValue(py::handle object, const types::TypePtr& type, const std::string& function,
+                       const std::string& parameter) {
+  return Converter(function, parameter).convert(object, type);
+}
+
+py::object toPython(const runtime::Value& value) {
+  switch (value.kind()) {
+    case runtime::ValueKind::None: return py::none();
+    case runtime::ValueKind::Bool: return py::bool_(value.toBool());
+    case runtime::ValueKind::Int: return py::int_(value.toInt());
+    case runtime::ValueKind::Float: return py::float_(value.toFloat());
+    case runtime::ValueKind::String: return py::str(value.toStringRef());
+    case runtime::ValueKind::Tensor:
+      return py::reinterpret_steal<py::object>(THPVariable_Wrap(value.toTensor()));
+    case runtime::ValueKind::Device:
+      return py::reinterpret_steal<py::object>(THPDevice_New(value.toDevice()));
+    case runtime::ValueKind::Complex: {
+      c10::complex<double> c = value.toComplex();
+      return py::reinterpret_steal<py::object>(PyComplex_FromDoubles(c.real(), c.imag()));
+    }
+    case runtime::ValueKind::List: {
+      const auto& elements = value.toList().elements;
+      py::list list(elements.size());
+      for (size_t i = 0; i < elements.size(); ++i) list[i] = toPython(elements[i]);
+      return list;
+    }
+    case runtime::ValueKind::Tuple: {
+      const auto& elements = value.toTuple().elements;
+      py::tuple tuple(elements.size());
+      for (size_t i = 0; i < elements.size(); ++i) tuple[i] = toPython(elements[i]);
+      return tuple;
+    }
+    case runtime::ValueKind::Dict: {
+      py::dict dict;
+      for (const auto& entry : value.toDict()) dict[toPython(entry.key)] = toPython(entry.value);
+      return dict;
+    }
+    default:
+      throw py::type_error(std::string("a TorchScript ") + value.kindName() +
+                           " value cannot be returned to Python yet");
+  }
+}
+
+}  // namespace tscript::python

@@ -1,0 +1,23 @@
+// Python objects <-> runtime::Value, at the boundary of a call into TorchScript code.
+//
+// Arguments are converted to the parameter's TorchScript type (a Python list becomes a
+// List[int] or a List[Tensor] as the parameter says), and a value that does not fit raises
+// TypeError naming the function, the parameter and both types, as torch.jit does. Results
+// are converted by what they are.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include "runtime/value.h"
+#include "types/type.h"
+
+namespace tscript::python {
+
+// Throws pybind11::type_error ("Expected a value of type 'List[int]' for argument 'xs' but
+// instead found type 'str'.") when `object` does not fit `type`.
+runtime::Value toValue(pybind11::handle object, const types::TypePtr& type,
+                       const std::string& function, const std::string& parameter);
+
+pybind11::object toPython(const runtime::Value& value);
+
+}  // namespace tscript::python
