@@ -99,9 +99,11 @@ def list_augassign_multiply(xs: List[int]) -> List[int]:
     return xs
 
 
-def tuple_augassign_rebinds(t: Tuple[int, int]) -> Tuple[int, int, int]:
-    u = t + (3,)
-    return u
+def string_augassign_rebinds(s: str) -> Tuple[str, str]:
+    # Strings are immutable: += makes a new string and the alias keeps the old one.
+    t = s
+    t += "x"
+    return s, t
 
 
 def augassign_on_list_element(xs: List[int]) -> List[int]:
@@ -151,7 +153,7 @@ CASES = [
     case(tensor_plus_equals_rebinds_when_not_inplace, (randn(2),)),
     case(list_augassign_extends_in_place, ([1, 2],)),
     case(list_augassign_multiply, ([1, 2],)),
-    case(tuple_augassign_rebinds, ((1, 2),)),
+    case(string_augassign_rebinds, ("ab",)),
     case(augassign_on_list_element, ([1, 2, 3],)),
     case(augassign_on_dict_value, (4,)),
     case(augassign_in_loop, ([1.0, 2.0, 3.0],)),

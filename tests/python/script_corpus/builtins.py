@@ -110,7 +110,7 @@ def sorted_strings(words: List[str]) -> List[str]:
     return sorted(words)
 
 
-def list_of_string_and_tuple(s: str) -> List[str]:
+def list_of_string(s: str) -> List[str]:
     return list(s)
 
 
@@ -164,7 +164,7 @@ CASES = [
     case(all_any_of_ints, ([1, 2],), ([0, 3],), ([0, 0],)),
     case(sorted_builtin, ([3, 1, 2],)),
     case(sorted_strings, (["b", "c", "a"],)),
-    case(list_of_string_and_tuple, ("abc",)),
+    case(list_of_string, ("abc",)),
     case(isinstance_on_builtin_classes, ([1], "s")),
     case(print_returns_none, (3,)),
     case(bool_of_containers, ([], "a"), ([1], "")),

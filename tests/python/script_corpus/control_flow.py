@@ -95,7 +95,7 @@ def tensor_branches_update(x: Tensor, mode: int) -> Tensor:
     return y
 
 
-def if_with_is_none_constant(x: int) -> int:
+def optional_assigned_in_one_branch(x: int) -> int:
     y: Optional[int] = None
     if x > 2:
         y = x
@@ -131,7 +131,7 @@ CASES = [
     case(pass_statement, (4,), (-4,)),
     case(ternary_chain, (-1,), (0,), (7,)),
     case(tensor_branches_update, (randn(5), 0), (randn(5), 1), (randn(5), 2)),
-    case(if_with_is_none_constant, (1,), (5,)),
+    case(optional_assigned_in_one_branch, (1,), (5,)),
     case(boolean_variable_condition, (101,), (100,), (7,)),
     case(docstring_function, (1,)),
 ]

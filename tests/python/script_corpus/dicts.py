@@ -39,7 +39,7 @@ def keys_values_items(d: Dict[str, float]) -> Tuple[List[str], List[float], List
     return list(d.keys()), list(d.values()), list(d.items())
 
 
-def pop_and_popitem(d: Dict[str, int]) -> List[int]:
+def pop_with_and_without_default(d: Dict[str, int]) -> List[int]:
     a = d.pop("a")
     b = d.pop("missing", 42)
     return [a, b, len(d)]
@@ -126,7 +126,7 @@ CASES = [
     case(get_with_and_without_default, ({"a": 5},), ({"b": 5},)),
     case(get_missing_is_none, ({"a": 1},), ({"nope": 3},)),
     case(keys_values_items, ({"b": 1.5, "a": -2.0},)),
-    case(pop_and_popitem, ({"a": 1, "b": 2},)),
+    case(pop_with_and_without_default, ({"a": 1, "b": 2},)),
     case(setdefault_and_update, ({"a": 1, "b": 2},)),
     case(membership_in_keys, ({1: 1, 3: 3}, 1), ({1: 1, 2: 2}, 1), ({}, 0)),
     case(del_key, ({"a": 1, "b": 2, "c": 3},)),

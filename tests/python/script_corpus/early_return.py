@@ -46,7 +46,7 @@ def return_in_nested_loops(n: int) -> List[int]:
     return [0, 0]
 
 
-def return_from_loop_else_continues(xs: List[int]) -> int:
+def return_from_loop_with_continue(xs: List[int]) -> int:
     total = 0
     for x in xs:
         if x < 0:
@@ -133,7 +133,7 @@ CASES = [
     case(return_in_for, ([4, 5, 6], 5), ([4, 5, 6], 7)),
     case(return_in_while, (10,), (0,), (16,)),
     case(return_in_nested_loops, (12,), (7,), (1,)),
-    case(return_from_loop_else_continues, ([1, 0, 2, -1, 5],), ([1, 2, 0],)),
+    case(return_from_loop_with_continue, ([1, 0, 2, -1, 5],), ([1, 2, 0],)),
     case(return_tensor_early, (torch.zeros(0),), (randn(3).abs(),), (randn(3),)),
     case(guard_clauses, (0, 1), (1, 0), (5, 2), (2, 5)),
     case(return_optional_early, (None,), (4,)),

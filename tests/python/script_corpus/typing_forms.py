@@ -1,6 +1,6 @@
 """Spellings of types: typing generics, `# type:` comments, PEP 585 builtin generics
 (list[int], accepted by 1.13), PEP 604 unions (int | None, rejected by 1.13: tscript-only),
-annotated locals, torch.jit.annotate, Final-free constants, Tuple[()] and nested types."""
+annotated locals, torch.jit.annotate, string annotations, Any and nested types."""
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 import torch

@@ -26,19 +26,23 @@ HEADER = """\
 
 def main() -> int:
     previous = read_known_failures()
+    cases = all_cases()
     failing = {}
-    for case in all_cases():
+    for case in cases:
         try:
             check_scripted(case, tscript_script, "tscript")
         except Exception as error:
             failing[case.id] = previous.get(case.id) or failure_summary(error)
     lines = [f"{case_id}  {reason}" for case_id, reason in failing.items()]
     KNOWN_FAILURES_FILE.write_text(HEADER + "".join(line + "\n" for line in lines))
-    fixed = sorted(set(previous) - set(failing))
+    existing = {case.id for case in cases}
+    fixed = sorted(set(previous) & existing - set(failing))
+    gone = sorted(set(previous) - existing)  # renamed or deleted cases
     new = sorted(set(failing) - set(previous))
-    print(f"{len(failing)} known failures ({len(fixed)} fixed, {len(new)} new) "
-          f"written to {KNOWN_FAILURES_FILE}")
+    print(f"{len(failing)} known failures ({len(fixed)} fixed, {len(new)} new, "
+          f"{len(gone)} no longer in the corpus) written to {KNOWN_FAILURES_FILE}")
     changes = [f"  fixed: {case_id}" for case_id in fixed]
+    changes += [f"  gone:  {case_id}" for case_id in gone]
     changes += [f"  new:   {case_id}  {failing[case_id]}" for case_id in new]
     shown = 40
     print("\n".join(changes[:shown]))
