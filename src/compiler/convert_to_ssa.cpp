@@ -192,7 +192,10 @@ class EraseLoadStores {
       if (node->kind() == kinds::store()) {
         ir::Value* value = node->input(0);
         const std::string& name = variableName(node);
-        if (!value->hasDebugName() || value->node()->kind() != ir::prim::Param) {
+        // Names starting with '$' are the compiler's own (the function result): they
+        // name no Python variable, so the values stay unnamed, as in torch.jit's graphs.
+        bool userVariable = !name.empty() && name[0] != '$';
+        if (userVariable && (!value->hasDebugName() || value->node()->kind() != ir::prim::Param)) {
           value->setDebugName(name);
         }
         scope[name] = value;

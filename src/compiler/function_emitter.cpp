@@ -432,8 +432,12 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
   for (const auto& [name, unused] : names) {
     std::optional<types::TypePtr> before = variableType(name);
     std::optional<types::TypePtr> types[2];
+    // A branch that exits still reaches the function's end, where the result variable is
+    // read: it is merged from every branch.
+    bool isResult = name == kReturnVariable;
+    bool branchExits[2] = {exits[0] && !isResult, exits[1] && !isResult};
     for (size_t b = 0; b < 2; ++b) {
-      if (exits[b]) continue;
+      if (branchExits[b]) continue;
       auto found = branch[b].find(name);
       if (found != branch[b].end()) {
         types[b] = found->second;
@@ -441,8 +445,8 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
         types[b] = before;
       }
     }
-    if (exits[0] && exits[1]) continue;
-    if ((!exits[0] && !types[0]) || (!exits[1] && !types[1])) continue;  // one path only
+    if (branchExits[0] && branchExits[1]) continue;
+    if ((!branchExits[0] && !types[0]) || (!branchExits[1] && !types[1])) continue;  // one path only
     std::optional<types::TypePtr> merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
                                                                 : (types[0] ? types[0] : types[1]);
     if (!merged) {
