@@ -19,7 +19,8 @@ __all__ = ["script", "ScriptFunction", "is_scripting", "is_tracing", "ignore", "
 
 # Python builtins the compiler implements itself (range, len, print, ...): not resolved here.
 _COMPILER_BUILTINS = {"range", "len", "print", "int", "float", "bool", "str", "min", "max", "abs",
-                      "enumerate", "zip", "list"}
+                      "enumerate", "zip", "list", "sum", "sorted", "all", "any", "ord", "chr",
+                      "hex", "oct", "bin", "round", "divmod", "pow"}
 
 
 def is_scripting() -> bool:

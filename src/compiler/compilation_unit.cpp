@@ -1,6 +1,7 @@
 #include "compiler/compilation_unit.h"
 
 #include <algorithm>
+#include <set>
 
 #include "compiler/inline_calls.h"
 #include "passes/constant_pooling.h"
@@ -19,6 +20,12 @@ SugaredValuePtr resolveBuiltin(const std::string& name) {
   };
   auto special = kSpecial.find(name);
   if (special != kSpecial.end()) return std::make_shared<SpecialBuiltin>(special->second);
+  // Python builtins that are plain operators of the same name (`sorted` -> aten::sorted).
+  static const std::set<std::string> kOperatorBuiltins = {
+      "sum", "sorted", "all", "any", "ord", "chr", "hex", "oct", "bin", "round", "divmod", "pow"};
+  if (kOperatorBuiltins.count(name)) {
+    return std::make_shared<BuiltinFunction>(ir::Symbol::make("aten", name));
+  }
   // `torch.add` and `math.sqrt` are aten builtins, as in TorchScript.
   if (name == "torch" || name == "math") return std::make_shared<BuiltinModule>(name, "aten");
   return nullptr;

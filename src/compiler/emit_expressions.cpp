@@ -467,6 +467,13 @@ ir::Value* FunctionEmitter::emitJoinedStr(const lang::JoinedStrExpr& expr) {
 }
 
 SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
+  // isinstance takes a type, not a value, as its second argument: handled by syntax (unless
+  // a local variable shadows the name).
+  if (const auto* name = expr.func->as<lang::NameExpr>()) {
+    if (name->id == "isinstance" && !variableType("isinstance")) {
+      return std::make_shared<SimpleValue>(emitIsinstance(expr));
+    }
+  }
   SugaredValuePtr callee = emitSugared(*expr.func);
   std::vector<NamedValue> args;
   for (const lang::ExprPtr& arg : expr.args) {

@@ -461,14 +461,26 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
 void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
                              const std::vector<Segment>* continuation) {
   ir::Value* condition = emitCondition(*statement.test);
-  ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
+  Refinements refinements = refinementsOf(*statement.test);
   const lang::StmtList* bodies[2] = {&statement.body, &statement.orelse};
+  // A condition known at compile time (is_scripting(), a decided isinstance) emits only the
+  // branch it takes, so the other is never type-checked (TorchScript's metaprogramming).
+  bool constantCondition;
+  if (isConstantBool(condition, constantCondition)) {
+    if (condition->uses().empty()) condition->node()->destroy();
+    std::vector<Segment> program{{bodies[constantCondition ? 0 : 1], 0}};
+    if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
+    emitSequence(std::move(program), tail);
+    return;
+  }
+  ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   std::map<std::string, types::TypePtr> scopes[2];
   bool exits[2];
   for (size_t b = 0; b < 2; ++b) {
     ir::Block* block = node->addBlock();
     ir::WithInsertPoint guard(*graph_, block);
     pushScope();
+    applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse, statement.range);
     std::vector<Segment> program{{bodies[b], 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
     emitSequence(std::move(program), tail);
@@ -585,19 +597,23 @@ void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   node->addBlock();
   ir::Block* failed = node->addBlock();
-  ir::WithInsertPoint guard(*graph_, failed);
-  ir::Value* message;
-  if (statement.msg) {
-    ir::Value* text = emitValue(*statement.msg);
-    if (text->type()->kind() != types::TypeKind::Str) {
-      text = emitBuiltin("aten::str", {text}, statement.msg->range);
+  {
+    ir::WithInsertPoint guard(*graph_, failed);
+    ir::Value* message;
+    if (statement.msg) {
+      ir::Value* text = emitValue(*statement.msg);
+      if (text->type()->kind() != types::TypeKind::Str) {
+        text = emitBuiltin("aten::str", {text}, statement.msg->range);
+      }
+      message = emitBuiltin("aten::add", {insertStringConstant("AssertionError: "), text},
+                            statement.range);
+    } else {
+      message = insertStringConstant("AssertionError: ", statement.range);
     }
-    message = emitBuiltin("aten::add", {insertStringConstant("AssertionError: "), text},
-                          statement.range);
-  } else {
-    message = insertStringConstant("AssertionError: ", statement.range);
+    insertNode(kinds::raiseException(), {message, insertNoneConstant()}, 0, statement.range);
   }
-  insertNode(kinds::raiseException(), {message, insertNoneConstant()}, 0, statement.range);
+  // Past the assert its condition holds: `assert x is not None` refines x.
+  applyRefinements(refinementsOf(*statement.test).whenTrue, statement.range);
 }
 
 }  // namespace tscript::compiler

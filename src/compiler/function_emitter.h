@@ -112,6 +112,22 @@ class FunctionEmitter {
   ir::Value* emitJoinedStr(const lang::JoinedStrExpr& expr);
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
 
+  // ---- refinement (emit_refinement.cpp) ----
+  // What a condition proves about variables: `x is not None` makes an Optional[int] x an int
+  // where it is true. Applied by casting (prim::unchecked_cast) at the top of the branch.
+  struct Refinements {
+    std::map<std::string, types::TypePtr> whenTrue;
+    std::map<std::string, types::TypePtr> whenFalse;
+  };
+  Refinements refinementsOf(const lang::Expr& test);
+  void applyRefinements(const std::map<std::string, types::TypePtr>& refined,
+                        const lang::SourceRange& range);
+  // isinstance(value, T): decided at compile time from the static type where possible
+  // (a constant), by a None check for Optional[T], else an error.
+  ir::Value* emitIsinstance(const lang::CallExpr& call);
+  // Whether `value` is a compile-time boolean constant; `result` gets its value.
+  static bool isConstantBool(const ir::Value* value, bool& result);
+
   // ---- variables ----
   std::optional<types::TypePtr> variableType(const std::string& name) const;
   void declareVariable(const std::string& name, const types::TypePtr& type,

@@ -1,0 +1,132 @@
+// Type refinement from conditions (`is None`, `is not None`, isinstance, and/or/not) and
+// compile-time isinstance, as TorchScript does it.
+#include "compiler/function_emitter.h"
+#include "compiler/symbols.h"
+#include "lang/diagnostics.h"
+
+namespace tscript::compiler {
+
+namespace {
+
+bool isNoneLiteral(const lang::Expr& expr) {
+  const auto* constant = expr.as<lang::ConstantExpr>();
+  return constant && constant->value.kind == lang::ConstantValue::Kind::None;
+}
+
+// The type left when None is ruled out: Optional[T] -> T, Union[A, B, None] -> Union[A, B].
+types::TypePtr withoutNone(const types::TypePtr& type) {
+  if (const auto* optional = type->as<types::OptionalType>()) return optional->element();
+  return nullptr;
+}
+
+void mergeInto(std::map<std::string, types::TypePtr>& into,
+               const std::map<std::string, types::TypePtr>& from) {
+  for (const auto& [name, type] : from) into[name] = type;
+}
+
+}  // namespace
+
+bool FunctionEmitter::isConstantBool(const ir::Value* value, bool& result) {
+  const ir::Node* node = value->node();
+  if (node->kind() != ir::prim::Constant || value->type()->kind() != types::TypeKind::Bool) {
+    return false;
+  }
+  const ir::AttributeValue* attribute = node->findAttribute("value");
+  if (!attribute || attribute->kind() != ir::AttributeKind::i) return false;
+  result = attribute->get<int64_t>() != 0;
+  return true;
+}
+
+FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& test) {
+  Refinements refinements;
+  if (const auto* compare = test.as<lang::CompareExpr>()) {
+    if (compare->ops.size() != 1) return refinements;
+    lang::CmpOpKind op = compare->ops[0];
+    if (op != lang::CmpOpKind::Is && op != lang::CmpOpKind::IsNot) return refinements;
+    const lang::Expr* subject = compare->left.get();
+    const lang::Expr* other = compare->comparators[0].get();
+    if (isNoneLiteral(*subject)) std::swap(subject, other);
+    const auto* name = subject->as<lang::NameExpr>();
+    if (!name || !isNoneLiteral(*other)) return refinements;
+    std::optional<types::TypePtr> type = variableType(name->id);
+    if (!type) return refinements;
+    types::TypePtr refined = withoutNone(*type);
+    if (!refined) return refinements;
+    (op == lang::CmpOpKind::IsNot ? refinements.whenTrue : refinements.whenFalse)[name->id] = refined;
+    return refinements;
+  }
+  if (const auto* unary = test.as<lang::UnaryOpExpr>()) {
+    if (unary->op != lang::UnaryOpKind::Not) return refinements;
+    Refinements inner = refinementsOf(*unary->operand);
+    std::swap(inner.whenTrue, inner.whenFalse);
+    return inner;
+  }
+  if (const auto* boolOp = test.as<lang::BoolOpExpr>()) {
+    // `a and b` true: both are true; `a or b` false: both are false.
+    for (const lang::ExprPtr& value : boolOp->values) {
+      Refinements part = refinementsOf(*value);
+      mergeInto(boolOp->op == lang::BoolOpKind::And ? refinements.whenTrue : refinements.whenFalse,
+                boolOp->op == lang::BoolOpKind::And ? part.whenTrue : part.whenFalse);
+    }
+    return refinements;
+  }
+  if (const auto* call = test.as<lang::CallExpr>()) {
+    const auto* function = call->func->as<lang::NameExpr>();
+    if (!function || function->id != "isinstance" || call->args.size() != 2) return refinements;
+    const auto* name = call->args[0]->as<lang::NameExpr>();
+    if (!name) return refinements;
+    std::optional<types::TypePtr> type = variableType(name->id);
+    if (!type) return refinements;
+    types::TypePtr target = annotationType(*call->args[1]);
+    types::TypePtr refined = withoutNone(*type);
+    if (refined && types::isSubtypeOf(refined, target)) refinements.whenTrue[name->id] = refined;
+    return refinements;
+  }
+  return refinements;
+}
+
+void FunctionEmitter::applyRefinements(const std::map<std::string, types::TypePtr>& refined,
+                                       const lang::SourceRange& range) {
+  for (const auto& [name, type] : refined) {
+    ir::Value* current = loadVariable(name, range);
+    ir::Node* cast = insertNode(ir::Symbol::make("prim", "unchecked_cast"), {current}, 1, range);
+    cast->output()->setType(type);
+    // Stored with the refined type (storeVariable would keep the declared Optional type):
+    // loads in this branch see the narrower type.
+    storeVariable(name, cast->output(), range);
+    scopes_.back()[name] = type;
+  }
+}
+
+ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
+  if (call.args.size() != 2 || !call.keywords.empty()) {
+    throw lang::CompileError(call.range, "isinstance() takes exactly 2 positional arguments");
+  }
+  ir::Value* value = emitValue(*call.args[0]);
+  std::vector<types::TypePtr> targets;
+  if (const auto* tuple = call.args[1]->as<lang::TupleExpr>()) {
+    for (const lang::ExprPtr& element : tuple->elts) targets.push_back(annotationType(*element));
+  } else {
+    targets.push_back(annotationType(*call.args[1]));
+  }
+  const types::TypePtr& type = value->type();
+  bool possible = false;
+  for (const types::TypePtr& target : targets) {
+    if (types::isSubtypeOf(type, target)) return insertBoolConstant(true, call.range);
+    if (types::isSubtypeOf(target, type)) possible = true;
+  }
+  if (!possible) return insertBoolConstant(false, call.range);
+  // Optional[T] against T: the only run-time question is whether it is None.
+  types::TypePtr element = withoutNone(type);
+  if (element) {
+    for (const types::TypePtr& target : targets) {
+      if (types::isSubtypeOf(element, target)) {
+        return emitBuiltin("aten::__isnot__", {value, insertNoneConstant(call.range)}, call.range);
+      }
+    }
+  }
+  unsupported(call.range, "isinstance checks that need the value's run-time type",
+              "tscript decides isinstance from static types and Optional only, so far");
+}
+
+}  // namespace tscript::compiler
