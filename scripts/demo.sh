@@ -1,21 +1,18 @@
 #!/usr/bin/env bash
 # `make demo`: the main job as far as tscript does it today. Grows with the project: today it
-# runs the front end (parser and diagnostics) on real model code.
+# scripts a function from Python (graph, result, errors), compiles and runs TorchScript
+# source with no Python in the process, and runs the front end on real model code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
 TSCRIPT="$BUILD_DIR/bin/tscript"
 PYTHON=${PYTHON:-/usr/bin/python3}
+demo_dir=$(mktemp -d)
+trap 'rm -rf "$demo_dir"' EXIT
 
-models=$($PYTHON -c 'import torchvision, os; print(os.path.dirname(torchvision.__file__) + "/models")')
-count=$(find "$models" -name '*.py' | wc -l)
-echo "== parsing the $count files of torchvision/models with tscript's parser"
-time "$TSCRIPT" parse --check $(find "$models" -name '*.py')
-echo
-echo "== the outline of a small function (what 'tscript parse FILE.py' prints)"
-demo_file=$(mktemp --suffix=.py)
-trap 'rm -f "$demo_file"' EXIT
-cat > "$demo_file" <<'PY'
+cat > "$demo_dir/overview.py" <<'PY'
+import torch
+
 def foo(len: int):
     rv = torch.zeros(3, 4)
     for i in range(len):
@@ -24,10 +21,42 @@ def foo(len: int):
         else:
             rv = rv + 1.0
     return rv
+
+def checked(x: int) -> int:
+    if x > 2:
+        raise ValueError("x is too big")
+    return x
 PY
-"$TSCRIPT" parse "$demo_file" | head -40
-echo "..."
+
+echo "== tscript.script on the overview page's foo(len): graph, result, and torch.jit's result"
+PYTHONPATH="python:$demo_dir" $PYTHON - <<'PY'
+import torch
+import tscript
+from overview import checked, foo
+
+scripted = tscript.script(foo)
+print(scripted.graph)
+print("tscript  foo(13):", scripted(13)[0].tolist())
+print("torch.jit foo(13):", torch.jit.script(foo)(13)[0].tolist())
+
+try:
+    tscript.script(checked)(5)
+except ValueError as error:
+    print("\n== a runtime error keeps its Python class and shows the TorchScript traceback")
+    print(error)
+PY
+
+echo
+echo "== the same source compiled and run by the tscript command, no Python in the process"
+"$TSCRIPT" compile "$demo_dir/overview.py" --run foo 13
+
+echo
+models=$($PYTHON -c 'import torchvision, os; print(os.path.dirname(torchvision.__file__) + "/models")')
+count=$(find "$models" -name '*.py' | wc -l)
+echo "== parsing the $count files of torchvision/models with tscript's parser"
+time "$TSCRIPT" parse --check $(find "$models" -name '*.py')
+
 echo
 echo "== a syntax error, as every tscript error is shown"
-printf 'def forward(self, x):\n    y = self.conv(x\n    return y\n' > "$demo_file"
-"$TSCRIPT" parse "$demo_file" || true
+printf 'def forward(self, x):\n    y = self.conv(x\n    return y\n' > "$demo_dir/broken.py"
+"$TSCRIPT" parse "$demo_dir/broken.py" || true
