@@ -112,47 +112,9 @@ def _source_of(fn):
     return source, filename, first_line
 
 
-class ScriptFunction:
-    """A compiled function: call it like the Python one; ``.graph`` shows its IR."""
-
-    def __init__(self, compiled, original):
-        self._compiled = compiled
-        self._original = original
-        self.__doc__ = original.__doc__
-        self.__name__ = original.__name__
-        self.__qualname__ = original.__qualname__
-        # Calls go straight to the compiled object (no Python frame in between).
-        self.__call__ = compiled.__call__
-
-    def __call__(self, *args, **kwargs):
-        return self._compiled(*args, **kwargs)
-
-    @property
-    def name(self):
-        return self._compiled.name
-
-    @property
-    def qualified_name(self):
-        return "__torch__." + self._compiled.name
-
-    @property
-    def graph(self):
-        return _GraphText(self._compiled._graph_text)
-
-    @property
-    def inlined_graph(self):
-        return self.graph
-
-    @property
-    def schema(self):
-        return self._compiled._schema
-
-    def __repr__(self):
-        return f"<tscript.ScriptFunction {self.name}>"
-
-
-class _GraphText(str):
-    """The printed graph (a str, so ``print(fn.graph)`` and ``str(fn.graph)`` work)."""
+# A compiled function: call it like the Python one; ``.graph`` (the IR as text), ``.schema``,
+# ``.name``. It is the C++ class itself so that calls pay no Python-level indirection.
+ScriptFunction = _C.ScriptFunction
 
 
 def script(obj):
@@ -165,4 +127,8 @@ def script(obj):
         raise TypeError(f"tscript.script: cannot compile {obj!r} yet (functions only; modules "
                         "and classes are not implemented)")
     compiled = _C._script_function(obj, _resolve_global, _resolve_attribute, _source_of)
-    return ScriptFunction(compiled, obj)
+    compiled.__name__ = obj.__name__
+    compiled.__qualname__ = obj.__qualname__
+    compiled.__doc__ = obj.__doc__
+    compiled._original = obj
+    return compiled

@@ -255,11 +255,19 @@ void bindScript(py::module_& m) {
     }
   });
 
-  py::class_<ScriptFunction>(m, "ScriptFunction")
+  // tscript.ScriptFunction is this class itself, so a call goes from Python straight into
+  // C++ (no Python-level wrapper frame); dynamic attributes carry __name__/__doc__.
+  py::class_<ScriptFunction>(m, "ScriptFunction", py::dynamic_attr())
       .def_property_readonly("name", &ScriptFunction::name)
-      .def_property_readonly("_graph_text", &ScriptFunction::graphText)
-      .def_property_readonly("_schema", &ScriptFunction::schema)
-      .def("__call__", &ScriptFunction::call);
+      .def_property_readonly("qualified_name",
+                             [](const ScriptFunction& f) { return "__torch__." + f.name(); })
+      .def_property_readonly("graph", &ScriptFunction::graphText)
+      .def_property_readonly("inlined_graph", &ScriptFunction::graphText)
+      .def_property_readonly("schema", &ScriptFunction::schema)
+      .def("__call__", &ScriptFunction::call)
+      .def("__repr__", [](const ScriptFunction& f) {
+        return "<tscript.ScriptFunction " + f.name() + ">";
+      });
 
   m.def(
       "_script_function",
