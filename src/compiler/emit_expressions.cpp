@@ -166,9 +166,11 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
     case lang::ExprKind::Slice:
       unsupported(expr.range, "Slices outside of subscripts");
     case lang::ExprKind::ListComp:
+      return simple(emitListComprehension(*expr.as<lang::ListCompExpr>()));
     case lang::ExprKind::DictComp:
+      return simple(emitDictComprehension(*expr.as<lang::DictCompExpr>()));
     case lang::ExprKind::GeneratorExp:
-      unsupported(expr.range, "Comprehensions", "tscript does not compile them yet; write a for loop");
+      unsupported(expr.range, "Generator expressions", "use a list comprehension: [... for ...]");
     case lang::ExprKind::FormattedValue:
       break;
   }

@@ -496,6 +496,12 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
 void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCount,
                                const lang::Expr* condition, const lang::StmtList& body,
                                const std::function<void(ir::Value* index)>& bindTarget) {
+  emitLoop(range, tripCount, condition, [&] { emitBlock(body); }, bindTarget);
+}
+
+void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCount,
+                               const lang::Expr* condition, const std::function<void()>& emitBody,
+                               const std::function<void(ir::Value* index)>& bindTarget) {
   ir::Value* initialCondition = condition ? emitCondition(*condition) : insertBoolConstant(true, range);
   ir::Node* loop = insertNode(ir::prim::Loop, {tripCount, initialCondition}, 0, range);
   ir::Block* block = loop->addBlock();
@@ -505,7 +511,7 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
     pushScope();
     ++loopDepth_;
     if (bindTarget) bindTarget(index);
-    emitBlock(body);
+    emitBody();
     ir::Value* nextCondition = condition ? emitCondition(*condition) : insertBoolConstant(true, range);
     block->registerOutput(nextCondition);
     --loopDepth_;

@@ -91,6 +91,10 @@ class FunctionEmitter {
   // iteration; `bindTarget` binds the loop variable at the top of the body.
   void emitLoop(const lang::SourceRange& range, ir::Value* tripCount, const lang::Expr* condition,
                 const lang::StmtList& body, const std::function<void(ir::Value* index)>& bindTarget);
+  // The same with the body emitted by a callback (comprehensions).
+  void emitLoop(const lang::SourceRange& range, ir::Value* tripCount, const lang::Expr* condition,
+                const std::function<void()>& emitBody,
+                const std::function<void(ir::Value* index)>& bindTarget);
 
   // ---- expressions ----
   SugaredValuePtr emitSugared(const lang::Expr& expr);
@@ -111,6 +115,12 @@ class FunctionEmitter {
   ir::Value* emitDictLiteral(const lang::DictExpr& expr, const types::TypePtr& hint);
   ir::Value* emitJoinedStr(const lang::JoinedStrExpr& expr);
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
+  // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
+  // loop per `for` clause, `if` clauses guarding the insertion.
+  ir::Value* emitListComprehension(const lang::ListCompExpr& expr);
+  ir::Value* emitDictComprehension(const lang::DictCompExpr& expr);
+  void emitComprehensionClauses(const std::vector<lang::Comprehension>& clauses, size_t index,
+                                const std::function<void()>& emitInsertion);
 
   // ---- refinement (emit_refinement.cpp) ----
   // What a condition proves about variables: `x is not None` makes an Optional[int] x an int
