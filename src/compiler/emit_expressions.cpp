@@ -336,6 +336,9 @@ ir::Value* FunctionEmitter::emitIfExpr(const lang::IfExpr& expr) {
 
 ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
   ir::Value* container = emitValue(*expr.value);
+  if (container->type()->kind() == types::TypeKind::Tensor) {
+    return emitTensorSubscript(container, *expr.slice, expr.range);
+  }
   if (const auto* slice = expr.slice->as<lang::SliceExpr>()) {
     std::vector<NamedValue> args{{expr.range, "", container}};
     auto bound = [&](const lang::ExprPtr& part) {

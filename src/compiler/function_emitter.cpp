@@ -366,11 +366,13 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
     case lang::ExprKind::Subscript: {
       const auto& subscript = *target.as<lang::SubscriptExpr>();
       ir::Value* container = emitValue(*subscript.value);
+      if (container->type()->kind() == types::TypeKind::Tensor) {
+        ir::Value* element = value->asValue(range, *this);
+        emitTensorSubscriptAssign(container, *subscript.slice, element, range);
+        return;
+      }
       ir::Value* key = emitValue(*subscript.slice);
       ir::Value* element = value->asValue(range, *this);
-      if (container->type()->kind() == types::TypeKind::Tensor) {
-        unsupported(range, "Assignment into tensor indices", "tscript does not compile it yet");
-      }
       emitBuiltin(ir::Symbol::make("aten", "_set_item"),
                   {{range, "", container}, {range, "", key}, {range, "", element}}, range);
       return;

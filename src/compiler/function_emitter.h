@@ -122,6 +122,23 @@ class FunctionEmitter {
   void emitComprehensionClauses(const std::vector<lang::Comprehension>& clauses, size_t index,
                                 const std::function<void()>& emitInsertion);
 
+  // ---- tensor indexing (emit_indexing.cpp) ----
+  // The tensor after its int/slice/None/... indices, and the tensor indices that remain for
+  // one aten::index / index_put_ (nullptr: a dimension taken whole).
+  struct IndexedTensor {
+    ir::Value* value;
+    std::vector<ir::Value*> advanced;
+  };
+  IndexedTensor emitTensorIndices(ir::Value* tensor, const lang::Expr& slice,
+                                  const lang::SourceRange& range);
+  ir::Value* indexList(const std::vector<ir::Value*>& advanced, const lang::SourceRange& range);
+  ir::Value* emitTensorSubscript(ir::Value* tensor, const lang::Expr& slice,
+                                 const lang::SourceRange& range);
+  void emitTensorSubscriptAssign(ir::Value* tensor, const lang::Expr& slice, ir::Value* value,
+                                 const lang::SourceRange& range);
+  // `value` as a tensor of `like`'s dtype and device (numbers assigned into tensors).
+  ir::Value* tensorLike(ir::Value* value, ir::Value* like, const lang::SourceRange& range);
+
   // ---- refinement (emit_refinement.cpp) ----
   // What a condition proves about variables: `x is not None` makes an Optional[int] x an int
   // where it is true. Applied by casting (prim::unchecked_cast) at the top of the branch.
