@@ -7,6 +7,8 @@
 //                               (normal samples, seed 0), tensor:scalar:2 (0-dim)
 //   List[int] / List[float]     1,2,3 (empty: the empty string)
 //   Optional[T]                 none, or a T
+//   any but str                 FILE.pt: what torch.save wrote there (a tensor, a list of
+//                               tensors, ...), if its type fits the input
 // --bench N runs the graph N times after a warm-up and prints `best X ns` (the fastest run);
 // --dump-code prints the linear code instead of running.
 #include <ATen/ATen.h>
@@ -16,6 +18,7 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "archive/tensor_file.h"
 #include "command.h"
 #include "input.h"
 #include "ir/ir.h"
@@ -86,6 +89,15 @@ at::Tensor parseTensor(size_t index, const std::string& text) {
 }
 
 Value parseArgument(size_t index, const std::string& text, const types::TypePtr& type) {
+  if (type->kind() != TypeKind::Str && text.size() > 3 &&
+      text.compare(text.size() - 3, 3, ".pt") == 0) {
+    Value value = archive::loadTensorFile(text);
+    if (!types::isSubtypeOf(runtime::typeOfValue(value), type)) {
+      badArgument(index, text, "the file holds a " + runtime::typeOfValue(value)->str() +
+                                   ", the input is a " + type->str());
+    }
+    return value;
+  }
   switch (type->kind()) {
     case TypeKind::Int: return Value(parseInt(index, text));
     case TypeKind::Float: return Value(parseFloat(index, text));
