@@ -1,5 +1,7 @@
 #include "arguments.h"
 
+#include "archive/tensor_file.h"
+
 #include <ATen/ATen.h>
 
 #include <stdexcept>
@@ -70,6 +72,15 @@ at::Tensor parseTensor(size_t index, const std::string& text) {
 }  // namespace
 
 Value parseArgument(size_t index, const std::string& text, const types::TypePtr& type) {
+  if (type->kind() != TypeKind::Str && text.size() > 3 &&
+      text.compare(text.size() - 3, 3, ".pt") == 0) {
+    Value value = archive::loadTensorFile(text);
+    if (!types::isSubtypeOf(runtime::typeOfValue(value), type)) {
+      badArgument(index, text, "the file holds a " + runtime::typeOfValue(value)->str() +
+                                   ", the input is a " + type->str());
+    }
+    return value;
+  }
   switch (type->kind()) {
     case TypeKind::Int: return Value(parseInt(index, text));
     case TypeKind::Float: return Value(parseFloat(index, text));

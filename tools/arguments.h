@@ -5,6 +5,8 @@
 //                               (normal samples, seed 0), tensor:scalar:2 (0-dim)
 //   List[int] / List[float]     1,2,3 (empty: the empty string)
 //   Optional[T]                 none, or a T
+//   any but str                 FILE.pt: what torch.save wrote there (a tensor, a list of
+//                               tensors, ...), if its type fits the input
 #pragma once
 
 #include <string>
