@@ -7,4 +7,7 @@ namespace tscript::python {
 // Parsing and diagnostics (bind_frontend.cpp).
 void bindFrontEnd(pybind11::module_& m);
 
+// The tracer's recorder and the hooks of python/tscript/_tracing.py (bind_tracer.cpp).
+void bindTracer(pybind11::module_& m);
+
 }  // namespace tscript::python

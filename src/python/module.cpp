@@ -7,4 +7,5 @@
 PYBIND11_MODULE(_C, m) {
   m.doc() = "tscript native core";
   tscript::python::bindFrontEnd(m);
+  tscript::python::bindTracer(m);
 }
