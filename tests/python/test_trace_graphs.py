@@ -150,3 +150,36 @@ def test_identical_rate(capsys):
               "%d/%d with them" % (identical, len(CASE_NAMES), with_locations, len(CASE_NAMES)))
     assert identical >= MIN_IDENTICAL
     assert with_locations >= MIN_IDENTICAL_WITH_LOCATIONS
+
+
+# ---- errors and the Tensor method patches -----------------------------------------------
+
+def test_errors_name_the_problem():
+    with pytest.raises(tscript.TraceError, match="returned None"):
+        tscript.trace_graph_text(lambda x: None, torch.ones(2))
+    stranger = torch.ones(2)
+    with pytest.raises(tscript.TraceError, match="output 0 .* does not depend on its inputs"):
+        tscript.trace_graph_text(lambda x: stranger, torch.ones(2))
+    with pytest.raises(tscript.TraceError, match="cannot trace a value of type <class 'int'>"):
+        tscript.trace_graph_text(lambda x, n: x * n, (torch.ones(2), 3))
+    weight = torch.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match="requires grad as a constant"):
+        tscript.trace_graph_text(lambda x: x * weight, torch.ones(2))
+
+
+def test_tensor_methods_are_restored_even_after_an_error():
+    def failing(x):
+        x.size(0)
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        tscript.trace_graph_text(failing, torch.ones(3, 2))
+    # torch.Tensor inherits all of them from torch._C._TensorBase: nothing may be left over.
+    for name in ("size", "shape", "numel", "__index__", "__int__", "__float__", "__bool__",
+                 "item", "tolist"):
+        assert name not in torch.Tensor.__dict__, name
+    x = torch.ones(3, 2)
+    assert x.size(0) == 3 and isinstance(x.size(0), int)
+    assert isinstance(x.shape, torch.Size) and x.numel() == 6
+    # A second trace still works (no session left behind).
+    assert "aten::relu" in tscript.trace_graph_text(torch.relu, x)
