@@ -19,3 +19,4 @@ def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) 
     Raises CompileError (with ``file:line:col``, the source line and a caret) on a syntax error.
     """
     return _C._parse_outline(source, filename, first_line)
+from tscript._tracing import TraceError, trace_graph_text  # noqa: E402

@@ -1,6 +1,6 @@
 """Python exceptions for errors raised while TorchScript code runs.
 
-torch.jit 1.13 raises ``torch.jit.Error`` (or RuntimeError) whatever the Python exception
+torch.jit 1.13 raises its own Error class (or RuntimeError) whatever the Python exception
 was, with the class only in the text ("builtins.ValueError: ..."). tscript raises an
 exception that is both a ``tscript.Error`` (a RuntimeError, so code written against
 torch.jit's behaviour still catches it) and the Python class the program raised, so that

@@ -9,4 +9,7 @@ void bindFrontEnd(pybind11::module_& m);
 // Compiling and calling scripted functions (bind_script.cpp).
 void bindScript(pybind11::module_& m);
 
+// The tracer's recorder and the hooks of python/tscript/_tracing.py (bind_tracer.cpp).
+void bindTracer(pybind11::module_& m);
+
 }  // namespace tscript::python

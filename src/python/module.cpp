@@ -8,4 +8,5 @@ PYBIND11_MODULE(_C, m) {
   m.doc() = "tscript native core";
   tscript::python::bindFrontEnd(m);
   tscript::python::bindScript(m);
+  tscript::python::bindTracer(m);
 }

@@ -1,0 +1,249 @@
+// Bindings of the tracer's recorder (src/tracer) for python/tscript/_tracing.py.
+//
+// Python values cross as follows: tensors through libtorch_python's THPVariable wrapping
+// (the same at::Tensor, no copy); tuples, lists of tensors and dicts with str/int keys are
+// converted here (TorchScript's own Python <-> IValue conversion lives in torch::jit and is
+// off limits). The recorder's hooks read the Python stack: the innermost frame that is not
+// one of the trace helper's own files gives the `# file:line:0` comment and the local
+// variable names, as 1.13 reads them.
+#include <torch/csrc/autograd/python_variable.h>
+
+#include <frameobject.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "python/bindings.h"
+#include "tracer/recorder.h"
+
+namespace py = pybind11;
+
+namespace tscript::python {
+
+namespace {
+
+c10::IValue toIValue(py::handle object, const std::string& where) {
+  if (THPVariable_Check(object.ptr())) return THPVariable_Unpack(object.ptr());
+  if (py::isinstance<py::tuple>(object)) {
+    std::vector<c10::IValue> elements;
+    for (py::handle element : object) elements.push_back(toIValue(element, where));
+    return c10::ivalue::Tuple::create(std::move(elements));
+  }
+  if (py::isinstance<py::list>(object)) {
+    c10::List<at::Tensor> tensors;
+    for (py::handle element : object) {
+      if (!THPVariable_Check(element.ptr())) {
+        throw tracer::TraceError(where + ": a list must hold tensors only, found " +
+                                 std::string(py::str(py::type::of(element))));
+      }
+      tensors.push_back(THPVariable_Unpack(element.ptr()));
+    }
+    return tensors;
+  }
+  if (py::isinstance<py::dict>(object)) {
+    auto items = py::reinterpret_borrow<py::dict>(object);
+    bool stringKeys = true;
+    bool intKeys = true;
+    for (auto item : items) {
+      stringKeys = stringKeys && py::isinstance<py::str>(item.first);
+      intKeys = intKeys && py::isinstance<py::int_>(item.first) &&
+                !py::isinstance<py::bool_>(item.first);
+    }
+    if (!stringKeys && !intKeys) {
+      throw tracer::TraceError(where + ": dict keys must all be str or all be int");
+    }
+    c10::TypePtr keyType = stringKeys ? c10::TypePtr(c10::StringType::get())
+                                      : c10::TypePtr(c10::IntType::get());
+    c10::impl::GenericDict dict(keyType, c10::AnyType::get());
+    for (auto item : items) {
+      c10::IValue key = stringKeys ? c10::IValue(item.first.cast<std::string>())
+                                   : c10::IValue(item.first.cast<int64_t>());
+      dict.insert(std::move(key), toIValue(item.second, where));
+    }
+    return dict;
+  }
+  throw tracer::TraceError(where + ": cannot trace a value of type " +
+                           std::string(py::str(py::type::of(object))) +
+                           " (tensors and tuples, lists and dicts of tensors only)");
+}
+
+py::object toPython(const c10::IValue& value) {
+  if (value.isTensor()) {
+    return py::reinterpret_steal<py::object>(THPVariable_Wrap(value.toTensor()));
+  }
+  if (value.isTuple()) {
+    const auto& elements = value.toTupleRef().elements();
+    py::tuple tuple(elements.size());
+    for (size_t i = 0; i < elements.size(); ++i) tuple[i] = toPython(elements[i]);
+    return tuple;
+  }
+  if (value.isTensorList()) {
+    py::list list;
+    for (const at::Tensor& tensor : value.toTensorVector()) list.append(toPython(tensor));
+    return list;
+  }
+  if (value.isGenericDict()) {
+    py::dict dict;
+    for (const auto& entry : value.toGenericDict()) {
+      dict[toPython(entry.key())] = toPython(entry.value());
+    }
+    return dict;
+  }
+  if (value.isString()) return py::str(value.toStringRef());
+  if (value.isInt()) return py::int_(value.toInt());
+  throw tracer::TraceError(std::string("cannot return a ") + value.tagKind() + " to Python");
+}
+
+// The innermost Python frame whose file is not one of `skipFiles` (new reference), or null.
+PyFrameObject* userFrame(const std::vector<std::string>& skipFiles) {
+  PyFrameObject* frame = PyEval_GetFrame();
+  Py_XINCREF(frame);
+  while (frame != nullptr) {
+    PyCodeObject* code = PyFrame_GetCode(frame);
+    std::string file = py::reinterpret_borrow<py::str>(code->co_filename);
+    Py_DECREF(code);
+    bool skipped = false;
+    for (const std::string& skip : skipFiles) skipped = skipped || file == skip;
+    if (!skipped) return frame;
+    PyFrameObject* back = PyFrame_GetBack(frame);
+    Py_DECREF(frame);
+    frame = back;
+  }
+  return nullptr;
+}
+
+tracer::TraceHooks pythonHooks(std::vector<std::string> skipFiles) {
+  tracer::TraceHooks hooks;
+  hooks.sourceLocation = [skipFiles]() -> std::string {
+    py::gil_scoped_acquire gil;
+    PyFrameObject* frame = userFrame(skipFiles);
+    if (frame == nullptr) return "";
+    PyCodeObject* code = PyFrame_GetCode(frame);
+    std::string file = py::reinterpret_borrow<py::str>(code->co_filename);
+    int line = PyFrame_GetLineNumber(frame);
+    Py_DECREF(code);
+    Py_DECREF(frame);
+    // 1.13 records the frame's line with column 0.
+    return file + ":" + std::to_string(line) + ":0";
+  };
+  hooks.variableName = [skipFiles](const at::Tensor& tensor) -> std::string {
+    py::gil_scoped_acquire gil;
+    PyFrameObject* frame = userFrame(skipFiles);
+    if (frame == nullptr) return "";
+    auto locals = py::reinterpret_steal<py::object>(PyFrame_GetLocals(frame));
+    Py_DECREF(frame);
+    if (!locals || !py::isinstance<py::dict>(locals)) return "";
+    for (auto item : py::reinterpret_borrow<py::dict>(locals)) {
+      if (!THPVariable_Check(item.second.ptr())) continue;
+      if (THPVariable_Unpack(item.second.ptr()).unsafeGetTensorImpl() !=
+          tensor.unsafeGetTensorImpl()) {
+        continue;
+      }
+      std::string name = py::str(item.first);
+      return name == "self" ? "" : name;  // `self` is the module, never a value name
+    }
+    return "";
+  };
+  return hooks;
+}
+
+// One recording, owned by Python. The session (the recording dispatch key) is only active
+// inside `record(fn, inputs)`, so Python code outside the traced call is never recorded.
+class PyTrace {
+ public:
+  explicit PyTrace(std::vector<std::string> skipFiles)
+      : recorder_(pythonHooks(std::move(skipFiles))) {}
+
+  py::object addInput(py::handle example, const std::string& name) {
+    std::string where = name.empty() ? "trace input" : "trace input '" + name + "'";
+    return toPython(recorder_.addInput(toIValue(example, where), name));
+  }
+
+  py::object record(py::function fn, py::tuple inputs) {
+    py::object result;
+    {
+      tracer::TraceSession session(recorder_);
+      result = fn(*inputs);
+    }
+    if (result.is_none()) {
+      throw tracer::TraceError(
+          "the traced function returned None: a trace records only what the outputs depend "
+          "on, so a function without outputs traces to nothing");
+    }
+    recorder_.setOutput(toIValue(result, "trace output"));
+    recorder_.finish();
+    return result;
+  }
+
+  std::string graphText(bool printSourceLocations) {
+    return recorder_.graph().toString(printSourceLocations);
+  }
+
+  tracer::Recorder& recorder() { return recorder_; }
+
+ private:
+  tracer::Recorder recorder_;
+};
+
+tracer::Recorder& activeOrThrow() {
+  tracer::Recorder* recorder = tracer::activeRecorder();
+  if (recorder == nullptr) throw tracer::TraceError("no trace is being recorded on this thread");
+  return *recorder;
+}
+
+at::Tensor tensorArgument(py::handle object, const char* what) {
+  if (!THPVariable_Check(object.ptr())) {
+    throw tracer::TraceError(std::string(what) + ": expected a tensor");
+  }
+  return THPVariable_Unpack(object.ptr());
+}
+
+}  // namespace
+
+void bindTracer(py::module_& m) {
+  static py::exception<tracer::TraceError> traceError(m, "TraceError", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const tracer::TraceError& e) {
+      traceError(e.what());
+    }
+  });
+
+  py::class_<PyTrace>(m, "_Trace")
+      .def(py::init<std::vector<std::string>>(), py::arg("skip_files"),
+           "A recording; frames of `skip_files` are not the user's code (no locations or "
+           "names are taken from them).")
+      .def("add_input", &PyTrace::addInput, py::arg("example"), py::arg("name"),
+           "Add a graph input for `example`; returns the value to call the function with.")
+      .def("record", &PyTrace::record, py::arg("fn"), py::arg("inputs"),
+           "Call fn(*inputs) with recording on; its result becomes the graph output.")
+      .def("graph_text", &PyTrace::graphText, py::arg("print_source_locations") = true);
+
+  // Called by _tracing.py's Tensor method patches while a trace is recorded on this thread.
+  m.def("_trace_is_recording", [] { return tracer::activeRecorder() != nullptr; });
+  m.def("_trace_size", [](py::handle self, int64_t dim) {
+    at::Tensor result = activeOrThrow().recordSize(tensorArgument(self, "size"), dim);
+    return py::reinterpret_steal<py::object>(THPVariable_Wrap(result));
+  });
+  m.def("_trace_numel", [](py::handle self) {
+    at::Tensor result = activeOrThrow().recordNumel(tensorArgument(self, "numel"));
+    return py::reinterpret_steal<py::object>(THPVariable_Wrap(result));
+  });
+  m.def("_trace_push_item_context", [](const std::string& context) {
+    if (context != "index" && context != "suppress") {
+      throw tracer::TraceError("unknown item context '" + context + "'");
+    }
+    activeOrThrow().pushItemContext(context == "index" ? tracer::Recorder::ItemContext::Index
+                                                       : tracer::Recorder::ItemContext::Suppress);
+  });
+  m.def("_trace_pop_item_context", [] { activeOrThrow().popItemContext(); });
+  m.def("_trace_is_traced", [](py::handle self) {
+    tracer::Recorder* recorder = tracer::activeRecorder();
+    return recorder != nullptr && THPVariable_Check(self.ptr()) &&
+           recorder->isTraced(THPVariable_Unpack(self.ptr()));
+  });
+}
+
+}  // namespace tscript::python
