@@ -174,6 +174,8 @@ class TypeReader {
         {"MemoryFormat", types::memoryFormatType}, {"Scalar", types::numberType},
         {"number", types::numberType},     {"Function", types::functionType},
         {"AnyList", types::anyListType},   {"AnyTuple", types::anyTupleType},
+        // How 1.13 prints them (`prim::isinstance[types=[list]]`).
+        {"list", types::anyListType},      {"tuple", types::anyTupleType},
         {"AnyClassType", types::anyClassType}, {"AnyEnumType", types::anyEnumType},
     };
     auto it = table.find(name);

@@ -44,6 +44,17 @@ TEST(Parser, LoopsAndIfsFromTheGallery) {
       "  return (%x.19)\n");
 }
 
+// isinstance(x, list) / isinstance(x, tuple): 1.13 prints the Python names of the "any
+// list/tuple" types.
+TEST(Parser, IsinstanceTypeListUsesPythonNames) {
+  expectRoundTrip(
+      "graph(%x.1 : Union(Tensor, (int, int), int[])):\n"
+      "  %1 : bool = prim::isinstance[types=[list]](%x.1)\n"
+      "  %2 : bool = prim::isinstance[types=[tuple, int]](%x.1)\n"
+      "  %3 : (bool, bool) = prim::TupleConstruct(%1, %2)\n"
+      "  return (%3)\n");
+}
+
 TEST(Parser, NumberedValuesKeepTheirNumber) {
   std::shared_ptr<Graph> graph = parseGraph(
       "graph(%7 : int):\n  %42 : int = aten::neg(%7)\n  %x : int = aten::neg(%42)\n  return (%x)\n");
