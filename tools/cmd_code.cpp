@@ -19,6 +19,7 @@
 #include <string>
 
 #include "command.h"
+#include "runtime/operator_info.h"
 #include "input.h"
 #include "ir/code_printer.h"
 #include "ir/parser.h"
@@ -52,25 +53,6 @@ ir::NamedTypeHooks namedTypeHooks() {
     return types::tupleOf(std::move(elements));
   };
   return hooks;
-}
-
-// The printer's view of the schema the node's operator resolves to, chosen by input types
-// as the interpreter chooses it.
-std::optional<ir::OperatorInfo> operatorInfoFor(const ir::Node& node) {
-  const ops::Operator* op = runtime::matchOverloadForNode(node);
-  if (!op) return std::nullopt;
-  const ops::Schema& schema = op->schema();
-  ir::OperatorInfo info;
-  info.isVararg = schema.isVararg;
-  for (const ops::Argument& argument : schema.arguments) {
-    ir::OperatorArgumentInfo printed;
-    printed.name = argument.name;
-    printed.defaultValue = argument.defaultValue;
-    printed.keywordOnly = argument.keywordOnly;
-    printed.isOut = argument.isOut;
-    info.arguments.push_back(std::move(printed));
-  }
-  return info;
 }
 
 // The text after `# schema:` in the file, if any.
@@ -160,7 +142,7 @@ int runCode(const std::vector<std::string>& args) {
   }
   runtime::registerBuiltinOperators();
   ir::CodePrinterOptions options;
-  options.operatorInfo = operatorInfoFor;
+  options.operatorInfo = runtime::operatorInfoForPrinting;
   std::string prefix = "__torch__." + (functionModule.empty() ? "" : functionModule + ".");
   options.qualifiedFunctionName = [prefix](const std::string& function) {
     return prefix + function;

@@ -17,6 +17,7 @@
 #include "compiler/compilation_unit.h"
 #include "compiler/function_emitter.h"
 #include "compiler/schema_matching.h"
+#include "ir/code_printer.h"
 #include "ir/ir.h"
 #include "lang/parser.h"
 #include "python/bindings.h"
@@ -25,6 +26,7 @@
 #include "runtime/code.h"
 #include "runtime/errors.h"
 #include "runtime/interpreter.h"
+#include "runtime/operator_info.h"
 
 namespace py = pybind11;
 
@@ -182,6 +184,21 @@ class ScriptFunction {
   const std::string& name() const { return name_; }
   std::string graphText() const { return function_->graph->toString(); }
 
+  // The function as TorchScript source, as torch.jit's `.code` prints it.
+  std::string code() const {
+    ir::CodeSignature signature;
+    signature.name = name_;
+    for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
+      signature.arguments.push_back({function_->parameterNames[i], function_->parameterTypes[i], {}, {}});
+    }
+    signature.returnType = function_->returnType;
+    ir::CodePrinterOptions options;
+    options.operatorInfo = runtime::operatorInfoForPrinting;
+    ir::CodePrinter printer(std::move(options));
+    printer.printFunction(*function_->graph, signature);
+    return printer.text();
+  }
+
   // `name(x : Tensor, n : int) -> Tensor`, the schema spelling torch.jit prints.
   std::string schema() const {
     std::string text = name_ + "(";
@@ -264,6 +281,7 @@ void bindScript(py::module_& m) {
       .def_property_readonly("graph", &ScriptFunction::graphText)
       .def_property_readonly("inlined_graph", &ScriptFunction::graphText)
       .def_property_readonly("schema", &ScriptFunction::schema)
+      .def_property_readonly("code", &ScriptFunction::code)
       .def("__call__", &ScriptFunction::call)
       .def("__repr__", [](const ScriptFunction& f) {
         return "<tscript.ScriptFunction " + f.name() + ">";

@@ -74,6 +74,10 @@ def test_graph_has_the_shape_torch_jit_prints():
     assert ours_kinds == expected_kinds
 
 
+def test_code_is_the_source_torch_jit_prints():
+    assert tscript.script(foo).code == torch.jit.script(foo).code
+
+
 def test_calls_other_functions_and_inlines_them():
     ours = tscript.script(uses_helper)
     x = torch.arange(4.0)
