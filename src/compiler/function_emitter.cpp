@@ -278,7 +278,7 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::ImportFrom:
       unsupported(statement.range, "Imports inside functions", "import at module level");
     case lang::StmtKind::Delete:
-      unsupported(statement.range, "del statements", "tscript does not compile them yet");
+      return emitDelete(static_cast<const lang::DeleteStmt&>(statement));
     case lang::StmtKind::With:
     case lang::StmtKind::AsyncWith:
       unsupported(statement.range, "with statements", "tscript does not compile them yet");
@@ -382,11 +382,62 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
   }
 }
 
+// `xs[i] += v` / `d[k] += v`: read, combine, write back; `x[i] += v` on a tensor updates the
+// indexed view in place (aten::add_ on it), as Python does.
+void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
+                                             const lang::SubscriptExpr& subscript) {
+  static const std::map<lang::BinOpKind, std::pair<const char*, const char*>> kOps = {
+      {lang::BinOpKind::Add, {"aten::add", "aten::add_"}},
+      {lang::BinOpKind::Sub, {"aten::sub", "aten::sub_"}},
+      {lang::BinOpKind::Mult, {"aten::mul", "aten::mul_"}},
+      {lang::BinOpKind::Div, {"aten::div", "aten::div_"}}};
+  auto op = kOps.find(assign.op);
+  if (op == kOps.end()) {
+    unsupported(assign.range, "This augmented assignment operator on a subscript",
+                "write it out: x[i] = x[i] <op> v");
+  }
+  ir::Value* container = emitValue(*subscript.value);
+  if (container->type()->kind() == types::TypeKind::Tensor) {
+    ir::Value* view = emitTensorSubscript(container, *subscript.slice, subscript.range);
+    ir::Value* operand = emitValue(*assign.value);
+    emitBuiltin(op->second.second, {view, operand}, assign.range);
+    return;
+  }
+  ir::Value* key = emitValue(*subscript.slice);
+  ir::Value* current = emitBuiltin("aten::__getitem__", {container, key}, subscript.range);
+  ir::Value* operand = emitValue(*assign.value);
+  ir::Value* updated = emitBuiltin(op->second.first, {current, operand}, assign.range);
+  emitBuiltin(ir::Symbol::make("aten", "_set_item"),
+              {{assign.range, "", container}, {assign.range, "", key}, {assign.range, "", updated}},
+              assign.range);
+}
+
+// `del xs[i]`, `del d[k]` (aten::Delete), `del name` (the name is unbound from here on).
+void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
+  for (const lang::ExprPtr& target : statement.targets) {
+    if (const auto* name = target->as<lang::NameExpr>()) {
+      if (!variableType(name->id)) throw lang::CompileError(target->range, "undefined value " + name->id);
+      for (auto& scope : scopes_) scope.erase(name->id);
+      continue;
+    }
+    if (const auto* subscript = target->as<lang::SubscriptExpr>()) {
+      ir::Value* container = emitValue(*subscript->value);
+      ir::Value* key = emitValue(*subscript->slice);
+      emitBuiltin("aten::Delete", {container, key}, target->range);
+      continue;
+    }
+    unsupported(target->range, "del of this kind of expression", "del a name, a list item or a dict key");
+  }
+}
+
 void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
   const lang::Expr& target = *assign.target;
+  if (const auto* subscript = target.as<lang::SubscriptExpr>()) {
+    return emitAugAssignSubscript(assign, *subscript);
+  }
   if (target.kind != lang::ExprKind::Name) {
-    unsupported(target.range, "Augmented assignment to attributes and subscripts",
-                "tscript does not compile it yet");
+    unsupported(target.range, "Augmented assignment to attributes",
+                "assign the attribute: self.x = self.x + y");
   }
   const std::string& name = target.as<lang::NameExpr>()->id;
   if (!variableType(name)) {

@@ -84,6 +84,8 @@ class FunctionEmitter {
                          const lang::SourceRange& range);
   void emitWhile(const lang::WhileStmt& statement);
   void emitFor(const lang::ForStmt& statement);
+  void emitDelete(const lang::DeleteStmt& statement);
+  void emitAugAssignSubscript(const lang::AugAssignStmt& assign, const lang::SubscriptExpr& subscript);
   void emitReturn(const lang::ReturnStmt& statement);
   void emitRaise(const lang::RaiseStmt& statement);
   void emitAssert(const lang::AssertStmt& statement);

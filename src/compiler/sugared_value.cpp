@@ -230,11 +230,29 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
     case Which::List:
       exactly("list", 1);
       return simple(emitter.emitBuiltin("aten::list", {args[0].value}, range));
-    case Which::Enumerate:
-    case Which::Zip:
-      throw lang::CompileError(range, std::string(which_ == Which::Zip ? "zip" : "enumerate") +
-                                          "() is not supported by tscript yet; index the "
-                                          "sequences in a range() loop");
+    case Which::Enumerate: {
+      ir::Value* start = nullptr;
+      if (args.empty() || args.size() > 2) {
+        throw lang::CompileError(range, "enumerate() takes 1 or 2 arguments (" +
+                                            std::to_string(args.size()) + " given)");
+      }
+      if (args.size() == 2) {
+        if (!args[1].name.empty() && args[1].name != "start") {
+          throw lang::CompileError(args[1].range, "enumerate() got an unexpected keyword argument '" +
+                                                      args[1].name + "'");
+        }
+        start = args[1].value;
+      }
+      return std::make_shared<IterationBuiltin>(
+          "enumerate", std::vector<SugaredValuePtr>{simple(args[0].value)}, start);
+    }
+    case Which::Zip: {
+      noKeywords("zip");
+      if (args.empty()) throw lang::CompileError(range, "zip() needs at least one argument");
+      std::vector<SugaredValuePtr> iterables;
+      for (const NamedValue& arg : args) iterables.push_back(simple(arg.value));
+      return std::make_shared<IterationBuiltin>("zip", std::move(iterables), nullptr);
+    }
   }
   throw lang::CompileError(range, "unexpected builtin");
 }
@@ -270,6 +288,50 @@ class RangeIteration final : public LoopIteration {
 
 std::unique_ptr<LoopIteration> RangeValue::iterate(const lang::SourceRange&, FunctionEmitter&) {
   return std::make_unique<RangeIteration>(start_, stop_, step_);
+}
+
+// enumerate(xs[, start]) and zip(a, b, ...) in a for loop: as many iterations as the
+// shortest iterable, each binding a tuple (the index and the element, or one element of
+// each).
+class IterationBuiltinLoop final : public LoopIteration {
+ public:
+  IterationBuiltinLoop(bool enumerate, std::vector<std::unique_ptr<LoopIteration>> inner,
+                       ir::Value* start)
+      : enumerate_(enumerate), inner_(std::move(inner)), start_(start) {}
+  ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) override {
+    ir::Value* count = inner_[0]->tripCount(emitter, range);
+    for (size_t i = 1; i < inner_.size(); ++i) {
+      count = emitter.emitBuiltin("prim::min", {count, inner_[i]->tripCount(emitter, range)}, range);
+    }
+    return count;
+  }
+  SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
+                          ir::Value* index) override {
+    std::vector<SugaredValuePtr> parts;
+    if (enumerate_) {
+      ir::Value* position = start_ ? emitter.emitBuiltin("aten::add", {index, start_}, range) : index;
+      parts.push_back(std::make_shared<SimpleValue>(position));
+    }
+    for (auto& iteration : inner_) parts.push_back(iteration->element(emitter, range, index));
+    return std::make_shared<SugaredTuple>(std::move(parts));
+  }
+
+ private:
+  bool enumerate_;
+  std::vector<std::unique_ptr<LoopIteration>> inner_;
+  ir::Value* start_;
+};
+
+std::unique_ptr<LoopIteration> IterationBuiltin::iterate(const lang::SourceRange& range,
+                                                         FunctionEmitter& emitter) {
+  std::vector<std::unique_ptr<LoopIteration>> inner;
+  for (const SugaredValuePtr& iterable : iterables_) {
+    if (iterable->unrolledElements(range, emitter)) {
+      throw lang::CompileError(range, name_ + "() over a tuple is not supported; index it instead");
+    }
+    inner.push_back(iterable->iterate(range, emitter));
+  }
+  return std::make_unique<IterationBuiltinLoop>(name_ == "enumerate", std::move(inner), start_);
 }
 
 }  // namespace tscript::compiler

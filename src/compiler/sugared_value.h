@@ -145,4 +145,19 @@ class RangeValue final : public SugaredValue {
   ir::Value* step_;   // null: 1
 };
 
+// `enumerate(...)` / `zip(...)`: only iterable, in a for loop or a comprehension.
+class IterationBuiltin final : public SugaredValue {
+ public:
+  IterationBuiltin(std::string name, std::vector<SugaredValuePtr> iterables, ir::Value* start)
+      : name_(std::move(name)), iterables_(std::move(iterables)), start_(start) {}
+  std::string describe() const override { return name_ + "()"; }
+  std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
+                                         FunctionEmitter& emitter) override;
+
+ private:
+  std::string name_;
+  std::vector<SugaredValuePtr> iterables_;
+  ir::Value* start_;  // enumerate's start; null: 0
+};
+
 }  // namespace tscript::compiler
