@@ -22,6 +22,9 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	ninja -C $(BUILD) -j $(JOBS)
 
+# Tests run the IR verifier after every pass (src/ir/pass_registry.h).
+export TSCRIPT_VERIFY = 1
+
 test-cpp: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 

@@ -4,6 +4,8 @@
 #include <set>
 
 #include "compiler/inline_calls.h"
+#include "ir/pass_registry.h"
+#include "ir/verifier.h"
 #include "passes/constant_pooling.h"
 #include "lang/diagnostics.h"
 
@@ -167,6 +169,7 @@ const CompiledFunction& CompilationUnit::function(const std::string& name) {
       return compiled.sourceLiterals.count(node) > 0;
     });
     compiled.sourceLiterals.clear();  // the pooled-away nodes are gone
+    if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
     return compiled_.emplace(name, std::move(compiled)).first->second;
   } catch (...) {
     compiling_.pop_back();

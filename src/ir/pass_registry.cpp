@@ -1,5 +1,7 @@
 #include "ir/pass_registry.h"
 
+#include <cstdlib>
+
 #include "ir/verifier.h"
 
 #include <algorithm>
@@ -65,8 +67,29 @@ bool runPasses(Graph& graph, const std::vector<std::string>& names) {
     passes.push_back(pass);
   }
   bool changed = false;
-  for (const PassInfo* pass : passes) changed |= pass->run(graph);
+  for (const PassInfo* pass : passes) {
+    changed |= pass->run(graph);
+    if (pass->name == "verify" || !verifyAfterEachPass()) continue;
+    try {
+      verify(graph);
+    } catch (const std::exception& error) {
+      throw std::logic_error("the graph is invalid after pass '" + pass->name + "': " + error.what());
+    }
+  }
   return changed;
+}
+
+bool verifyAfterEachPass() {
+#ifndef NDEBUG
+  return true;  // debug builds always check
+#else
+  // Tests turn it on (the Makefile exports TSCRIPT_VERIFY=1); read once.
+  static const bool requested = [] {
+    const char* value = std::getenv("TSCRIPT_VERIFY");
+    return value && *value && std::string(value) != "0";
+  }();
+  return requested;
+#endif
 }
 
 PassRegistration::PassRegistration(std::string name, std::string description, GraphPass run) {

@@ -31,6 +31,11 @@ std::vector<const PassInfo*> registeredPasses();
 // `unknown pass 'x' (known passes: a, b, verify)`. Returns whether any pass changed the graph.
 bool runPasses(Graph& graph, const std::vector<std::string>& names);
 
+// Whether runPasses (and the compiler after it emits a function) runs the verifier after
+// every pass: always in debug builds, and when TSCRIPT_VERIFY=1 (set by `make test`). A pass
+// that leaves an invalid graph is then reported by name.
+bool verifyAfterEachPass();
+
 struct PassRegistration {
   PassRegistration(std::string name, std::string description, GraphPass run);
 };

@@ -3,6 +3,8 @@
 
 #include "ir/parser.h"
 #include "ir/verifier.h"
+#include "ir/pass_registry.h"
+#include <cstdlib>
 
 namespace tscript::ir {
 namespace {
@@ -137,3 +139,33 @@ TEST(Verifier, ValueFromAnotherGraph) {
 
 }  // namespace
 }  // namespace tscript::ir
+
+// With verification on (TSCRIPT_VERIFY=1, as `make test` sets it), a pass that leaves the
+// graph broken is reported by name.
+TEST(VerifyAfterEachPass, NamesThePassThatBrokeTheGraph) {
+  setenv("TSCRIPT_VERIFY", "1", 1);
+  ASSERT_TRUE(tscript::ir::verifyAfterEachPass());
+  static bool registered = false;
+  if (!registered) {
+    tscript::ir::registerPass({"test-move-use-before-definition", "breaks dominance on purpose",
+                               [](tscript::ir::Graph& graph) {
+                                 auto nodes = graph.block()->nodes();
+                                 auto it = nodes.begin();
+                                 tscript::ir::Node* first = *it;
+                                 tscript::ir::Node* second = *++it;
+                                 second->moveBefore(first);
+                                 return true;
+                               }});
+    registered = true;
+  }
+  auto graph = tscript::ir::parseGraph(
+      "graph(%a : int):\n  %b : int = aten::neg(%a)\n  %c : int = aten::neg(%b)\n  return (%c)\n");
+  try {
+    tscript::ir::runPasses(*graph, {"test-move-use-before-definition"});
+    FAIL() << "the broken graph was not reported";
+  } catch (const std::logic_error& error) {
+    EXPECT_NE(std::string(error.what()).find("after pass 'test-move-use-before-definition'"),
+              std::string::npos)
+        << error.what();
+  }
+}
