@@ -20,7 +20,7 @@ from script_corpus import all_cases  # noqa: E402
 
 # The rates measured when these floors were set (see the module docstring). `.code` is
 # compared as text, exactly.
-EQUALITY_FLOOR = 0.59
+EQUALITY_FLOOR = 0.58
 CODE_EQUALITY_FLOOR = 0.74
 
 _VALUE = re.compile(r"%[A-Za-z0-9_.$]+")

@@ -673,10 +673,12 @@ def test_broken_archive_fails_cleanly(broken, name):
 
 def test_flipped_bytes_never_crash(archives, tmp_path):
     """Flip bytes all over a real archive: archive-info and archive-rewrite may succeed or fail,
-    but always with exit status 0 or 1."""
+    but always with exit status 0 or 1. The exhaustive sweep (every byte, three flips) runs
+    in-process in tests/cpp/serialize/zip_test.cpp; this end-to-end check samples 24 offsets,
+    since each tool run costs a process start (~1 s)."""
     good = bytearray(archives["basic.pt"].read_bytes())
     path = tmp_path / "flipped.pt"
-    step = max(1, len(good) // 150)
+    step = max(1, len(good) // 24)
     for offset in range(0, len(good), step):
         data = bytearray(good)
         data[offset] ^= 0x5A
