@@ -3,28 +3,13 @@
 // directive holds, 1 with an explanation on stderr otherwise, 2 for usage or I/O errors.
 // Golden IR tests run as `tscript opt x.ir | tscript filecheck x.ir`.
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <sstream>
 
 #include "command.h"
+#include "input.h"
 #include "ir/filecheck.h"
 
 namespace tscript::tools {
 namespace {
-
-bool readAll(const std::string& path, std::string& out) {
-  std::ostringstream buffer;
-  if (path == "-") {
-    buffer << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return false;
-    buffer << in.rdbuf();
-  }
-  out = buffer.str();
-  return true;
-}
 
 int runFileCheck(const std::vector<std::string>& args) {
   if (args.empty() || args.size() > 2) {
@@ -32,12 +17,12 @@ int runFileCheck(const std::vector<std::string>& args) {
     return 2;
   }
   std::string checks, input;
-  if (!readAll(args[0], checks)) {
+  if (!readInput(args[0], checks)) {
     std::fprintf(stderr, "tscript filecheck: cannot read '%s'\n", args[0].c_str());
     return 2;
   }
   std::string inputName = args.size() == 2 ? args[1] : "-";
-  if (!readAll(inputName, input)) {
+  if (!readInput(inputName, input)) {
     std::fprintf(stderr, "tscript filecheck: cannot read '%s'\n", inputName.c_str());
     return 2;
   }
