@@ -68,9 +68,11 @@ class ControlFlowLoadStores {
     load->output()->setType(type);
     return load->output();
   }
-  void insertStore(const std::string& name, ir::Value* value) {
+  // `nameValue`: the stored value takes the variable's name (step 2).
+  void insertStore(const std::string& name, ir::Value* value, bool nameValue = true) {
     ir::Node* store = graph_.insert(kinds::store(), {value}, 0);
     store->s_("name", name);
+    if (!nameValue) store->i_("unnamed", 1);
   }
 
   VariableTypes handleIf(ir::Node* node, const VariableTypes& defined) {
@@ -114,6 +116,10 @@ class ControlFlowLoadStores {
       }
       outputs[name] = unified;
     }
+    // An if that leaves its loop on some paths (it stores the compiler's `$...` variables)
+    // has unnamed outputs, as torch.jit's exit transform leaves them.
+    bool exitsLoop = false;
+    for (const auto& [name, type] : outputs) exitsLoop |= name.rfind("$continue", 0) == 0;
     for (const auto& [name, type] : outputs) {
       for (size_t b = 0; b < 2; ++b) {
         ir::WithInsertPoint guard(graph_, branches[b]);
@@ -130,7 +136,7 @@ class ControlFlowLoadStores {
       }
       ir::Value* result = node->addOutput()->setType(type);
       ir::WithInsertPoint after(graph_, node->next());
-      insertStore(name, result);
+      insertStore(name, result, /*nameValue=*/!exitsLoop);
     }
     (void)describeBranch;
     return outputs;
@@ -195,7 +201,8 @@ class EraseLoadStores {
         // Names starting with '$' are the compiler's own (the function result): they
         // name no Python variable, so the values stay unnamed, as in torch.jit's graphs.
         bool userVariable = !name.empty() && name[0] != '$';
-        if (userVariable && (!value->hasDebugName() || value->node()->kind() != ir::prim::Param)) {
+        bool named = userVariable && !node->hasAttribute("unnamed");
+        if (named && (!value->hasDebugName() || value->node()->kind() != ir::prim::Param)) {
           value->setDebugName(name);
         }
         scope[name] = value;

@@ -3,6 +3,7 @@
 
 #include <limits>
 
+#include "compiler/canonicalize_loops.h"
 #include "compiler/convert_to_ssa.h"
 #include "compiler/symbols.h"
 #include "lang/diagnostics.h"
@@ -13,7 +14,11 @@ namespace tscript::compiler {
 
 namespace {
 
+// The compiler's own variables start with '$' (they name no Python variable).
 const std::string kReturnVariable = "$return";
+const std::string kDidReturnVariable = "$did_return";
+
+bool isCompilerVariable(const std::string& name) { return !name.empty() && name[0] == '$'; }
 
 // True when control never reaches the statement after `statement` (return, raise, or an if
 // whose branches all end that way).
@@ -64,10 +69,72 @@ bool containsReturn(const lang::StmtList& statements) {
   return false;
 }
 
+// A break or continue that belongs to the loop around `statement` (not to a nested loop).
+bool containsLoopExit(const lang::StmtList& statements);
+
+bool containsLoopExit(const lang::Stmt& statement) {
+  switch (statement.kind) {
+    case lang::StmtKind::Break:
+    case lang::StmtKind::Continue:
+      return true;
+    case lang::StmtKind::If: {
+      const auto& s = static_cast<const lang::IfStmt&>(statement);
+      return containsLoopExit(s.body) || containsLoopExit(s.orelse);
+    }
+    case lang::StmtKind::With:
+    case lang::StmtKind::AsyncWith:
+      return containsLoopExit(static_cast<const lang::WithStmt&>(statement).body);
+    case lang::StmtKind::Try: {
+      const auto& s = static_cast<const lang::TryStmt&>(statement);
+      return containsLoopExit(s.body) || containsLoopExit(s.orelse) || containsLoopExit(s.finalbody);
+    }
+    default:
+      return false;  // loops own the breaks inside them
+  }
+}
+
+bool containsLoopExit(const lang::StmtList& statements) {
+  for (const lang::StmtPtr& statement : statements) {
+    if (containsLoopExit(*statement)) return true;
+  }
+  return false;
+}
+
+bool isLoop(const lang::Stmt& statement) {
+  return statement.kind == lang::StmtKind::For || statement.kind == lang::StmtKind::While;
+}
+
+// Whether some return statement of `statements` is inside a loop.
+bool containsReturnInLoop(const lang::StmtList& statements);
+
+bool containsReturnInLoop(const lang::Stmt& statement) {
+  if (isLoop(statement)) return containsReturn(statement);
+  switch (statement.kind) {
+    case lang::StmtKind::If: {
+      const auto& s = static_cast<const lang::IfStmt&>(statement);
+      return containsReturnInLoop(s.body) || containsReturnInLoop(s.orelse);
+    }
+    case lang::StmtKind::With:
+    case lang::StmtKind::AsyncWith:
+      return containsReturnInLoop(static_cast<const lang::WithStmt&>(statement).body);
+    default:
+      return false;
+  }
+}
+
+bool containsReturnInLoop(const lang::StmtList& statements) {
+  for (const lang::StmtPtr& statement : statements) {
+    if (containsReturnInLoop(*statement)) return true;
+  }
+  return false;
+}
+
 bool alwaysExits(const lang::Stmt& statement) {
   switch (statement.kind) {
     case lang::StmtKind::Return:
     case lang::StmtKind::Raise:
+    case lang::StmtKind::Break:
+    case lang::StmtKind::Continue:
       return true;
     case lang::StmtKind::If: {
       const auto& ifStmt = static_cast<const lang::IfStmt&>(statement);
@@ -126,7 +193,18 @@ CompiledFunction FunctionEmitter::emit() {
   if (def_.returns) declaredReturnType_ = annotationType(*def_.returns);
 
   hasReturns_ = containsReturn(def_.body);
+  if (containsReturnInLoop(def_.body)) {
+    // A return inside a loop leaves the loop first; the code after the loop then checks
+    // `$did_return`. `$return` needs a value on the paths that have not returned yet: a
+    // placeholder, typed once all return statements are known.
+    storeVariable(kDidReturnVariable, insertBoolConstant(false), def_.range);
+    returnPlaceholder_ = insertNode(kinds::uninitialized(), {}, 1, {});
+    returnPlaceholder_->output()->setType(declaredReturnType_ ? declaredReturnType_ : types::noneType());
+    storeVariable(kReturnVariable, returnPlaceholder_->output(), def_.range);
+  }
+  regions_.emplace_back(Region::Kind::Function);
   emitSequence({{&def_.body, 0}}, /*tail=*/true);
+  regions_.pop_back();
 
   // The function's result: what the return statements stored (every path stores one, see
   // emitStatements), or None.
@@ -143,9 +221,15 @@ CompiledFunction FunctionEmitter::emit() {
                                    " but a later one returns a different type");
     }
     returnType = declaredReturnType_ ? declaredReturnType_ : *unified;
+    if (returnPlaceholder_) returnPlaceholder_->output()->setType(returnType);
     ir::Value* result = loadVariable(kReturnVariable, def_.range);
     result->setType(returnType);
     graph_->registerOutput(result);
+  } else if (blockAlwaysExits(def_.body)) {
+    // The function always raises: its result is never seen.
+    returnType = declaredReturnType_ ? declaredReturnType_ : types::noneType();
+    ir::Node* placeholder = insertNode(kinds::uninitialized(), {}, 1, {});
+    graph_->registerOutput(placeholder->output()->setType(returnType));
   } else {
     returnType = declaredReturnType_ ? declaredReturnType_ : types::noneType();
     if (!types::isSubtypeOf(types::noneType(), returnType)) {
@@ -157,6 +241,7 @@ CompiledFunction FunctionEmitter::emit() {
   }
   popScope();
   convertToSSA(*graph_);
+  canonicalizeModifiedLoops(*graph_);
   result.graph = graph_;
   result.sourceLiterals = std::move(sourceLiterals_);
   result.returnType = returnType;
@@ -207,31 +292,93 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
 // ---- statements ------------------------------------------------------------------------------
 
 void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
+  bool inLoop = regions_.back().kind == Region::Kind::Loop;
   for (size_t k = 0; k < segments.size(); ++k) {
     const lang::StmtList& statements = *segments[k].statements;
     for (size_t i = segments[k].from; i < statements.size(); ++i) {
       const lang::Stmt& statement = *statements[i];
+      auto rest = [&] {
+        std::vector<Segment> following{{&statements, i + 1}};
+        following.insert(following.end(), segments.begin() + k + 1, segments.end());
+        return following;
+      };
       if (auto* ifStmt = statement.as<lang::IfStmt>()) {
-        // An if that returns on some paths only, in tail position: whatever follows it runs
+        // An if that exits on some paths only, in tail position: whatever follows it runs
         // only on the other paths, so it is emitted at the end of each branch instead (the
-        // early-return transform; returns that are not in tail position are rejected).
-        if (tail && containsReturn(*ifStmt) && !alwaysExits(*ifStmt)) {
-          std::vector<Segment> rest{{&statements, i + 1}};
-          rest.insert(rest.end(), segments.begin() + k + 1, segments.end());
-          emitIf(*ifStmt, /*tail=*/true, &rest);
+        // exit transform; exits that are not in tail position are rejected where they are).
+        bool mayExit = containsReturn(*ifStmt) || (inLoop && containsLoopExit(*ifStmt));
+        if (tail && mayExit && !alwaysExits(*ifStmt)) {
+          std::vector<Segment> following = rest();
+          emitIf(*ifStmt, /*tail=*/true, &following);
           return;
         }
+        // The if is in tail position when nothing follows it, or nothing after it is
+        // reachable (it exits on every path).
         bool last = i + 1 == statements.size() && k + 1 == segments.size();
-        emitIf(*ifStmt, tail && last, nullptr);
+        emitIf(*ifStmt, tail && (last || mayExit), nullptr);
       } else {
         tail_ = tail;
         emitStatement(statement);
+        if (tail && isLoop(statement) && containsReturn(statement)) {
+          emitReturnGuard(statement.range, rest());
+          return;
+        }
       }
       if (alwaysExits(statement)) return;  // what follows is unreachable
     }
   }
-  // Falling off the end of a function that returns elsewhere returns None.
-  if (tail && hasReturns_) storeVariable(kReturnVariable, insertNoneConstant(), def_.range);
+  if (tail) emitRegionEnd(def_.range);
+}
+
+void FunctionEmitter::emitRegionEnd(const lang::SourceRange& range) {
+  const Region& region = regions_.back();
+  if (region.kind == Region::Kind::Function) {
+    if (!hasReturns_) return;  // emit() returns None
+    // Falling off the end of a function that returns elsewhere returns None.
+    if (declaredReturnType_ && !types::isSubtypeOf(types::noneType(), declaredReturnType_)) {
+      throw lang::CompileError(def_.nameRange,
+                               "Function '" + def_.name + "' is declared to return " +
+                                   declaredReturnType_->annotationStr() +
+                                   " but can reach its end without returning a value; add a "
+                                   "return (or raise) at the end");
+    }
+    returnedTypes_.push_back(types::noneType());
+    storeVariable(kReturnVariable, insertNoneConstant(), def_.range);
+  } else if (region.kind == Region::Kind::Loop && !region.continueVariable.empty()) {
+    if (region.containsReturn) storeNotReturned(range);
+    ir::Value* next = region.condition ? emitCondition(*region.condition)
+                                       : insertBoolConstant(true, range);
+    storeVariable(region.continueVariable, next, range);
+  }
+}
+
+void FunctionEmitter::storeNotReturned(const lang::SourceRange& range) {
+  storeVariable(kDidReturnVariable, insertBoolConstant(false, {}), range);
+  storeVariable(kReturnVariable, returnPlaceholder_->output(), range);
+}
+
+void FunctionEmitter::emitReturnGuard(const lang::SourceRange& range,
+                                      const std::vector<Segment>& rest) {
+  ir::Value* didReturn = loadVariable(kDidReturnVariable, range);
+  ir::Node* node = insertNode(ir::prim::If, {didReturn}, 0, range);
+  std::map<std::string, types::TypePtr> scopes[2];
+  const bool exits[2] = {true, true};  // both run to the end of the region
+  {
+    ir::WithInsertPoint guard(*graph_, node->addBlock());
+    pushScope();
+    const Region& region = regions_.back();
+    if (region.kind == Region::Kind::Loop) {
+      storeVariable(region.continueVariable, insertBoolConstant(false, range), range);
+    }
+    scopes[0] = popScope();
+  }
+  {
+    ir::WithInsertPoint guard(*graph_, node->addBlock());
+    pushScope();
+    emitSequence(rest, /*tail=*/true);
+    scopes[1] = popScope();
+  }
+  mergeBranchScopes(scopes, exits, range);
 }
 
 void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
@@ -261,9 +408,7 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
       return;
     case lang::StmtKind::Break:
     case lang::StmtKind::Continue:
-      unsupported(statement.range, std::string("'") + (statement.kind == lang::StmtKind::Break ? "break" : "continue") +
-                                       "' statements",
-                  "tscript does not compile them yet");
+      return emitBreakOrContinue(statement);
     case lang::StmtKind::Try:
       unsupported(statement.range, "try blocks", "exceptions can be raised but not caught");
     case lang::StmtKind::FunctionDef:
@@ -371,6 +516,13 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
         emitTensorSubscriptAssign(container, *subscript.slice, element, range);
         return;
       }
+      types::TypeKind kind = container->type()->kind();
+      if (kind != types::TypeKind::List && kind != types::TypeKind::Dict) {
+        throw lang::CompileError(subscript.value->range,
+                                 "a value of type " + container->type()->annotationStr() +
+                                     " does not support item assignment (only lists, dicts and "
+                                     "tensors do; tuples and strings are immutable)");
+      }
       ir::Value* key = emitValue(*subscript.slice);
       ir::Value* element = value->asValue(range, *this);
       emitBuiltin(ir::Symbol::make("aten", "_set_item"),
@@ -402,6 +554,13 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
     ir::Value* operand = emitValue(*assign.value);
     emitBuiltin(op->second.second, {view, operand}, assign.range);
     return;
+  }
+  types::TypeKind kind = container->type()->kind();
+  if (kind != types::TypeKind::List && kind != types::TypeKind::Dict) {
+    throw lang::CompileError(subscript.value->range,
+                             "a value of type " + container->type()->annotationStr() +
+                                 " does not support item assignment (only lists, dicts and "
+                                 "tensors do; tuples and strings are immutable)");
   }
   ir::Value* key = emitValue(*subscript.slice);
   ir::Value* current = emitBuiltin("aten::__getitem__", {container, key}, subscript.range);
@@ -485,10 +644,10 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
   for (const auto& [name, unused] : names) {
     std::optional<types::TypePtr> before = variableType(name);
     std::optional<types::TypePtr> types[2];
-    // A branch that exits still reaches the function's end, where the result variable is
-    // read: it is merged from every branch.
-    bool isResult = name == kReturnVariable;
-    bool branchExits[2] = {exits[0] && !isResult, exits[1] && !isResult};
+    // A branch that exits still reaches the end of its region, where the compiler's own
+    // variables are read: they are merged from every branch.
+    bool compilers = isCompilerVariable(name);
+    bool branchExits[2] = {exits[0] && !compilers, exits[1] && !compilers};
     for (size_t b = 0; b < 2; ++b) {
       if (branchExits[b]) continue;
       auto found = branch[b].find(name);
@@ -499,9 +658,19 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
       }
     }
     if (branchExits[0] && branchExits[1]) continue;
+    std::optional<types::TypePtr> merged;
+    if (compilers) {
+      // A path that raises stores nothing; `$return`'s type is checked at the return
+      // statements, so its placeholder type may differ here.
+      if (!types[0] && !types[1]) continue;
+      merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1]) : std::nullopt;
+      if (!merged) merged = types[0] ? types[0] : types[1];
+      scopes_.back()[name] = *merged;
+      continue;
+    }
     if ((!branchExits[0] && !types[0]) || (!branchExits[1] && !types[1])) continue;  // one path only
-    std::optional<types::TypePtr> merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
-                                                                : (types[0] ? types[0] : types[1]);
+    merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
+                                  : (types[0] ? types[0] : types[1]);
     if (!merged) {
       throw lang::CompileError(range, "Type mismatch: " + name + " is set to type " +
                                           (*types[0])->annotationStr() + " in the true branch and type " +
@@ -549,12 +718,26 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
 void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCount,
                                const lang::Expr* condition, const lang::StmtList& body,
                                const std::function<void(ir::Value* index)>& bindTarget) {
-  emitLoop(range, tripCount, condition, [&] { emitBlock(body); }, bindTarget);
+  const Region& parent = regions_.back();
+  Region region(Region::Kind::Loop);
+  region.condition = condition;
+  region.returnsAllowed = parent.returnsAllowed && parent.kind != Region::Kind::Unrolled && tail_;
+  region.containsReturn = containsReturn(body);
+  if (containsLoopExit(body) || region.containsReturn) {
+    region.continueVariable = "$continue" + std::to_string(++loopCounter_);
+  }
+  if (region.containsReturn) storeNotReturned(range);
+  std::string continueVariable = region.continueVariable;
+  regions_.push_back(std::move(region));
+  emitLoop(range, tripCount, condition, [&] { emitSequence({{&body, 0}}, /*tail=*/true); },
+           bindTarget, continueVariable);
+  regions_.pop_back();
 }
 
 void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCount,
                                const lang::Expr* condition, const std::function<void()>& emitBody,
-                               const std::function<void(ir::Value* index)>& bindTarget) {
+                               const std::function<void(ir::Value* index)>& bindTarget,
+                               const std::string& continueVariable) {
   ir::Value* initialCondition = condition ? emitCondition(*condition) : insertBoolConstant(true, range);
   ir::Node* loop = insertNode(ir::prim::Loop, {tripCount, initialCondition}, 0, range);
   ir::Block* block = loop->addBlock();
@@ -562,12 +745,16 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
   {
     ir::WithInsertPoint guard(*graph_, block);
     pushScope();
-    ++loopDepth_;
     if (bindTarget) bindTarget(index);
     emitBody();
-    ir::Value* nextCondition = condition ? emitCondition(*condition) : insertBoolConstant(true, range);
+    ir::Value* nextCondition;
+    if (!continueVariable.empty()) {
+      nextCondition = variableType(continueVariable) ? loadVariable(continueVariable, range)
+                                                     : insertBoolConstant(false, range);
+    } else {
+      nextCondition = condition ? emitCondition(*condition) : insertBoolConstant(true, range);
+    }
     block->registerOutput(nextCondition);
-    --loopDepth_;
     // Variables first assigned in the body do not outlive it (TorchScript's rule); the ones
     // assigned before keep their type, which storeVariable already enforced.
     popScope();
@@ -589,12 +776,12 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
   SugaredValuePtr iterable = emitSugared(*statement.iter);
   // Tuples and module lists are unrolled: the body is emitted once per element.
   if (auto elements = iterable->unrolledElements(statement.iter->range, *this)) {
+    regions_.emplace_back(Region::Kind::Unrolled);
     for (const SugaredValuePtr& element : *elements) {
       assignTo(*statement.target, element, statement.range);
-      ++loopDepth_;
       emitBlock(statement.body);
-      --loopDepth_;
     }
+    regions_.pop_back();
     return;
   }
   std::unique_ptr<LoopIteration> iteration = iterable->iterate(statement.iter->range, *this);
@@ -606,10 +793,14 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
 }
 
 void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
-  if (!tail_ || loopDepth_ > 0) {
-    unsupported(statement.range, "return statements inside loops",
-                "tscript does not transform early returns out of loops yet; assign the result "
-                "to a variable, break out of the loop and return after it");
+  const Region& region = regions_.back();
+  if (region.kind == Region::Kind::Unrolled) {
+    unsupported(statement.range, "return statements inside loops over tuples or module lists",
+                "assign the result to a variable and return after the loop");
+  }
+  if (!tail_ || !region.returnsAllowed) {
+    unsupported(statement.range, "return statements inside with blocks",
+                "assign the result to a variable and return after the block");
   }
   ir::Value* value = statement.value ? emitValue(*statement.value) : insertNoneConstant(statement.range);
   if (declaredReturnType_ && !types::isSubtypeOf(value->type(), declaredReturnType_)) {
@@ -620,6 +811,35 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
   }
   returnedTypes_.push_back(value->type());
   storeVariable(kReturnVariable, value, statement.range);
+  if (region.kind == Region::Kind::Loop) {
+    // Leave the loop; the code after it sees `$did_return` (emitReturnGuard).
+    storeVariable(kDidReturnVariable, insertBoolConstant(true, statement.range), statement.range);
+    storeVariable(region.continueVariable, insertBoolConstant(false, statement.range),
+                  statement.range);
+  }
+}
+
+void FunctionEmitter::emitBreakOrContinue(const lang::Stmt& statement) {
+  bool isBreak = statement.kind == lang::StmtKind::Break;
+  std::string word = isBreak ? "'break'" : "'continue'";
+  const Region& region = regions_.back();
+  if (region.kind == Region::Kind::Function) {
+    throw lang::CompileError(statement.range, word + " outside loop");
+  }
+  if (region.kind == Region::Kind::Unrolled) {
+    unsupported(statement.range, word + " inside loops over tuples or module lists",
+                "these loops are unrolled at compile time; use a condition instead");
+  }
+  if (!tail_) unsupported(statement.range, word + " inside with blocks");
+  if (region.containsReturn) storeNotReturned(statement.range);
+  ir::Value* next;
+  if (isBreak) {
+    next = insertBoolConstant(false, statement.range);
+  } else {
+    next = region.condition ? emitCondition(*region.condition)
+                            : insertBoolConstant(true, statement.range);
+  }
+  storeVariable(region.continueVariable, next, statement.range);
 }
 
 // `raise E(msg)`: prim::RaiseException(message, qualified class name), as 1.13 emits it.

@@ -87,16 +87,23 @@ class FunctionEmitter {
   void emitDelete(const lang::DeleteStmt& statement);
   void emitAugAssignSubscript(const lang::AugAssignStmt& assign, const lang::SubscriptExpr& subscript);
   void emitReturn(const lang::ReturnStmt& statement);
+  void emitBreakOrContinue(const lang::Stmt& statement);
+  // After a loop that returned from inside: `if $did_return: <leave this region> else: rest`.
+  void emitReturnGuard(const lang::SourceRange& range, const std::vector<Segment>& rest);
+  // What falling off the end of the innermost region does (see Region).
+  void emitRegionEnd(const lang::SourceRange& range);
   void emitRaise(const lang::RaiseStmt& statement);
   void emitAssert(const lang::AssertStmt& statement);
   // A prim::Loop running `body`; `condition` (null: always true) is evaluated before each
   // iteration; `bindTarget` binds the loop variable at the top of the body.
+  // A body with break/continue/return is emitted as a region of its own (see Region).
   void emitLoop(const lang::SourceRange& range, ir::Value* tripCount, const lang::Expr* condition,
                 const lang::StmtList& body, const std::function<void(ir::Value* index)>& bindTarget);
   // The same with the body emitted by a callback (comprehensions).
   void emitLoop(const lang::SourceRange& range, ir::Value* tripCount, const lang::Expr* condition,
                 const std::function<void()>& emitBody,
-                const std::function<void(ir::Value* index)>& bindTarget);
+                const std::function<void(ir::Value* index)>& bindTarget,
+                const std::string& continueVariable = "");
 
   // ---- expressions ----
   SugaredValuePtr emitSugared(const lang::Expr& expr);
@@ -177,11 +184,33 @@ class FunctionEmitter {
   std::unordered_set<const ir::Node*> sourceLiterals_;
   std::shared_ptr<ir::Graph> graph_;
   std::vector<std::map<std::string, types::TypePtr>> scopes_;
+  // Early exits (return, break, continue) are compiled as in TorchScript: the statements
+  // after an `if` that may exit are emitted at the end of each of its branches, so every
+  // path reaches the end of its region having stored what the region's end reads. A region
+  // is the function body or a loop body:
+  //  - function: `$return` holds the result; a return inside a loop also sets `$did_return`;
+  //  - loop with exits: `continueVariable` holds the loop's next condition (break: false,
+  //    continue or the end of the body: the while test, or true);
+  //  - unrolled loop (over a tuple or module list): no exits allowed.
+  struct Region {
+    enum class Kind { Function, Loop, Unrolled };
+    explicit Region(Kind k) : kind(k) {}
+    Kind kind;
+    std::string continueVariable;          // Loop with exits only
+    const lang::Expr* condition = nullptr;  // the while test (null for for loops)
+    bool returnsAllowed = true;             // a return can leave every enclosing region
+    bool containsReturn = false;            // the body has a return statement
+  };
+  // On the paths of a loop body that do not return, `$did_return` is false and `$return`
+  // unset: stored explicitly, so the values are constants, as in torch.jit's graphs.
+  void storeNotReturned(const lang::SourceRange& range);
+  std::vector<Region> regions_;
+  int loopCounter_ = 0;                            // names the continue variables
+  ir::Node* returnPlaceholder_ = nullptr;          // $return before a loop that returns
   types::TypePtr declaredReturnType_;              // null when inferred
   std::vector<types::TypePtr> returnedTypes_;      // of each return statement
   bool hasReturns_ = false;  // the function has a return statement somewhere
-  bool tail_ = false;        // the statement being emitted is in tail position
-  int loopDepth_ = 0;        // loops around the statement being emitted
+  bool tail_ = false;        // the statement being emitted is in tail position of its region
 };
 
 }  // namespace tscript::compiler

@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "compiler/canonicalize_loops.h"
 #include "compiler/convert_to_ssa.h"
 #include "ir/pass_registry.h"
 
@@ -14,6 +15,13 @@ void registerCompilerPasses() {
                       "replace prim::Store/prim::Load by SSA values threaded through control flow",
                       [](ir::Graph& graph) {
                         convertToSSA(graph);
+                        return true;
+                      }});
+    ir::registerPass({"canonicalize-loops",
+                      "turn counted loops whose body computes a condition into while loops "
+                      "with an explicit counter",
+                      [](ir::Graph& graph) {
+                        canonicalizeModifiedLoops(graph);
                         return true;
                       }});
   });

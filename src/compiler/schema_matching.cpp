@@ -2,7 +2,7 @@
 //   * positional arguments fill the schema's positional parameters in order, then keywords
 //     by name; missing parameters take their defaults;
 //   * `torch.zeros(3, 4)`: extra positional arguments pack into the last positional list
-//     parameter (varargs packing);
+//     parameter (varargs packing), unless it is a fixed-size `int[N]` or a generic `t[]`;
 //   * a single int is accepted for a fixed-size list `int[N]` (repeated N times), a tuple for a
 //     list of its element type;
 //   * `Scalar` (Number) accepts int, float and complex, but not bool;
@@ -128,12 +128,14 @@ struct PlannedInput {
 };
 
 // Tries to make `value` acceptable for argument `formal`; plans the conversion in `planned`.
-bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindings,
-                  PlannedInput& planned, std::string& whyNot) {
+bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConversions,
+                  Bindings& bindings, PlannedInput& planned, std::string& whyNot) {
   const types::TypePtr& actual = value->type();
   planned.value = value;
   planned.type = formal.type;
   if (matchType(formal.type, actual, bindings)) return true;
+  whyNot = "Expected a value of type '" + formal.type->annotationStr() + "' for argument '" +
+           formal.name + "' but instead found type '" + actual->annotationStr() + "'.";
   using types::TypeKind;
   auto* list = formal.type->as<types::ListType>();
   if (list && formal.fixedListSize && matchType(list->element(), actual, bindings)) {
@@ -141,6 +143,7 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindin
     planned.repeat = *formal.fixedListSize;
     return true;
   }
+  if (!allowConversions) return false;
   if (list && actual->kind() == TypeKind::Tuple) {
     Bindings trial = bindings;
     bool all = true;
@@ -163,8 +166,6 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindin
       return true;
     }
   }
-  whyNot = "Expected a value of type '" + formal.type->annotationStr() + "' for argument '" +
-           formal.name + "' but instead found type '" + actual->annotationStr() + "'.";
   return false;
 }
 
@@ -252,7 +253,7 @@ bool isListLike(const types::TypePtr& type) {
 
 bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
                        const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       ir::Value*& result, std::string& whyNot) {
+                       bool allowConversions, ir::Value*& result, std::string& whyNot) {
   Bindings bindings;
   std::vector<PlannedInput> planned(schema.arguments.size());
   std::vector<bool> filled(schema.arguments.size(), false);
@@ -272,8 +273,13 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
     size_t slot = positionalSlots[s];
     const ArgumentView& formal = schema.arguments[slot];
     bool lastSlot = s + 1 == positionalSlots.size();
-    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0).
-    if (lastSlot && formal.type->kind() == types::TypeKind::List &&
+    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0). Not for `int[N]`
+    // (a single int already fits it) nor for generic `t[]` / `Any[]`: packing there would
+    // turn `len(tensor)` into `len([tensor])` and `xs + 1` into `xs + [1]`.
+    auto* formalList = formal.type->as<types::ListType>();
+    bool genericList = formalList && (formalList->element()->kind() == types::TypeKind::Var ||
+                                      formalList->element()->kind() == types::TypeKind::Any);
+    if (lastSlot && formalList && !formal.fixedListSize && !genericList &&
         !isListLike(positional[next]->value->type()) && positional.size() > next) {
       PlannedInput& pack = planned[slot];
       pack.kind = PlannedInput::Kind::PackList;
@@ -291,7 +297,10 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
       filled[slot] = true;
       break;
     }
-    if (!planArgument(formal, positional[next]->value, bindings, planned[slot], whyNot)) return false;
+    if (!planArgument(formal, positional[next]->value, allowConversions, bindings, planned[slot],
+                      whyNot)) {
+      return false;
+    }
     filled[slot] = true;
     ++next;
   }
@@ -317,7 +326,8 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
       whyNot = "Argument " + keyword->name + " specified twice in schema.";
       return false;
     }
-    if (!planArgument(schema.arguments[slot], keyword->value, bindings, planned[slot], whyNot)) {
+    if (!planArgument(schema.arguments[slot], keyword->value, allowConversions, bindings,
+                      planned[slot], whyNot)) {
       return false;
     }
     filled[slot] = true;
@@ -363,11 +373,24 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
 ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
                              const std::vector<const SchemaView*>& candidates,
                              const std::vector<NamedValue>& args, const lang::SourceRange& range) {
+  // An overload the arguments fit without a conversion of a tensor to a number or of a
+  // tuple to a list wins over one that needs it, as in TorchScript.
+  for (const SchemaView* schema : candidates) {
+    ir::Value* result = nullptr;
+    std::string whyNot;
+    if (tryEmitWithSchema(graph, op, *schema, args, range, /*allowConversions=*/false, result,
+                          whyNot)) {
+      return result;
+    }
+  }
   std::string failures;
   for (const SchemaView* schema : candidates) {
     ir::Value* result = nullptr;
     std::string whyNot;
-    if (tryEmitWithSchema(graph, op, *schema, args, range, result, whyNot)) return result;
+    if (tryEmitWithSchema(graph, op, *schema, args, range, /*allowConversions=*/true, result,
+                          whyNot)) {
+      return result;
+    }
     failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
   }
   std::string argumentTypes;

@@ -33,10 +33,11 @@ struct SchemaView {
 
 // Tries one overload. On success inserts the node (and any conversions and constants) and
 // returns true with its result in `result`; on failure inserts nothing and explains why in
-// `whyNot`.
+// `whyNot`. Without `allowConversions` no tensor is converted to a number and no tuple to a
+// list (varargs packing and int-to-int[N] are always allowed, as in TorchScript).
 bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
                        const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       ir::Value*& result, std::string& whyNot);
+                       bool allowConversions, ir::Value*& result, std::string& whyNot);
 
 // An OperatorMatcher over a fixed list of schemas (tests use it; the registry matcher
 // presents the operator registry the same way).
