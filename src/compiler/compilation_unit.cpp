@@ -4,6 +4,7 @@
 #include <set>
 
 #include "compiler/inline_calls.h"
+#include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
 #include "ir/verifier.h"
 #include "passes/constant_pooling.h"
@@ -79,10 +80,13 @@ class FunctionValue final : public SugaredValue {
       bound[index] = arg.value;
     }
     for (size_t i = 0; i < bound.size(); ++i) {
-      if (!bound[i]) {
+      if (bound[i]) continue;
+      if (!callee->parameterDefaults[i]) {
         throw lang::CompileError(range, name_ + "() is missing value for argument '" +
                                             callee->parameterNames[i] + "'");
       }
+      bound[i] = insertConstantValue(emitter.graph(), *callee->parameterDefaults[i],
+                                     callee->parameterTypes[i], range);
     }
     ir::Node* function = emitter.insertNode(ir::prim::Constant, {}, 1, range);
     function->s_("name", name_);

@@ -45,7 +45,8 @@ class ControlFlowLoadStores {
       if (node->kind() == kinds::store()) {
         const types::TypePtr& type = node->input(0)->type();
         visible[variableName(node)] = type;
-        stored[variableName(node)] = type;
+        // A refinement narrows the variable inside this block only.
+        if (!node->hasAttribute("refinement")) stored[variableName(node)] = type;
       } else if (node->kind() == ir::prim::If) {
         for (const auto& [name, type] : handleIf(node, visible)) {
           visible[name] = type;
@@ -202,7 +203,9 @@ class EraseLoadStores {
         // name no Python variable, so the values stay unnamed, as in torch.jit's graphs.
         bool userVariable = !name.empty() && name[0] != '$';
         bool named = userVariable && !node->hasAttribute("unnamed");
-        if (named && (!value->hasDebugName() || value->node()->kind() != ir::prim::Param)) {
+        // As torch.jit names them: a value keeps the first name it gets, and a value from an
+        // enclosing block is not named after a variable of this one.
+        if (named && !value->hasDebugName() && value->node()->owningBlock() == block) {
           value->setDebugName(name);
         }
         scope[name] = value;

@@ -315,13 +315,18 @@ ir::Value* FunctionEmitter::emitBoolOp(const lang::BoolOpExpr& expr) {
 
 ir::Value* FunctionEmitter::emitIfExpr(const lang::IfExpr& expr) {
   ir::Value* condition = emitCondition(*expr.test);
+  // `0 if o is None else o`: each branch sees what the condition proves, as in an if statement.
+  Refinements refinements = refinementsOf(*expr.test);
   ir::Node* node = insertNode(ir::prim::If, {condition}, 1, expr.range);
   ir::Value* branchValues[2];
   const lang::Expr* branches[2] = {expr.body.get(), expr.orelse.get()};
   for (size_t b = 0; b < 2; ++b) {
     ir::Block* block = node->addBlock();
     ir::WithInsertPoint guard(*graph_, block);
+    pushScope();
+    applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse, expr.range);
     branchValues[b] = emitValue(*branches[b]);
+    popScope();
     block->registerOutput(branchValues[b]);
   }
   std::optional<types::TypePtr> type = types::unifyTypes(branchValues[0]->type(), branchValues[1]->type());

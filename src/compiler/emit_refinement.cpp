@@ -89,11 +89,14 @@ void FunctionEmitter::applyRefinements(const std::map<std::string, types::TypePt
                                        const lang::SourceRange& range) {
   for (const auto& [name, type] : refined) {
     ir::Value* current = loadVariable(name, range);
-    ir::Node* cast = insertNode(ir::Symbol::make("prim", "unchecked_cast"), {current}, 1, range);
+    // No source location, as in torch.jit's graphs: the cast is not in the source.
+    ir::Node* cast = insertNode(ir::Symbol::make("prim", "unchecked_cast"), {current}, 1, {});
     cast->output()->setType(type);
-    // Stored with the refined type (storeVariable would keep the declared Optional type):
-    // loads in this branch see the narrower type.
-    storeVariable(name, cast->output(), range);
+    // Loads in this branch see the narrower type. The store is marked as a refinement: it
+    // does not make the variable an output of the enclosing if or loop (ConvertToSSA).
+    ir::Node* store = insertNode(kinds::store(), {cast->output()}, 0, range);
+    store->s_("name", name);
+    store->i_("refinement", 1);
     scopes_.back()[name] = type;
   }
 }

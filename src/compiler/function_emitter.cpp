@@ -177,18 +177,36 @@ CompiledFunction FunctionEmitter::emit() {
                 "Variable numbers of arguments (*args, **kwargs)",
                 "give each parameter a name and a type");
   }
-  pushScope();
   std::vector<const lang::Arg*> parameters;
   for (const lang::Arg& arg : args.posonlyargs) parameters.push_back(&arg);
   for (const lang::Arg& arg : args.args) parameters.push_back(&arg);
+  size_t positionalCount = parameters.size();
   for (const lang::Arg& arg : args.kwonlyargs) parameters.push_back(&arg);
-  for (const lang::Arg* arg : parameters) {
+  // `defaults` belong to the last positional parameters; `kwDefaults` to each keyword-only one.
+  std::vector<const lang::Expr*> defaults(parameters.size(), nullptr);
+  for (size_t i = 0; i < args.defaults.size(); ++i) {
+    defaults[positionalCount - args.defaults.size() + i] = args.defaults[i].get();
+  }
+  for (size_t i = 0; i < args.kwDefaults.size(); ++i) {
+    defaults[positionalCount + i] = args.kwDefaults[i].get();
+  }
+  std::optional<std::vector<types::TypePtr>> commentTypes = signatureCommentTypes(parameters.size());
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    const lang::Arg* arg = parameters[i];
     // Unannotated parameters are Tensors, as in TorchScript.
-    types::TypePtr type = arg->annotation ? annotationType(*arg->annotation) : types::tensorType();
-    ir::Value* input = graph_->addInput(arg->name)->setType(type);
+    types::TypePtr type = commentTypes ? (*commentTypes)[i]
+                          : arg->annotation ? annotationType(*arg->annotation)
+                                            : types::tensorType();
     result.parameterNames.push_back(arg->name);
     result.parameterTypes.push_back(type);
-    storeVariable(arg->name, input, arg->range);
+    // Defaults are evaluated before any parameter is in scope, as Python does at `def`.
+    result.parameterDefaults.push_back(
+        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type)) : std::nullopt);
+  }
+  pushScope();
+  for (size_t i = 0; i < parameters.size(); ++i) {
+    ir::Value* input = graph_->addInput(parameters[i]->name)->setType(result.parameterTypes[i]);
+    storeVariable(parameters[i]->name, input, parameters[i]->range);
   }
   if (def_.returns) declaredReturnType_ = annotationType(*def_.returns);
 
@@ -246,6 +264,88 @@ CompiledFunction FunctionEmitter::emit() {
   result.sourceLiterals = std::move(sourceLiterals_);
   result.returnType = returnType;
   return result;
+}
+
+std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentTypes(
+    size_t parameterCount) {
+  if (!def_.typeComment) return std::nullopt;
+  auto file = std::make_shared<lang::SourceFile>(def_.range.file->name(), *def_.typeComment,
+                                                 def_.range.line());
+  lang::TypeCommentSignature signature = lang::parseTypeCommentSignature(file);
+  if (signature.returnType) declaredReturnType_ = annotationType(*signature.returnType);
+  if (signature.ellipsisArguments) return std::nullopt;
+  if (signature.argumentTypes.size() != parameterCount) {
+    throw lang::CompileError(def_.nameRange,
+                             "the type comment of '" + def_.name + "' gives " +
+                                 std::to_string(signature.argumentTypes.size()) +
+                                 " parameter types but the function has " +
+                                 std::to_string(parameterCount) + " parameters");
+  }
+  std::vector<types::TypePtr> types;
+  for (const lang::ExprPtr& annotation : signature.argumentTypes) {
+    types.push_back(annotationType(*annotation));
+  }
+  return types;
+}
+
+ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
+                                                   const lang::Expr& expression,
+                                                   const types::TypePtr& type) {
+  switch (expression.kind) {
+    case lang::ExprKind::List:
+    case lang::ExprKind::Dict:
+    case lang::ExprKind::Set:
+    case lang::ExprKind::ListComp:
+    case lang::ExprKind::DictComp:
+    case lang::ExprKind::SetComp:
+      throw lang::CompileError(
+          expression.range,
+          "mutable default values are not supported (Python creates them once, so every call "
+          "would share and modify the same object); make the default of parameter '" +
+              arg.name + "' None and create the value inside the function");
+    default:
+      break;
+  }
+  // Emit the expression, read the constant it folded to, and take the nodes away again.
+  ir::Block* top = graph_->block();
+  ir::Node* last = top->returnNode()->prev();
+  ir::Value* value = emitValue(expression);
+  ir::ConstantValue constant;
+  bool isConstant = ir::constantValueOf(value->node(), constant);
+  if (!isConstant && value->node()->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
+    std::vector<ir::ConstantValue> elements;
+    isConstant = true;
+    for (const ir::Value* element : value->node()->inputs()) {
+      ir::ConstantValue elementConstant;
+      isConstant = isConstant && ir::constantValueOf(element->node(), elementConstant);
+      elements.push_back(std::move(elementConstant));
+    }
+    constant = ir::ConstantValue::tuple(std::move(elements));
+  }
+  types::TypePtr valueType = value->type();
+  for (ir::Node* node = top->returnNode()->prev(); node != last;) {
+    ir::Node* previous = node->prev();
+    sourceLiterals_.erase(node);
+    node->destroy();
+    node = previous;
+  }
+  if (!isConstant) {
+    throw lang::CompileError(expression.range,
+                             "the default value of parameter '" + arg.name +
+                                 "' must be a constant: a number, string, bool, None, device or "
+                                 "a tuple of those");
+  }
+  if (!types::isSubtypeOf(valueType, type)) {
+    std::string message = "the default value of parameter '" + arg.name + "' has type " +
+                          valueType->annotationStr() + " but the parameter has type " +
+                          type->annotationStr();
+    if (!arg.annotation) {
+      message += " (a parameter without an annotation is a Tensor); annotate it: " + arg.name +
+                 ": " + valueType->annotationStr() + " = ...";
+    }
+    throw lang::CompileError(expression.range, message);
+  }
+  return constant;
 }
 
 // ---- variables -------------------------------------------------------------------------------

@@ -29,6 +29,8 @@ struct CompiledFunction {
   std::shared_ptr<ir::Graph> graph;
   std::vector<std::string> parameterNames;
   std::vector<types::TypePtr> parameterTypes;
+  // The default of each parameter (nullopt: none), a constant evaluated at compile time.
+  std::vector<std::optional<ir::ConstantValue>> parameterDefaults;
   types::TypePtr returnType;
   // The prim::Constant nodes written as literals in the source (the rest were synthesized:
   // defaults, loop conditions); constant pooling orders the two groups differently.
@@ -175,6 +177,12 @@ class FunctionEmitter {
   std::map<std::string, types::TypePtr> popScope();
 
   types::TypePtr annotationType(const lang::Expr& annotation);
+  // The default of parameter `arg` (typed `type`): `expression` must evaluate to a constant
+  // (number, str, bool, None, device, tuple of those) whose type fits.
+  ir::ConstantValue evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
+                                    const types::TypePtr& type);
+  // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
+  std::optional<std::vector<types::TypePtr>> signatureCommentTypes(size_t parameterCount);
   [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& what,
                                 const std::string& instead = "");
 

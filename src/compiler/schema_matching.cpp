@@ -169,40 +169,6 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
   return false;
 }
 
-ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
-                               const types::TypePtr& type, const lang::SourceRange& range) {
-  ir::Node* node = graph.insert(ir::prim::Constant, {}, 1);
-  node->setSourceRange(range);
-  types::TypePtr outputType = type;
-  switch (constant.kind) {
-    case ir::ConstantValue::Kind::None:
-      outputType = types::noneType();
-      break;
-    case ir::ConstantValue::Kind::Bool:
-      node->i_("value", constant.boolValue ? 1 : 0);
-      outputType = types::boolType();
-      break;
-    case ir::ConstantValue::Kind::Int:
-      node->i_("value", constant.intValue);
-      outputType = types::intType();
-      break;
-    case ir::ConstantValue::Kind::Double:
-      node->f_("value", constant.doubleValue);
-      outputType = types::floatType();
-      break;
-    case ir::ConstantValue::Kind::String:
-      node->s_("value", constant.text);
-      outputType = types::strType();
-      break;
-    default:
-      node->setAttribute("value", ir::AttributeValue(constant));
-      break;
-  }
-  // A default for `Optional[T]` or `Scalar` keeps its own type (as TorchScript's constants do).
-  if (outputType->kind() == types::TypeKind::Var) outputType = types::anyType();
-  return node->output()->setType(outputType);
-}
-
 ir::Value* emitPlanned(ir::Graph& graph, const PlannedInput& planned, const Bindings& bindings,
                        const lang::SourceRange& range) {
   auto insert = [&](const char* kind, std::vector<ir::Value*> inputs, types::TypePtr type) {
@@ -250,6 +216,40 @@ bool isListLike(const types::TypePtr& type) {
 }
 
 }  // namespace
+
+ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
+                               const types::TypePtr& type, const lang::SourceRange& range) {
+  ir::Node* node = graph.insert(ir::prim::Constant, {}, 1);
+  node->setSourceRange(range);
+  types::TypePtr outputType = type;
+  switch (constant.kind) {
+    case ir::ConstantValue::Kind::None:
+      outputType = types::noneType();
+      break;
+    case ir::ConstantValue::Kind::Bool:
+      node->i_("value", constant.boolValue ? 1 : 0);
+      outputType = types::boolType();
+      break;
+    case ir::ConstantValue::Kind::Int:
+      node->i_("value", constant.intValue);
+      outputType = types::intType();
+      break;
+    case ir::ConstantValue::Kind::Double:
+      node->f_("value", constant.doubleValue);
+      outputType = types::floatType();
+      break;
+    case ir::ConstantValue::Kind::String:
+      node->s_("value", constant.text);
+      outputType = types::strType();
+      break;
+    default:
+      node->setAttribute("value", ir::AttributeValue(constant));
+      break;
+  }
+  // A default for `Optional[T]` or `Scalar` keeps its own type (as TorchScript's constants do).
+  if (outputType->kind() == types::TypeKind::Var) outputType = types::anyType();
+  return node->output()->setType(outputType);
+}
 
 bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
                        const std::vector<NamedValue>& args, const lang::SourceRange& range,

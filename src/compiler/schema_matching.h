@@ -55,6 +55,11 @@ class SchemaListMatcher : public OperatorMatcher {
   std::vector<SchemaView> schemas_;
 };
 
+// Inserts a prim::Constant holding `constant` (a schema or parameter default) for a
+// parameter of type `type`.
+ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
+                               const types::TypePtr& type, const lang::SourceRange& range);
+
 // Emits with the first matching overload of `candidates`, or throws the "no overload"
 // CompileError listing each candidate and why it failed.
 ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,

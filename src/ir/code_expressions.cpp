@@ -120,54 +120,11 @@ ConstantValue coerce(ConstantValue value, const TypePtr& type) {
 
 }  // namespace
 
-bool constantValueOf(const Node* node, ConstantValue& out) {
-  if (node->kind() != prim::Constant || node->outputs().size() != 1) return false;
-  const TypePtr& type = node->output(0)->type();
-  if (type->kind() == TypeKind::Function) return false;
-  const AttributeValue* attribute = node->findAttribute("value");
-  if (!attribute) {
-    out = ConstantValue::none();
-    return true;
-  }
-  ConstantValue value;
-  switch (attribute->kind()) {
-    case AttributeKind::i: value = ConstantValue::fromInt(attribute->get<int64_t>()); break;
-    case AttributeKind::f: value = ConstantValue::fromDouble(attribute->get<double>()); break;
-    case AttributeKind::c: value = ConstantValue::fromComplex(attribute->get<Complex>()); break;
-    case AttributeKind::s: value = ConstantValue::fromString(attribute->get<std::string>()); break;
-    case AttributeKind::t:
-      value = ConstantValue::fromTensorText(attribute->get<TensorText>().text);
-      break;
-    case AttributeKind::is: {
-      std::vector<ConstantValue> items;
-      for (int64_t v : attribute->get<std::vector<int64_t>>()) {
-        items.push_back(ConstantValue::fromInt(v));
-      }
-      value = ConstantValue::list(std::move(items));
-      break;
-    }
-    case AttributeKind::fs: {
-      std::vector<ConstantValue> items;
-      for (double v : attribute->get<std::vector<double>>()) {
-        items.push_back(ConstantValue::fromDouble(v));
-      }
-      value = ConstantValue::list(std::move(items));
-      break;
-    }
-    case AttributeKind::ss: {
-      std::vector<ConstantValue> items;
-      for (const std::string& v : attribute->get<std::vector<std::string>>()) {
-        items.push_back(ConstantValue::fromString(v));
-      }
-      value = ConstantValue::list(std::move(items));
-      break;
-    }
-    case AttributeKind::ival: value = attribute->get<ConstantValue>(); break;
-    default: return false;
-  }
-  out = coerce(std::move(value), type);
-  return true;
+// constantValueOf (in namespace ir, at the end of this file) types its result the same way.
+ConstantValue coerceConstant(ConstantValue value, const TypePtr& type) {
+  return coerce(std::move(value), type);
 }
+
 
 std::string FunctionPrinter::constantTableEntry(const ConstantValue& value) {
   size_t index = 0;
@@ -399,3 +356,59 @@ std::string FunctionPrinter::rhs(const Node* node) {
 }
 
 }  // namespace tscript::ir::code_detail
+
+namespace tscript::ir {
+
+using types::TypeKind;
+using types::TypePtr;
+
+bool constantValueOf(const Node* node, ConstantValue& out) {
+  if (node->kind() != prim::Constant || node->outputs().size() != 1) return false;
+  const TypePtr& type = node->output(0)->type();
+  if (type->kind() == TypeKind::Function) return false;
+  const AttributeValue* attribute = node->findAttribute("value");
+  if (!attribute) {
+    out = ConstantValue::none();
+    return true;
+  }
+  ConstantValue value;
+  switch (attribute->kind()) {
+    case AttributeKind::i: value = ConstantValue::fromInt(attribute->get<int64_t>()); break;
+    case AttributeKind::f: value = ConstantValue::fromDouble(attribute->get<double>()); break;
+    case AttributeKind::c: value = ConstantValue::fromComplex(attribute->get<Complex>()); break;
+    case AttributeKind::s: value = ConstantValue::fromString(attribute->get<std::string>()); break;
+    case AttributeKind::t:
+      value = ConstantValue::fromTensorText(attribute->get<TensorText>().text);
+      break;
+    case AttributeKind::is: {
+      std::vector<ConstantValue> items;
+      for (int64_t v : attribute->get<std::vector<int64_t>>()) {
+        items.push_back(ConstantValue::fromInt(v));
+      }
+      value = ConstantValue::list(std::move(items));
+      break;
+    }
+    case AttributeKind::fs: {
+      std::vector<ConstantValue> items;
+      for (double v : attribute->get<std::vector<double>>()) {
+        items.push_back(ConstantValue::fromDouble(v));
+      }
+      value = ConstantValue::list(std::move(items));
+      break;
+    }
+    case AttributeKind::ss: {
+      std::vector<ConstantValue> items;
+      for (const std::string& v : attribute->get<std::vector<std::string>>()) {
+        items.push_back(ConstantValue::fromString(v));
+      }
+      value = ConstantValue::list(std::move(items));
+      break;
+    }
+    case AttributeKind::ival: value = attribute->get<ConstantValue>(); break;
+    default: return false;
+  }
+  out = code_detail::coerceConstant(std::move(value), type);
+  return true;
+}
+
+}  // namespace tscript::ir

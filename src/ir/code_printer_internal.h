@@ -90,8 +90,5 @@ class FunctionPrinter {
   std::unordered_set<std::string> annotatedNames_;
 };
 
-// The node's prim::Constant value as a ConstantValue typed by its output (bool vs int,
-// devices), or nullptr-equivalent (false) when the node is not a value constant.
-bool constantValueOf(const Node* node, ConstantValue& out);
 
 }  // namespace tscript::ir::code_detail

@@ -388,6 +388,10 @@ class Graph : public std::enable_shared_from_this<Graph> {
 };
 
 // Sets the insertion point for a scope and restores the previous one on exit.
+// The node's prim::Constant value as a ConstantValue typed by its output (bool vs int,
+// devices); false when the node is not a value constant (defined in code_expressions.cpp).
+bool constantValueOf(const Node* node, ConstantValue& out);
+
 class WithInsertPoint {
  public:
   WithInsertPoint(Graph& graph, Node* before) : graph_(graph), previous_(graph.insertPoint()) {

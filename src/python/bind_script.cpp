@@ -24,6 +24,7 @@
 #include "python/value_conversion.h"
 #include "runtime/builtins_table.h"
 #include "runtime/code.h"
+#include "runtime/constants.h"
 #include "runtime/errors.h"
 #include "runtime/interpreter.h"
 #include "runtime/operator_info.h"
@@ -189,7 +190,8 @@ class ScriptFunction {
     ir::CodeSignature signature;
     signature.name = name_;
     for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
-      signature.arguments.push_back({function_->parameterNames[i], function_->parameterTypes[i], {}, {}});
+      signature.arguments.push_back({function_->parameterNames[i], function_->parameterTypes[i],
+                                     function_->parameterDefaults[i], {}});
     }
     signature.returnType = function_->returnType;
     ir::CodePrinterOptions options;
@@ -205,6 +207,9 @@ class ScriptFunction {
     for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
       if (i > 0) text += ", ";
       text += function_->parameterTypes[i]->schemaStr() + " " + function_->parameterNames[i];
+      if (function_->parameterDefaults[i]) {
+        text += "=" + ir::formatConstant(*function_->parameterDefaults[i]);
+      }
     }
     return text + ") -> " + function_->returnType->schemaStr();
   }
@@ -229,6 +234,8 @@ class ScriptFunction {
       } else if (kwargs && kwargs.contains(names[i].c_str())) {
         stack.push_back(toValue(kwargs[names[i].c_str()], types[i], name_, names[i]));
         ++consumedKeywords;
+      } else if (const auto& fallback = function_->parameterDefaults[i]) {
+        stack.push_back(runtime::valueFromConstant(*fallback, types[i]));
       } else {
         throw py::type_error(name_ + "() is missing value for argument '" + names[i] + "'.");
       }
