@@ -165,12 +165,17 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
       unsupported(expr.range, "Starred expressions");
     case lang::ExprKind::Slice:
       unsupported(expr.range, "Slices outside of subscripts");
-    case lang::ExprKind::ListComp:
-      return simple(emitListComprehension(*expr.as<lang::ListCompExpr>()));
+    case lang::ExprKind::ListComp: {
+      const auto& comprehension = *expr.as<lang::ListCompExpr>();
+      return simple(emitListComprehension(expr.range, *comprehension.elt, comprehension.generators));
+    }
     case lang::ExprKind::DictComp:
       return simple(emitDictComprehension(*expr.as<lang::DictCompExpr>()));
-    case lang::ExprKind::GeneratorExp:
-      unsupported(expr.range, "Generator expressions", "use a list comprehension: [... for ...]");
+    case lang::ExprKind::GeneratorExp: {
+      // Built eagerly as a list, as torch.jit does: `sum(x * x for x in xs)` works.
+      const auto& generator = *expr.as<lang::GeneratorExpr>();
+      return simple(emitListComprehension(expr.range, *generator.elt, generator.generators));
+    }
     case lang::ExprKind::FormattedValue:
       break;
   }

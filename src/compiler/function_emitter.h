@@ -119,7 +119,9 @@ class FunctionEmitter {
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
-  ir::Value* emitListComprehension(const lang::ListCompExpr& expr);
+  // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).
+  ir::Value* emitListComprehension(const lang::SourceRange& range, const lang::Expr& element,
+                                   const std::vector<lang::Comprehension>& clauses);
   ir::Value* emitDictComprehension(const lang::DictCompExpr& expr);
   void emitComprehensionClauses(const std::vector<lang::Comprehension>& clauses, size_t index,
                                 const std::function<void()>& emitInsertion);
