@@ -15,7 +15,7 @@ void FunctionEmitter::emitComprehensionClauses(const std::vector<lang::Comprehen
     return;
   }
   const lang::Comprehension& clause = clauses[index];
-  if (clause.isAsync) unsupported(clause.range, "async comprehensions");
+  if (clause.isAsync) unsupported(clause.range, "async comprehensions are not supported in TorchScript", "use a plain comprehension");
   // The `if` filters of this clause guard the rest (the next clauses and the insertion).
   auto emitFiltered = [&](size_t filter, const auto& self) -> void {
     if (filter == clause.ifs.size()) {

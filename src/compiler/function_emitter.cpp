@@ -85,12 +85,9 @@ FunctionEmitter::FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& res
     : def_(def), resolver_(resolver), matcher_(matcher), graph_(std::make_shared<ir::Graph>()) {}
 
 [[noreturn]] void FunctionEmitter::unsupported(const lang::SourceRange& range,
-                                               const std::string& what,
+                                               const std::string& problem,
                                                const std::string& instead) {
-  std::string message = what + " " + (what.back() == 's' ? "are" : "is") +
-                        " not supported in TorchScript";
-  if (!instead.empty()) message += "; " + instead;
-  throw lang::CompileError(range, message);
+  throw lang::CompileError(range, instead.empty() ? problem : problem + "; " + instead);
 }
 
 types::TypePtr FunctionEmitter::annotationType(const lang::Expr& annotation) {
@@ -107,7 +104,7 @@ CompiledFunction FunctionEmitter::emit() {
   const lang::Arguments& args = *def_.args;
   if (args.vararg || args.kwarg) {
     unsupported(args.vararg ? args.vararg->range : args.kwarg->range,
-                "Variable numbers of arguments (*args, **kwargs)",
+                "a variable number of arguments (*args, **kwargs) is not supported in TorchScript",
                 "give each parameter a name and a type");
   }
   pushScope();
@@ -262,28 +259,28 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::Break:
     case lang::StmtKind::Continue:
       unsupported(statement.range, std::string("'") + (statement.kind == lang::StmtKind::Break ? "break" : "continue") +
-                                       "' statements",
-                  "tscript does not compile them yet");
+                                       "' statements are not supported by tscript yet",
+                  "restructure the loop with a flag variable");
     case lang::StmtKind::Try:
-      unsupported(statement.range, "try blocks", "exceptions can be raised but not caught");
+      unsupported(statement.range, "try blocks are not supported in TorchScript", "exceptions can be raised but not caught: check for the failing case before instead");
     case lang::StmtKind::FunctionDef:
     case lang::StmtKind::AsyncFunctionDef:
-      unsupported(statement.range, "Nested function definitions", "define the function at module level");
+      unsupported(statement.range, "nested function definitions are not supported in TorchScript", "define the function at module level and call it");
     case lang::StmtKind::ClassDef:
-      unsupported(statement.range, "Class definitions inside functions");
+      unsupported(statement.range, "class definitions inside functions are not supported in TorchScript", "define the class at module level");
     case lang::StmtKind::Global:
     case lang::StmtKind::Nonlocal:
-      unsupported(statement.range, "global and nonlocal declarations");
+      unsupported(statement.range, "global and nonlocal statements are not supported in TorchScript", "pass the value in as an argument and return the new value");
     case lang::StmtKind::Import:
     case lang::StmtKind::ImportFrom:
-      unsupported(statement.range, "Imports inside functions", "import at module level");
+      unsupported(statement.range, "import statements inside functions are not supported in TorchScript", "import at module level");
     case lang::StmtKind::Delete:
       return emitDelete(static_cast<const lang::DeleteStmt&>(statement));
     case lang::StmtKind::With:
     case lang::StmtKind::AsyncWith:
-      unsupported(statement.range, "with statements", "tscript does not compile them yet");
+      unsupported(statement.range, "'with' statements are not supported by tscript yet");
     case lang::StmtKind::AsyncFor:
-      unsupported(statement.range, "async for loops");
+      unsupported(statement.range, "'async for' loops are not supported in TorchScript", "use a plain for loop");
   }
 }
 
@@ -309,7 +306,7 @@ void FunctionEmitter::emitAssign(const lang::AssignStmt& assign) {
 void FunctionEmitter::emitAnnAssign(const lang::AnnAssignStmt& assign) {
   types::TypePtr type = annotationType(*assign.annotation);
   if (!assign.value) {
-    unsupported(assign.range, "Annotations without a value", "write `x: T = value`");
+    unsupported(assign.range, "a variable annotation without a value is not supported in TorchScript", "give it a value: `x: T = value`");
   }
   ir::Value* value;
   if (assign.value->kind == lang::ExprKind::List) {
@@ -346,7 +343,7 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
                                            : target.as<lang::ListExpr>()->elts;
       for (const lang::ExprPtr& element : elements) {
         if (element->kind == lang::ExprKind::Starred) {
-          unsupported(element->range, "Starred assignment targets", "unpack into named variables");
+          unsupported(element->range, "starred assignment targets are not supported in TorchScript", "unpack into named variables");
         }
       }
       std::optional<std::vector<SugaredValuePtr>> parts = value->unrolledElements(range, *this);
@@ -378,7 +375,7 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
       return;
     }
     default:
-      throw lang::CompileError(target.range, "cannot assign to this expression");
+      throw lang::CompileError(target.range, "cannot assign to this expression; assign to a variable, a list item, a dict key or a tensor slice");
   }
 }
 
@@ -393,7 +390,7 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
       {lang::BinOpKind::Div, {"aten::div", "aten::div_"}}};
   auto op = kOps.find(assign.op);
   if (op == kOps.end()) {
-    unsupported(assign.range, "This augmented assignment operator on a subscript",
+    unsupported(assign.range, "this augmented assignment operator on a subscript is not supported by tscript yet",
                 "write it out: x[i] = x[i] <op> v");
   }
   ir::Value* container = emitValue(*subscript.value);
@@ -416,7 +413,7 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
 void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
   for (const lang::ExprPtr& target : statement.targets) {
     if (const auto* name = target->as<lang::NameExpr>()) {
-      if (!variableType(name->id)) throw lang::CompileError(target->range, "undefined value " + name->id);
+      if (!variableType(name->id)) throw lang::CompileError(target->range, "name '" + name->id + "' is not defined");
       for (auto& scope : scopes_) scope.erase(name->id);
       continue;
     }
@@ -426,7 +423,7 @@ void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
       emitBuiltin("aten::Delete", {container, key}, target->range);
       continue;
     }
-    unsupported(target->range, "del of this kind of expression", "del a name, a list item or a dict key");
+    unsupported(target->range, "del of this kind of expression is not supported in TorchScript", "del a name, a list item or a dict key");
   }
 }
 
@@ -436,12 +433,12 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
     return emitAugAssignSubscript(assign, *subscript);
   }
   if (target.kind != lang::ExprKind::Name) {
-    unsupported(target.range, "Augmented assignment to attributes",
+    unsupported(target.range, "augmented assignment to an attribute is not supported by tscript yet",
                 "assign the attribute: self.x = self.x + y");
   }
   const std::string& name = target.as<lang::NameExpr>()->id;
   if (!variableType(name)) {
-    throw lang::CompileError(target.range, "undefined value " + name);
+    throw lang::CompileError(target.range, "name '" + name + "' is not defined");
   }
   ir::Value* current = loadVariable(name, target.range);
   ir::Value* operand = emitValue(*assign.value);
@@ -469,7 +466,7 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
     return;
   }
   auto op = kOutOfPlace.find(assign.op);
-  if (op == kOutOfPlace.end()) unsupported(assign.range, "This augmented assignment operator");
+  if (op == kOutOfPlace.end()) unsupported(assign.range, "this augmented assignment operator is not supported for this type by tscript yet", "write it out: x = x <op> y");
   ir::Value* result = emitBuiltin(ir::Symbol::make("aten", op->second),
                                   {{assign.range, "", current}, {assign.range, "", operand}},
                                   assign.range);
@@ -503,7 +500,7 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
     std::optional<types::TypePtr> merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
                                                                 : (types[0] ? types[0] : types[1]);
     if (!merged) {
-      throw lang::CompileError(range, "Type mismatch: " + name + " is set to type " +
+      throw lang::CompileError(range, "Type mismatch: " + (name == kReturnVariable ? std::string("the returned value") : "'" + name + "'") + " has type " +
                                           (*types[0])->annotationStr() + " in the true branch and type " +
                                           (*types[1])->annotationStr() + " in the false branch");
     }
@@ -576,7 +573,7 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
 
 void FunctionEmitter::emitWhile(const lang::WhileStmt& statement) {
   if (!statement.orelse.empty()) {
-    unsupported(statement.orelse.front()->range, "else branches of while loops");
+    unsupported(statement.orelse.front()->range, "else branches of while loops are not supported in TorchScript", "move the statements after the loop (with no break in the loop they run anyway)");
   }
   ir::Value* forever = insertConstant(std::numeric_limits<int64_t>::max(), statement.range);
   emitLoop(statement.range, forever, statement.test.get(), statement.body, nullptr);
@@ -584,7 +581,7 @@ void FunctionEmitter::emitWhile(const lang::WhileStmt& statement) {
 
 void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
   if (!statement.orelse.empty()) {
-    unsupported(statement.orelse.front()->range, "else branches of for loops");
+    unsupported(statement.orelse.front()->range, "else branches of for loops are not supported in TorchScript", "move the statements after the loop (with no break in the loop they run anyway)");
   }
   SugaredValuePtr iterable = emitSugared(*statement.iter);
   // Tuples and module lists are unrolled: the body is emitted once per element.
@@ -607,7 +604,7 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
 
 void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
   if (!tail_ || loopDepth_ > 0) {
-    unsupported(statement.range, "return statements inside loops",
+    unsupported(statement.range, "return statements inside loops are not supported by tscript yet",
                 "tscript does not transform early returns out of loops yet; assign the result "
                 "to a variable, break out of the loop and return after it");
   }
@@ -616,7 +613,7 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
     throw lang::CompileError(statement.value ? statement.value->range : statement.range,
                              "Return value was annotated as having type " +
                                  declaredReturnType_->annotationStr() +
-                                 " but is actually of type " + value->type()->annotationStr());
+                                 " but is actually of type " + value->type()->annotationStr() + (value->type()->kind() == types::TypeKind::Optional ? "; it may be None: check `if x is not None:` before returning it" : ""));
   }
   returnedTypes_.push_back(value->type());
   storeVariable(kReturnVariable, value, statement.range);
@@ -627,7 +624,7 @@ void FunctionEmitter::emitRaise(const lang::RaiseStmt& statement) {
   ir::Value* message;
   std::string className = "builtins.Exception";
   if (!statement.exc) {
-    unsupported(statement.range, "Bare 'raise' (re-raising)", "raise an exception object");
+    unsupported(statement.range, "a bare 'raise' (re-raising) is not supported in TorchScript", "raise an exception object: raise ValueError(\"...\")");
   }
   const lang::Expr& exc = *statement.exc;
   const lang::Expr* callee = &exc;

@@ -170,7 +170,11 @@ class FunctionEmitter {
   std::map<std::string, types::TypePtr> popScope();
 
   types::TypePtr annotationType(const lang::Expr& annotation);
-  [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& what,
+  // Rejects a construct. `problem` is the whole statement, verb included ("lambdas are not
+  // supported in TorchScript", "'with' statements are not supported by tscript yet"): no
+  // grammar is guessed, and it says whether TorchScript or only tscript lacks the feature.
+  // `instead` says what to write instead.
+  [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& problem,
                                 const std::string& instead = "");
 
   const lang::FunctionDefStmt& def_;
