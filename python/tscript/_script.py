@@ -51,6 +51,49 @@ def _is_scripting_marker(obj):
         getattr(obj, "__name__", None) == "is_scripting"
 
 
+# What to write instead of Python builtins that TorchScript does not have.
+_BUILTIN_ALTERNATIVES = {
+    "map": "use a list comprehension: [f(x) for x in xs]",
+    "filter": "use a list comprehension with a condition: [x for x in xs if keep(x)]",
+    "getattr": "write the attribute itself: x.name",
+    "setattr": "assign the attribute itself: x.name = value",
+    "hasattr": "compiled code has static types: write the code for the type you have",
+    "reversed": "loop over the indices backwards: for i in range(len(xs) - 1, -1, -1)",
+    "iter": "loop over the value with for",
+    "next": "loop over the value with for, or index it",
+    "type": "use isinstance(x, T)",
+    "set": "use a list, or the keys of a dict",
+    "frozenset": "use a list, or the keys of a dict",
+    "open": "do file input and output in Python, outside the compiled function",
+    "input": "do input and output in Python, outside the compiled function",
+    "eval": "compiled code cannot run Python source",
+    "exec": "compiled code cannot run Python source",
+}
+
+
+def _unsupported(obj, name):
+    """The descriptor of a value compiled code cannot use: why, and what to write instead."""
+    if getattr(builtins, name, None) is obj:
+        return ("unsupported", f"'{name}' is a Python builtin that TorchScript does not support",
+                _BUILTIN_ALTERNATIVES.get(name, ""))
+    if getattr(obj, "__module__", None) == "typing":
+        return ("unsupported", f"'{name}' is a type from the typing module: tscript accepts "
+                "types only in annotations so far", "annotate the variable instead: "
+                "`xs: List[int] = []`")
+    if isinstance(obj, type):
+        return ("unsupported", f"'{name}' is a Python class: tscript does not compile classes yet",
+                "")
+    if isinstance(obj, (torch.dtype, torch.device, torch.layout, torch.memory_format)):
+        return ("unsupported", f"'{name}' is a torch.{type(obj).__name__} constant: tscript does "
+                "not compile those yet", "")
+    if callable(obj):
+        return ("unsupported", f"'{name}' is a Python {type(obj).__name__} that TorchScript "
+                "cannot call", "call it outside the compiled function and pass the result in")
+    return ("unsupported", f"'{name}' is a Python {type(obj).__name__}, which compiled code "
+            "cannot use", "pass it as an argument, or make it a constant (None, bool, int, "
+            "float or str)")
+
+
 def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_scripting_marker(obj):
@@ -77,36 +120,43 @@ def _describe(obj):
     return None
 
 
+def _describe_or_explain(obj, name):
+    return _describe(obj) or _unsupported(obj, name)
+
+
 def _resolve_global(fn, name):
+    """The descriptor of global (or closure) `name` of `fn`; None when it is not defined."""
     code = fn.__code__
     if name in code.co_freevars and fn.__closure__:
         cell = fn.__closure__[code.co_freevars.index(name)]
         try:
-            return _describe(cell.cell_contents)
+            return _describe_or_explain(cell.cell_contents, name)
         except ValueError:  # an empty cell
             return None
     if name in fn.__globals__:
-        return _describe(fn.__globals__[name])
+        return _describe_or_explain(fn.__globals__[name], name)
     if name in _COMPILER_BUILTINS:
         return None
     if hasattr(builtins, name):
-        return _describe(getattr(builtins, name))
+        return _describe_or_explain(getattr(builtins, name), name)
     return None
 
 
 def _resolve_attribute(obj, name):
+    """The descriptor of `obj.name` (obj is a module); None when it has no such attribute."""
     if not hasattr(obj, name):
         return None
-    return _describe(getattr(obj, name))
+    return _describe_or_explain(getattr(obj, name), f"{obj.__name__}.{name}")
 
 
 def _source_of(fn):
-    """(source, filename, first line) of a function, dedented."""
+    """(source, filename, first line) of a function, dedented; None when Python has no source
+    for it (made by exec or eval, typed at the prompt, or its file is gone): the compiler
+    reports that as a CompileError naming the function."""
     try:
         lines, first_line = inspect.getsourcelines(fn)
-    except (OSError, TypeError) as error:
-        raise OSError(f"Can't get source for {fn!r}. tscript needs the source of a function to "
-                      "compile it, make sure the original .py file is available.") from error
+    except (OSError, TypeError):
+        return None
     filename = inspect.getsourcefile(fn) or "<unknown>"
     source = textwrap.dedent("".join(lines))
     return source, filename, first_line
@@ -124,8 +174,8 @@ def script(obj):
     if isinstance(obj, ScriptFunction):
         return obj
     if not isinstance(obj, types.FunctionType):
-        raise TypeError(f"tscript.script: cannot compile {obj!r} yet (functions only; modules "
-                        "and classes are not implemented)")
+        raise _C.CompileError(f"error: tscript.script cannot compile {obj!r} yet: it compiles "
+                              "functions only (modules and classes are not implemented)")
     compiled = _C._script_function(obj, _resolve_global, _resolve_attribute, _source_of)
     compiled.__name__ = obj.__name__
     compiled.__qualname__ = obj.__qualname__

@@ -34,6 +34,17 @@ SugaredValuePtr resolveBuiltin(const std::string& name) {
   return nullptr;
 }
 
+namespace {
+
+lang::CompileError recursionError(const lang::SourceRange& range, const std::string& callee,
+                                  const std::string& chain) {
+  return lang::CompileError(range, "recursive call of '" + callee + "' (" + chain +
+                                       "): TorchScript does not support recursion; rewrite it "
+                                       "as a loop");
+}
+
+}  // namespace
+
 // A call to another function of the unit: prim::CallFunction on a function constant.
 class FunctionValue final : public SugaredValue {
  public:
@@ -41,6 +52,8 @@ class FunctionValue final : public SugaredValue {
   std::string describe() const override { return "function '" + name_ + "'"; }
   SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
                        std::vector<NamedValue> args) override {
+    std::string chain = unit_.recursionChain(name_);
+    if (!chain.empty()) throw recursionError(range, name_, chain);
     const CompiledFunction* callee;
     try {
       callee = &unit_.function(name_);
@@ -56,8 +69,11 @@ class FunctionValue final : public SugaredValue {
       if (arg.name.empty()) {
         index = position++;
         if (index >= bound.size()) {
+          size_t given = std::count_if(args.begin(), args.end(),
+                                       [](const NamedValue& a) { return a.name.empty(); });
           throw lang::CompileError(arg.range, name_ + "() takes " + std::to_string(bound.size()) +
-                                                  " arguments but more were given");
+                                                  " positional arguments but " +
+                                                  std::to_string(given) + " were given");
         }
       } else {
         auto it = std::find(callee->parameterNames.begin(), callee->parameterNames.end(), arg.name);
@@ -71,10 +87,10 @@ class FunctionValue final : public SugaredValue {
                                                 callee->parameterNames[index] + "'");
       }
       if (!types::isSubtypeOf(arg.value->type(), callee->parameterTypes[index])) {
-        throw lang::CompileError(arg.range, "Expected a value of type '" +
+        throw lang::CompileError(arg.range, name_ + "() expects a value of type '" +
                                                 callee->parameterTypes[index]->annotationStr() +
                                                 "' for argument '" + callee->parameterNames[index] +
-                                                "' but instead found type '" +
+                                                "' but got a value of type '" +
                                                 arg.value->type()->annotationStr() + "'");
       }
       bound[index] = arg.value;
@@ -144,6 +160,14 @@ std::vector<std::string> CompilationUnit::functionNames() const {
   return names;
 }
 
+std::string CompilationUnit::recursionChain(const std::string& callee) const {
+  auto first = std::find(compiling_.begin(), compiling_.end(), callee);
+  if (first == compiling_.end()) return "";
+  std::string chain;
+  for (auto caller = first; caller != compiling_.end(); ++caller) chain += *caller + " -> ";
+  return chain + callee;
+}
+
 const CompiledFunction& CompilationUnit::function(const std::string& name) {
   auto done = compiled_.find(name);
   if (done != compiled_.end()) return done->second;
@@ -151,12 +175,9 @@ const CompiledFunction& CompilationUnit::function(const std::string& name) {
   if (definition == definitions_.end()) {
     throw lang::CompileError(lang::SourceRange(), "no function named '" + name + "'");
   }
-  if (std::find(compiling_.begin(), compiling_.end(), name) != compiling_.end()) {
-    std::string chain;
-    for (const std::string& caller : compiling_) chain += caller + " -> ";
-    throw lang::CompileError(definition->second->nameRange,
-                             "recursive calls are not supported in TorchScript (" + chain + name + ")");
-  }
+  // Calls check this at the call site (FunctionValue::call); this is the backstop.
+  std::string chain = recursionChain(name);
+  if (!chain.empty()) throw recursionError(definition->second->nameRange, name, chain);
   compiling_.push_back(name);
   UnitResolver resolver(*this);
   try {

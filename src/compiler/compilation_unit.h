@@ -33,6 +33,9 @@ class CompilationUnit {
   // What a call site sees for function `name` of this unit (compiled on first call).
   SugaredValuePtr functionValue(const std::string& name);
   std::vector<std::string> functionNames() const;
+  // When a call to `callee` from the function being compiled would recurse (`callee` is being
+  // compiled further up the call chain): that chain, "f -> g -> f". Empty otherwise.
+  std::string recursionChain(const std::string& callee) const;
 
  private:
   class UnitResolver;

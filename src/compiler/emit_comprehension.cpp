@@ -1,5 +1,6 @@
 // List and dict comprehensions: `[e for x in xs if c]` becomes an empty list, a loop over xs
 // (unrolled for tuples), and `aten::append` under the `if` — the shape torch.jit gives them.
+// Generator expressions are list comprehensions too (torch.jit builds them eagerly as lists).
 // The comprehension's variables live in the loop body's scope and do not leak.
 #include "compiler/function_emitter.h"
 #include "lang/diagnostics.h"
@@ -14,7 +15,7 @@ void FunctionEmitter::emitComprehensionClauses(const std::vector<lang::Comprehen
     return;
   }
   const lang::Comprehension& clause = clauses[index];
-  if (clause.isAsync) unsupported(clause.range, "async comprehensions");
+  if (clause.isAsync) unsupported(clause.range, "async comprehensions are not supported in TorchScript", "use a plain comprehension");
   // The `if` filters of this clause guard the rest (the next clauses and the insertion).
   auto emitFiltered = [&](size_t filter, const auto& self) -> void {
     if (filter == clause.ifs.size()) {
@@ -51,19 +52,21 @@ void FunctionEmitter::emitComprehensionClauses(const std::vector<lang::Comprehen
       });
 }
 
-ir::Value* FunctionEmitter::emitListComprehension(const lang::ListCompExpr& expr) {
+ir::Value* FunctionEmitter::emitListComprehension(const lang::SourceRange& range,
+                                                  const lang::Expr& elementExpr,
+                                                  const std::vector<lang::Comprehension>& clauses) {
   // The list's element type is the first element's type, known once it has been emitted.
-  ir::Node* list = insertNode(ir::Symbol::make("prim", "ListConstruct"), {}, 1, expr.range);
+  ir::Node* list = insertNode(ir::Symbol::make("prim", "ListConstruct"), {}, 1, range);
   list->output()->setType(types::listOf(types::anyType()));
   bool typed = false;
-  emitComprehensionClauses(expr.generators, 0, [&] {
-    ir::Value* element = emitValue(*expr.elt);
+  emitComprehensionClauses(clauses, 0, [&] {
+    ir::Value* element = emitValue(elementExpr);
     if (!typed) {
       list->output()->setType(types::listOf(element->type()));
       typed = true;
     }
     emitBuiltin(ir::Symbol::make("aten", "append"),
-                {{expr.range, "", list->output()}, {expr.elt->range, "", element}}, expr.range);
+                {{range, "", list->output()}, {elementExpr.range, "", element}}, range);
   });
   return list->output();
 }

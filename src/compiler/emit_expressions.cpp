@@ -9,6 +9,67 @@ namespace tscript::compiler {
 
 namespace {
 
+// Where the function assigns `name` (assignment, augmented or annotated assignment, for
+// target, `with ... as`): the source offsets of those statements. Used to explain a name that
+// is not defined at its use although the function assigns it.
+void collectAssignments(const lang::Expr& target, const std::string& name, uint32_t offset,
+                        std::vector<uint32_t>& offsets) {
+  if (const auto* named = target.as<lang::NameExpr>()) {
+    if (named->id == name) offsets.push_back(offset);
+  } else if (const auto* tuple = target.as<lang::TupleExpr>()) {
+    for (const lang::ExprPtr& element : tuple->elts) collectAssignments(*element, name, offset, offsets);
+  } else if (const auto* list = target.as<lang::ListExpr>()) {
+    for (const lang::ExprPtr& element : list->elts) collectAssignments(*element, name, offset, offsets);
+  }
+}
+
+void collectAssignments(const lang::StmtList& statements, const std::string& name,
+                        std::vector<uint32_t>& offsets) {
+  for (const lang::StmtPtr& statement : statements) {
+    uint32_t offset = statement->range.start;
+    if (const auto* assign = statement->as<lang::AssignStmt>()) {
+      for (const lang::ExprPtr& target : assign->targets) collectAssignments(*target, name, offset, offsets);
+    } else if (const auto* augAssign = statement->as<lang::AugAssignStmt>()) {
+      collectAssignments(*augAssign->target, name, offset, offsets);
+    } else if (const auto* annAssign = statement->as<lang::AnnAssignStmt>()) {
+      collectAssignments(*annAssign->target, name, offset, offsets);
+    } else if (const auto* ifStmt = statement->as<lang::IfStmt>()) {
+      collectAssignments(ifStmt->body, name, offsets);
+      collectAssignments(ifStmt->orelse, name, offsets);
+    } else if (const auto* whileStmt = statement->as<lang::WhileStmt>()) {
+      collectAssignments(whileStmt->body, name, offsets);
+      collectAssignments(whileStmt->orelse, name, offsets);
+    } else if (const auto* forStmt = statement->as<lang::ForStmt>()) {
+      collectAssignments(*forStmt->target, name, offset, offsets);
+      collectAssignments(forStmt->body, name, offsets);
+      collectAssignments(forStmt->orelse, name, offsets);
+    } else if (const auto* withStmt = statement->as<lang::WithStmt>()) {
+      for (const lang::WithItem& item : withStmt->items) {
+        if (item.optionalVars) collectAssignments(*item.optionalVars, name, offset, offsets);
+      }
+      collectAssignments(withStmt->body, name, offsets);
+    }
+  }
+}
+
+// The error for a name that is neither a variable here nor a global: Python's NameError
+// wording, or, when the function does assign the name, why it is not defined at this use.
+lang::CompileError undefinedName(const lang::FunctionDefStmt& function, const std::string& name,
+                                 const lang::SourceRange& use) {
+  std::vector<uint32_t> assignments;
+  collectAssignments(function.body, name, assignments);
+  if (assignments.empty()) return lang::CompileError(use, "name '" + name + "' is not defined");
+  bool assignedBefore = false;
+  for (uint32_t offset : assignments) assignedBefore = assignedBefore || offset < use.start;
+  if (!assignedBefore) {
+    return lang::CompileError(use, "local variable '" + name + "' is used before it is assigned");
+  }
+  return lang::CompileError(
+      use, "'" + name + "' is not defined on every path to this use: it is assigned only in "
+               "some branches of an if, or inside a loop (TorchScript variables first assigned "
+               "in a loop do not outlive it); assign it a value before the if or the loop too");
+}
+
 // Python operator -> the aten builtin TorchScript uses for it.
 const char* binaryOperatorName(lang::BinOpKind op) {
   switch (op) {
@@ -111,7 +172,7 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
       const std::string& name = expr.as<lang::NameExpr>()->id;
       if (variableType(name)) return simple(loadVariable(name, expr.range));
       if (SugaredValuePtr global = resolver_.resolveValue(name, expr.range)) return global;
-      throw lang::CompileError(expr.range, "undefined value " + name);
+      throw undefinedName(def_, name, expr.range);
     }
     case lang::ExprKind::Constant:
       return simple(emitConstant(*expr.as<lang::ConstantExpr>()));
@@ -141,7 +202,7 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
       std::vector<SugaredValuePtr> elements;
       for (const lang::ExprPtr& element : expr.as<lang::TupleExpr>()->elts) {
         if (element->kind == lang::ExprKind::Starred) {
-          unsupported(element->range, "Starred expressions in tuples");
+          unsupported(element->range, "starred expressions in tuples are not supported in TorchScript", "list the elements one by one");
         }
         elements.push_back(emitSugared(*element));
       }
@@ -150,27 +211,32 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
     case lang::ExprKind::JoinedStr:
       return simple(emitJoinedStr(*expr.as<lang::JoinedStrExpr>()));
     case lang::ExprKind::Lambda:
-      unsupported(expr.range, "Lambdas", "define a function and call it");
+      unsupported(expr.range, "lambdas are not supported in TorchScript", "define a function at module level and call it");
     case lang::ExprKind::NamedExpr:
-      unsupported(expr.range, "Assignment expressions (:=)", "assign in a statement before");
+      unsupported(expr.range, "assignment expressions (:=) are not supported in TorchScript", "assign the value in a statement before");
     case lang::ExprKind::Set:
     case lang::ExprKind::SetComp:
-      unsupported(expr.range, "Sets", "use a list or a dict with None values");
+      unsupported(expr.range, "sets are not supported in TorchScript", "use a list, or the keys of a dict");
     case lang::ExprKind::Yield:
     case lang::ExprKind::YieldFrom:
-      unsupported(expr.range, "Generators (yield)", "build and return a list");
+      unsupported(expr.range, "generators (yield) are not supported in TorchScript", "build the values in a list and return it");
     case lang::ExprKind::Await:
-      unsupported(expr.range, "await expressions");
+      unsupported(expr.range, "'await' is not supported in TorchScript", "TorchScript has no coroutines: use torch.jit.fork/wait for parallelism");
     case lang::ExprKind::Starred:
-      unsupported(expr.range, "Starred expressions");
+      unsupported(expr.range, "starred expressions are not supported here in TorchScript");
     case lang::ExprKind::Slice:
-      unsupported(expr.range, "Slices outside of subscripts");
-    case lang::ExprKind::ListComp:
-      return simple(emitListComprehension(*expr.as<lang::ListCompExpr>()));
+      unsupported(expr.range, "a slice is only allowed inside brackets", "write x[a:b]");
+    case lang::ExprKind::ListComp: {
+      const auto& comprehension = *expr.as<lang::ListCompExpr>();
+      return simple(emitListComprehension(expr.range, *comprehension.elt, comprehension.generators));
+    }
     case lang::ExprKind::DictComp:
       return simple(emitDictComprehension(*expr.as<lang::DictCompExpr>()));
-    case lang::ExprKind::GeneratorExp:
-      unsupported(expr.range, "Generator expressions", "use a list comprehension: [... for ...]");
+    case lang::ExprKind::GeneratorExp: {
+      // Built eagerly as a list, as torch.jit does: `sum(x * x for x in xs)` works.
+      const auto& generator = *expr.as<lang::GeneratorExpr>();
+      return simple(emitListComprehension(expr.range, *generator.elt, generator.generators));
+    }
     case lang::ExprKind::FormattedValue:
       break;
   }
@@ -195,11 +261,11 @@ ir::Value* FunctionEmitter::emitConstant(const lang::ConstantExpr& expr) {
       throw lang::CompileError(expr.range, "integer literal " + value.text +
                                                " does not fit in 64 bits (TorchScript ints are int64)");
     case lang::ConstantValue::Kind::Imaginary:
-      unsupported(expr.range, "Complex literals", "tscript does not compile them yet");
+      unsupported(expr.range, "complex literals are not supported by tscript yet", "build the value with complex(real, imag)");
     case lang::ConstantValue::Kind::Bytes:
-      unsupported(expr.range, "Bytes literals", "use str");
+      unsupported(expr.range, "bytes literals are not supported in TorchScript", "use a str");
     case lang::ConstantValue::Kind::Ellipsis:
-      unsupported(expr.range, "'...' outside of tensor indexing");
+      unsupported(expr.range, "'...' (Ellipsis) is only supported in tensor indexing in TorchScript");
   }
   throw lang::CompileError(expr.range, "unexpected constant");
 }
@@ -358,7 +424,7 @@ ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
     return emitBuiltin(ir::Symbol::fromQualString("aten::slice"), args, expr.range);
   }
   if (expr.slice->kind == lang::ExprKind::Tuple) {
-    unsupported(expr.range, "Multi-dimensional indexing", "tscript does not compile it yet");
+    unsupported(expr.range, "indexing this value with a tuple is not supported by tscript yet", "index one dimension at a time: x[i][j]");
   }
   ir::Value* index = emitValue(*expr.slice);
   if (container->type()->kind() == types::TypeKind::Tensor &&
@@ -368,14 +434,20 @@ ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
   if (container->type()->kind() == types::TypeKind::Tuple) {
     ir::Node* indexNode = index->node();
     if (indexNode->kind() != ir::prim::Constant || !indexNode->hasAttribute("value")) {
-      throw lang::CompileError(expr.slice->range, "tuple indices must be integer literals");
+      throw lang::CompileError(expr.slice->range,
+                               "a tuple index must be an integer literal: the type of the element "
+                               "depends on it (" + container->type()->annotationStr() +
+                                   "); use a constant index, or a List if the elements share one type");
     }
     auto* tuple = container->type()->as<types::TupleType>();
     int64_t i = indexNode->i("value");
     int64_t size = static_cast<int64_t>(tuple->elements().size());
     if (i < 0) i += size;
     if (i < 0 || i >= size) {
-      throw lang::CompileError(expr.slice->range, "tuple index out of range");
+      throw lang::CompileError(expr.slice->range,
+                               "tuple index " + std::to_string(indexNode->i("value")) +
+                                   " is out of range for " + container->type()->annotationStr() +
+                                   " (" + std::to_string(size) + " elements)");
     }
     ir::Node* node = insertNode(ir::Symbol::make("prim", "TupleIndex"), {container, insertConstant(i)}, 1, expr.range);
     return node->output()->setType(tuple->elements()[i]);
@@ -429,7 +501,7 @@ ir::Value* FunctionEmitter::emitDictLiteral(const lang::DictExpr& expr, const ty
     valueType = dict->value();
   }
   for (size_t i = 0; i < expr.keys.size(); ++i) {
-    if (!expr.keys[i]) unsupported(expr.values[i]->range, "Dict unpacking (**)");
+    if (!expr.keys[i]) unsupported(expr.values[i]->range, "dict unpacking (**) in dict literals is not supported in TorchScript", "copy the items in a loop: for k, v in other.items(): d[k] = v");
     ir::Value* key = emitValue(*expr.keys[i]);
     ir::Value* value = emitValue(*expr.values[i]);
     if (!hint && i == 0) {
@@ -465,7 +537,7 @@ ir::Value* FunctionEmitter::emitJoinedStr(const lang::JoinedStrExpr& expr) {
     }
     const auto& field = *part->as<lang::FormattedValueExpr>();
     if (field.formatSpec || field.conversion != -1) {
-      unsupported(part->range, "Format specs and conversions in f-strings",
+      unsupported(part->range, "format specs and conversions in f-strings are not supported in TorchScript",
                   "format the value with str() or str.format() first");
     }
     format += "{}";
@@ -488,12 +560,12 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   std::vector<NamedValue> args;
   for (const lang::ExprPtr& arg : expr.args) {
     if (arg->kind == lang::ExprKind::Starred) {
-      unsupported(arg->range, "Starred arguments (*args) in calls", "pass the arguments one by one");
+      unsupported(arg->range, "starred arguments (*args) in calls are not supported in TorchScript", "pass the arguments one by one");
     }
     args.push_back({arg->range, "", emitValue(*arg)});
   }
   for (const lang::Keyword& keyword : expr.keywords) {
-    if (!keyword.arg) unsupported(keyword.range, "Keyword argument unpacking (**kwargs) in calls");
+    if (!keyword.arg) unsupported(keyword.range, "keyword argument unpacking (**kwargs) in calls is not supported in TorchScript", "pass the keyword arguments one by one");
     args.push_back({keyword.range, *keyword.arg, emitValue(*keyword.value)});
   }
   return callee->call(expr.range, *this, std::move(args));

@@ -81,7 +81,7 @@ FunctionEmitter::IndexedTensor FunctionEmitter::emitTensorIndices(ir::Value* ten
         break;
       case types::TypeKind::Tensor:
         if (seenEllipsis) {
-          unsupported(item.range, "Tensor indices after an ellipsis");
+          unsupported(item.range, "tensor indices after an ellipsis are not supported by tscript yet", "index with a tensor before the ellipsis, or in a separate subscript");
         }
         result.advanced.push_back(index);
         ++dim;

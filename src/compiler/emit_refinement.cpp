@@ -128,7 +128,7 @@ ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
       }
     }
   }
-  unsupported(call.range, "isinstance checks that need the value's run-time type",
+  unsupported(call.range, "isinstance checks that need the value's run-time type are not supported by tscript yet",
               "tscript decides isinstance from static types and Optional only, so far");
 }
 

@@ -20,6 +20,15 @@ const std::string kDidReturnVariable = "$did_return";
 
 bool isCompilerVariable(const std::string& name) { return !name.empty() && name[0] == '$'; }
 
+// `t[0] = v` where t is neither a list, a dict nor a tensor.
+std::string itemAssignmentError(const types::TypePtr& type) {
+  std::string shown = "'" + type->annotationStr() + "' does not support item assignment";
+  if (type->kind() == types::TypeKind::Tuple) {
+    return "a tuple cannot be changed: " + shown + "; build a new tuple, or use a List";
+  }
+  return shown + " (only lists, dicts and tensors do)";
+}
+
 // True when control never reaches the statement after `statement` (return, raise, or an if
 // whose branches all end that way).
 bool alwaysExits(const lang::Stmt& statement);
@@ -152,12 +161,9 @@ FunctionEmitter::FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& res
     : def_(def), resolver_(resolver), matcher_(matcher), graph_(std::make_shared<ir::Graph>()) {}
 
 [[noreturn]] void FunctionEmitter::unsupported(const lang::SourceRange& range,
-                                               const std::string& what,
+                                               const std::string& problem,
                                                const std::string& instead) {
-  std::string message = what + " " + (what.back() == 's' ? "are" : "is") +
-                        " not supported in TorchScript";
-  if (!instead.empty()) message += "; " + instead;
-  throw lang::CompileError(range, message);
+  throw lang::CompileError(range, instead.empty() ? problem : problem + "; " + instead);
 }
 
 types::TypePtr FunctionEmitter::annotationType(const lang::Expr& annotation) {
@@ -174,7 +180,7 @@ CompiledFunction FunctionEmitter::emit() {
   const lang::Arguments& args = *def_.args;
   if (args.vararg || args.kwarg) {
     unsupported(args.vararg ? args.vararg->range : args.kwarg->range,
-                "Variable numbers of arguments (*args, **kwargs)",
+                "a variable number of arguments (*args, **kwargs) is not supported in TorchScript",
                 "give each parameter a name and a type");
   }
   std::vector<const lang::Arg*> parameters;
@@ -228,17 +234,25 @@ CompiledFunction FunctionEmitter::emit() {
   // emitStatements), or None.
   types::TypePtr returnType;
   if (hasReturns_) {
-    std::optional<types::TypePtr> unified = returnedTypes_.front();
-    for (size_t i = 1; i < returnedTypes_.size() && unified; ++i) {
-      unified = types::unifyTypes(*unified, returnedTypes_[i]);
+    // With a declared type each return was checked against it; else their types unify.
+    returnType = declaredReturnType_;
+    if (!returnType) {
+      types::TypePtr unified = returnedTypes_.front().type;
+      for (size_t i = 1; i < returnedTypes_.size(); ++i) {
+        std::optional<types::TypePtr> joined = types::unifyTypes(unified, returnedTypes_[i].type);
+        if (!joined) {
+          throw lang::CompileError(
+              returnedTypes_[i].range,
+              "this return statement returns a value of type " +
+                  returnedTypes_[i].type->annotationStr() + " but an earlier one returns " +
+                  unified->annotationStr() + "; return one type, or declare the result type "
+                  "(e.g. -> Union[" + unified->annotationStr() + ", " +
+                  returnedTypes_[i].type->annotationStr() + "])");
+        }
+        unified = *joined;
+      }
+      returnType = unified;
     }
-    if (!unified) {
-      throw lang::CompileError(def_.nameRange,
-                               "Previous return statement returned a value of type " +
-                                   returnedTypes_.front()->annotationStr() +
-                                   " but a later one returns a different type");
-    }
-    returnType = declaredReturnType_ ? declaredReturnType_ : *unified;
     if (returnPlaceholder_) returnPlaceholder_->output()->setType(returnType);
     ir::Value* result = loadVariable(kReturnVariable, def_.range);
     result->setType(returnType);
@@ -442,7 +456,7 @@ void FunctionEmitter::emitRegionEnd(const lang::SourceRange& range) {
                                    " but can reach its end without returning a value; add a "
                                    "return (or raise) at the end");
     }
-    returnedTypes_.push_back(types::noneType());
+    returnedTypes_.push_back({types::noneType(), def_.nameRange});
     storeVariable(kReturnVariable, insertNoneConstant(), def_.range);
   } else if (region.kind == Region::Kind::Loop && !region.continueVariable.empty()) {
     if (region.containsReturn) storeNotReturned(range);
@@ -510,25 +524,25 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::Continue:
       return emitBreakOrContinue(statement);
     case lang::StmtKind::Try:
-      unsupported(statement.range, "try blocks", "exceptions can be raised but not caught");
+      unsupported(statement.range, "try blocks are not supported in TorchScript", "exceptions can be raised but not caught: check for the failing case before instead");
     case lang::StmtKind::FunctionDef:
     case lang::StmtKind::AsyncFunctionDef:
-      unsupported(statement.range, "Nested function definitions", "define the function at module level");
+      unsupported(statement.range, "nested function definitions are not supported in TorchScript", "define the function at module level and call it");
     case lang::StmtKind::ClassDef:
-      unsupported(statement.range, "Class definitions inside functions");
+      unsupported(statement.range, "class definitions inside functions are not supported in TorchScript", "define the class at module level");
     case lang::StmtKind::Global:
     case lang::StmtKind::Nonlocal:
-      unsupported(statement.range, "global and nonlocal declarations");
+      unsupported(statement.range, "global and nonlocal statements are not supported in TorchScript", "pass the value in as an argument and return the new value");
     case lang::StmtKind::Import:
     case lang::StmtKind::ImportFrom:
-      unsupported(statement.range, "Imports inside functions", "import at module level");
+      unsupported(statement.range, "import statements inside functions are not supported in TorchScript", "import at module level");
     case lang::StmtKind::Delete:
       return emitDelete(static_cast<const lang::DeleteStmt&>(statement));
     case lang::StmtKind::With:
     case lang::StmtKind::AsyncWith:
-      unsupported(statement.range, "with statements", "tscript does not compile them yet");
+      unsupported(statement.range, "'with' statements are not supported by tscript yet");
     case lang::StmtKind::AsyncFor:
-      unsupported(statement.range, "async for loops");
+      unsupported(statement.range, "'async for' loops are not supported in TorchScript", "use a plain for loop");
   }
 }
 
@@ -554,7 +568,7 @@ void FunctionEmitter::emitAssign(const lang::AssignStmt& assign) {
 void FunctionEmitter::emitAnnAssign(const lang::AnnAssignStmt& assign) {
   types::TypePtr type = annotationType(*assign.annotation);
   if (!assign.value) {
-    unsupported(assign.range, "Annotations without a value", "write `x: T = value`");
+    unsupported(assign.range, "a variable annotation without a value is not supported in TorchScript", "give it a value: `x: T = value`");
   }
   ir::Value* value;
   if (assign.value->kind == lang::ExprKind::List) {
@@ -591,7 +605,7 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
                                            : target.as<lang::ListExpr>()->elts;
       for (const lang::ExprPtr& element : elements) {
         if (element->kind == lang::ExprKind::Starred) {
-          unsupported(element->range, "Starred assignment targets", "unpack into named variables");
+          unsupported(element->range, "starred assignment targets are not supported in TorchScript", "unpack into named variables");
         }
       }
       std::optional<std::vector<SugaredValuePtr>> parts = value->unrolledElements(range, *this);
@@ -618,10 +632,7 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
       }
       types::TypeKind kind = container->type()->kind();
       if (kind != types::TypeKind::List && kind != types::TypeKind::Dict) {
-        throw lang::CompileError(subscript.value->range,
-                                 "a value of type " + container->type()->annotationStr() +
-                                     " does not support item assignment (only lists, dicts and "
-                                     "tensors do; tuples and strings are immutable)");
+        throw lang::CompileError(subscript.value->range, itemAssignmentError(container->type()));
       }
       ir::Value* key = emitValue(*subscript.slice);
       ir::Value* element = value->asValue(range, *this);
@@ -630,7 +641,7 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
       return;
     }
     default:
-      throw lang::CompileError(target.range, "cannot assign to this expression");
+      throw lang::CompileError(target.range, "cannot assign to this expression; assign to a variable, a list item, a dict key or a tensor slice");
   }
 }
 
@@ -645,7 +656,7 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
       {lang::BinOpKind::Div, {"aten::div", "aten::div_"}}};
   auto op = kOps.find(assign.op);
   if (op == kOps.end()) {
-    unsupported(assign.range, "This augmented assignment operator on a subscript",
+    unsupported(assign.range, "this augmented assignment operator on a subscript is not supported by tscript yet",
                 "write it out: x[i] = x[i] <op> v");
   }
   ir::Value* container = emitValue(*subscript.value);
@@ -657,10 +668,7 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
   }
   types::TypeKind kind = container->type()->kind();
   if (kind != types::TypeKind::List && kind != types::TypeKind::Dict) {
-    throw lang::CompileError(subscript.value->range,
-                             "a value of type " + container->type()->annotationStr() +
-                                 " does not support item assignment (only lists, dicts and "
-                                 "tensors do; tuples and strings are immutable)");
+    throw lang::CompileError(subscript.value->range, itemAssignmentError(container->type()));
   }
   ir::Value* key = emitValue(*subscript.slice);
   ir::Value* current = emitBuiltin("aten::__getitem__", {container, key}, subscript.range);
@@ -675,7 +683,7 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
 void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
   for (const lang::ExprPtr& target : statement.targets) {
     if (const auto* name = target->as<lang::NameExpr>()) {
-      if (!variableType(name->id)) throw lang::CompileError(target->range, "undefined value " + name->id);
+      if (!variableType(name->id)) throw lang::CompileError(target->range, "name '" + name->id + "' is not defined");
       for (auto& scope : scopes_) scope.erase(name->id);
       continue;
     }
@@ -685,7 +693,7 @@ void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
       emitBuiltin("aten::Delete", {container, key}, target->range);
       continue;
     }
-    unsupported(target->range, "del of this kind of expression", "del a name, a list item or a dict key");
+    unsupported(target->range, "del of this kind of expression is not supported in TorchScript", "del a name, a list item or a dict key");
   }
 }
 
@@ -695,12 +703,12 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
     return emitAugAssignSubscript(assign, *subscript);
   }
   if (target.kind != lang::ExprKind::Name) {
-    unsupported(target.range, "Augmented assignment to attributes",
+    unsupported(target.range, "augmented assignment to an attribute is not supported by tscript yet",
                 "assign the attribute: self.x = self.x + y");
   }
   const std::string& name = target.as<lang::NameExpr>()->id;
   if (!variableType(name)) {
-    throw lang::CompileError(target.range, "undefined value " + name);
+    throw lang::CompileError(target.range, "name '" + name + "' is not defined");
   }
   ir::Value* current = loadVariable(name, target.range);
   ir::Value* operand = emitValue(*assign.value);
@@ -728,7 +736,7 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
     return;
   }
   auto op = kOutOfPlace.find(assign.op);
-  if (op == kOutOfPlace.end()) unsupported(assign.range, "This augmented assignment operator");
+  if (op == kOutOfPlace.end()) unsupported(assign.range, "this augmented assignment operator is not supported for this type by tscript yet", "write it out: x = x <op> y");
   ir::Value* result = emitBuiltin(ir::Symbol::make("aten", op->second),
                                   {{assign.range, "", current}, {assign.range, "", operand}},
                                   assign.range);
@@ -772,7 +780,7 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
     merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
                                   : (types[0] ? types[0] : types[1]);
     if (!merged) {
-      throw lang::CompileError(range, "Type mismatch: " + name + " is set to type " +
+      throw lang::CompileError(range, "Type mismatch: " + (name == kReturnVariable ? std::string("the returned value") : "'" + name + "'") + " has type " +
                                           (*types[0])->annotationStr() + " in the true branch and type " +
                                           (*types[1])->annotationStr() + " in the false branch");
     }
@@ -863,7 +871,7 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
 
 void FunctionEmitter::emitWhile(const lang::WhileStmt& statement) {
   if (!statement.orelse.empty()) {
-    unsupported(statement.orelse.front()->range, "else branches of while loops");
+    unsupported(statement.orelse.front()->range, "else branches of while loops are not supported in TorchScript", "move the statements after the loop (with no break in the loop they run anyway)");
   }
   ir::Value* forever = insertConstant(std::numeric_limits<int64_t>::max(), statement.range);
   emitLoop(statement.range, forever, statement.test.get(), statement.body, nullptr);
@@ -871,7 +879,7 @@ void FunctionEmitter::emitWhile(const lang::WhileStmt& statement) {
 
 void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
   if (!statement.orelse.empty()) {
-    unsupported(statement.orelse.front()->range, "else branches of for loops");
+    unsupported(statement.orelse.front()->range, "else branches of for loops are not supported in TorchScript", "move the statements after the loop (with no break in the loop they run anyway)");
   }
   SugaredValuePtr iterable = emitSugared(*statement.iter);
   // Tuples and module lists are unrolled: the body is emitted once per element.
@@ -895,11 +903,13 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
 void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
   const Region& region = regions_.back();
   if (region.kind == Region::Kind::Unrolled) {
-    unsupported(statement.range, "return statements inside loops over tuples or module lists",
+    unsupported(statement.range,
+                "return statements inside loops over tuples or module lists are not supported "
+                "in TorchScript (these loops are unrolled)",
                 "assign the result to a variable and return after the loop");
   }
   if (!tail_ || !region.returnsAllowed) {
-    unsupported(statement.range, "return statements inside with blocks",
+    unsupported(statement.range, "return statements inside with blocks are not supported by tscript yet",
                 "assign the result to a variable and return after the block");
   }
   ir::Value* value = statement.value ? emitValue(*statement.value) : insertNoneConstant(statement.range);
@@ -907,9 +917,9 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
     throw lang::CompileError(statement.value ? statement.value->range : statement.range,
                              "Return value was annotated as having type " +
                                  declaredReturnType_->annotationStr() +
-                                 " but is actually of type " + value->type()->annotationStr());
+                                 " but is actually of type " + value->type()->annotationStr() + (value->type()->kind() == types::TypeKind::Optional ? "; it may be None: check `if x is not None:` before returning it" : ""));
   }
-  returnedTypes_.push_back(value->type());
+  returnedTypes_.push_back({value->type(), statement.range});
   storeVariable(kReturnVariable, value, statement.range);
   if (region.kind == Region::Kind::Loop) {
     // Leave the loop; the code after it sees `$did_return` (emitReturnGuard).
@@ -927,10 +937,12 @@ void FunctionEmitter::emitBreakOrContinue(const lang::Stmt& statement) {
     throw lang::CompileError(statement.range, word + " outside loop");
   }
   if (region.kind == Region::Kind::Unrolled) {
-    unsupported(statement.range, word + " inside loops over tuples or module lists",
-                "these loops are unrolled at compile time; use a condition instead");
+    unsupported(statement.range,
+                word + " inside loops over tuples or module lists is not supported in TorchScript "
+                       "(these loops are unrolled)",
+                "use a condition instead");
   }
-  if (!tail_) unsupported(statement.range, word + " inside with blocks");
+  if (!tail_) unsupported(statement.range, word + " inside with blocks is not supported by tscript yet");
   if (region.containsReturn) storeNotReturned(statement.range);
   ir::Value* next;
   if (isBreak) {
@@ -947,7 +959,7 @@ void FunctionEmitter::emitRaise(const lang::RaiseStmt& statement) {
   ir::Value* message;
   std::string className = "builtins.Exception";
   if (!statement.exc) {
-    unsupported(statement.range, "Bare 'raise' (re-raising)", "raise an exception object");
+    unsupported(statement.range, "a bare 'raise' (re-raising) is not supported in TorchScript", "raise an exception object: raise ValueError(\"...\")");
   }
   const lang::Expr& exc = *statement.exc;
   const lang::Expr* callee = &exc;

@@ -128,7 +128,9 @@ class FunctionEmitter {
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
-  ir::Value* emitListComprehension(const lang::ListCompExpr& expr);
+  // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).
+  ir::Value* emitListComprehension(const lang::SourceRange& range, const lang::Expr& element,
+                                   const std::vector<lang::Comprehension>& clauses);
   ir::Value* emitDictComprehension(const lang::DictCompExpr& expr);
   void emitComprehensionClauses(const std::vector<lang::Comprehension>& clauses, size_t index,
                                 const std::function<void()>& emitInsertion);
@@ -183,7 +185,11 @@ class FunctionEmitter {
                                     const types::TypePtr& type);
   // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
   std::optional<std::vector<types::TypePtr>> signatureCommentTypes(size_t parameterCount);
-  [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& what,
+  // Rejects a construct. `problem` is the whole statement, verb included ("lambdas are not
+  // supported in TorchScript", "'with' statements are not supported by tscript yet"): no
+  // grammar is guessed, and it says whether TorchScript or only tscript lacks the feature.
+  // `instead` says what to write instead.
+  [[noreturn]] void unsupported(const lang::SourceRange& range, const std::string& problem,
                                 const std::string& instead = "");
 
   const lang::FunctionDefStmt& def_;
@@ -216,7 +222,11 @@ class FunctionEmitter {
   int loopCounter_ = 0;                            // names the continue variables
   ir::Node* returnPlaceholder_ = nullptr;          // $return before a loop that returns
   types::TypePtr declaredReturnType_;              // null when inferred
-  std::vector<types::TypePtr> returnedTypes_;      // of each return statement
+  struct ReturnedType {
+    types::TypePtr type;
+    lang::SourceRange range;  // the return statement (the def for falling off the end)
+  };
+  std::vector<ReturnedType> returnedTypes_;        // of each return statement
   bool hasReturns_ = false;  // the function has a return statement somewhere
   bool tail_ = false;        // the statement being emitted is in tail position of its region
 };

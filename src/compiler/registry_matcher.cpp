@@ -27,6 +27,7 @@ SchemaView viewOf(const ops::Operator& op) {
     argumentView.type = argument.type;
     if (argument.fixedSize) argumentView.fixedListSize = *argument.fixedSize;
     argumentView.keywordOnly = argument.keywordOnly;
+    argumentView.isWritten = argument.isWrite();
     argumentView.defaultValue = argument.defaultValue;
     view.arguments.push_back(std::move(argumentView));
   }

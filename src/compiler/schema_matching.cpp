@@ -2,9 +2,12 @@
 //   * positional arguments fill the schema's positional parameters in order, then keywords
 //     by name; missing parameters take their defaults;
 //   * `torch.zeros(3, 4)`: extra positional arguments pack into the last positional list
-//     parameter (varargs packing), unless it is a fixed-size `int[N]` or a generic `t[]`;
+//     parameter (varargs packing);
+//   * varargs packing applies only to a list of a concrete element type that is not fixed-size
+//     (`int[]`, not `t[]`, `Any[]` nor `int[2]`): `xs + 1` must not become `xs + [1]`;
 //   * a single int is accepted for a fixed-size list `int[N]` (repeated N times), a tuple for a
-//     list of its element type;
+//     list of its element type — unless the operator writes to that list, which would then
+//     change a temporary copy (`t[0] = 1` on a tuple);
 //   * `Scalar` (Number) accepts int, float and complex, but not bool;
 //   * a Tensor passed where a number is expected is converted implicitly
 //     (aten::IntImplicit / FloatImplicit / ScalarImplicit);
@@ -13,6 +16,7 @@
 // no trace: conversions are planned first and emitted after.
 #include "compiler/schema_matching.h"
 
+#include <cctype>
 #include <map>
 #include <unordered_map>
 
@@ -144,7 +148,7 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
     return true;
   }
   if (!allowConversions) return false;
-  if (list && actual->kind() == TypeKind::Tuple) {
+  if (list && actual->kind() == TypeKind::Tuple && !formal.isWritten) {
     Bindings trial = bindings;
     bool all = true;
     for (const types::TypePtr& element : actual->as<types::TupleType>()->elements()) {
@@ -215,6 +219,68 @@ bool isListLike(const types::TypePtr& type) {
   return type->kind() == types::TypeKind::List || type->kind() == types::TypeKind::Tuple;
 }
 
+// Whether loose positional arguments may be packed into the list parameter `formal`. A generic
+// list (`t[]`, `Any[]`) would accept anything: `xs + 1` would match `add(t[] a, t[] b)`, and
+// `len(d)` of a dict `len.any(Any[] a)` of `[d]`, which is 1 (torch.jit escapes that one only
+// because it tries len.any last). A fixed-size list (`int[2]`) takes a single int by
+// repetition instead.
+bool canPackVarargs(const ArgumentView& formal) {
+  auto* list = formal.type->as<types::ListType>();
+  if (!list || formal.fixedListSize) return false;
+  types::TypeKind element = list->element()->kind();
+  return element != types::TypeKind::Var && element != types::TypeKind::Any;
+}
+
+// The source text of an argument when it is a plain name (`n`), else empty: hints read better
+// with the user's own variable in them.
+std::string argumentSpelling(const NamedValue& arg) {
+  std::string_view text = arg.range.text();
+  bool isName = !text.empty() && !std::isdigit(static_cast<unsigned char>(text.front()));
+  for (char c : text) isName = isName && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+  return isName ? std::string(text) : "";
+}
+
+// What probably went wrong when no overload fits, for the mistakes Python programmers make
+// most: an unchecked Optional, str + int, an unannotated `[]`, list + number.
+std::vector<std::string> hintsForFailedCall(ir::Symbol op, const std::vector<NamedValue>& args) {
+  using types::TypeKind;
+  std::vector<std::string> hints;
+  for (const NamedValue& arg : args) {
+    auto* optional = arg.value->type()->as<types::OptionalType>();
+    if (!optional) continue;
+    std::string name = argumentSpelling(arg);
+    std::string shown = name.empty() ? "x" : name;
+    hints.push_back((name.empty() ? "the value" : "'" + name + "'") + " has type " +
+                    arg.value->type()->annotationStr() +
+                    " and may be None: check `if " + shown + " is not None:` (or `assert " + shown +
+                    " is not None`) before using it as " + optional->element()->annotationStr());
+  }
+  const std::string opName = op.toQualString();
+  auto kindOf = [&](size_t i) { return args[i].value->type()->kind(); };
+  if (opName == "aten::add" && args.size() == 2) {
+    bool oneStr = (kindOf(0) == TypeKind::Str) != (kindOf(1) == TypeKind::Str);
+    if (oneStr) {
+      const NamedValue& other = kindOf(0) == TypeKind::Str ? args[1] : args[0];
+      hints.push_back("`+` does not mix str and " + other.value->type()->annotationStr() +
+                      ": to build a str convert with str(...) or use an f-string; to compute, "
+                      "convert the str with int(...) or float(...)");
+    }
+    bool oneList = (kindOf(0) == TypeKind::List) != (kindOf(1) == TypeKind::List);
+    if (oneList && kindOf(0) == TypeKind::List) {
+      hints.push_back("`+` on a list only concatenates lists: to change every element, write a "
+                      "list comprehension: [x + 1 for x in xs]");
+    }
+  }
+  if ((opName == "aten::append" || opName == "aten::insert") && !args.empty()) {
+    auto* list = args[0].value->type()->as<types::ListType>();
+    if (list && list->element()->kind() == TypeKind::Tensor) {
+      hints.push_back("an empty list `[]` without an annotation is a List[Tensor]; if this list "
+                      "was made that way, annotate it: `xs: List[int] = []`");
+    }
+  }
+  return hints;
+}
+
 }  // namespace
 
 ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
@@ -273,14 +339,9 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
     size_t slot = positionalSlots[s];
     const ArgumentView& formal = schema.arguments[slot];
     bool lastSlot = s + 1 == positionalSlots.size();
-    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0). Not for `int[N]`
-    // (a single int already fits it) nor for generic `t[]` / `Any[]`: packing there would
-    // turn `len(tensor)` into `len([tensor])` and `xs + 1` into `xs + [1]`.
-    auto* formalList = formal.type->as<types::ListType>();
-    bool genericList = formalList && (formalList->element()->kind() == types::TypeKind::Var ||
-                                      formalList->element()->kind() == types::TypeKind::Any);
-    if (lastSlot && formalList && !formal.fixedListSize && !genericList &&
-        !isListLike(positional[next]->value->type()) && positional.size() > next) {
+    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0).
+    if (lastSlot && canPackVarargs(formal) && !isListLike(positional[next]->value->type()) &&
+        positional.size() > next) {
       PlannedInput& pack = planned[slot];
       pack.kind = PlannedInput::Kind::PackList;
       pack.type = formal.type;
@@ -399,11 +460,22 @@ ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
                      (arg.name.empty() ? "" : arg.name + "=") + arg.value->type()->annotationStr();
   }
   if (candidates.empty()) {
-    throw lang::CompileError(range, "Unknown builtin op: " + op.toQualString());
+    throw lang::CompileError(range, "unknown builtin operator " + op.toQualString());
   }
-  throw lang::CompileError(range, "Arguments for call are not valid: no overload of " +
-                                      op.toQualString() + " accepts (" + argumentTypes +
-                                      ").\nThe following variants are available:\n" + failures);
+  if (op.toQualString() == "aten::_set_item" && !args.empty() &&
+      args[0].value->type()->kind() == types::TypeKind::Tuple) {
+    throw lang::CompileError(range, "a tuple cannot be changed: '" +
+                                        args[0].value->type()->annotationStr() +
+                                        "' does not support item assignment; build a new tuple, "
+                                        "or use a List");
+  }
+  // The message and the source line come first; the long list of overloads is a note after.
+  lang::CompileError error(range, "Arguments for call are not valid: no overload of " +
+                                      op.toQualString() + " accepts (" + argumentTypes + ")");
+  for (std::string& hint : hintsForFailedCall(op, args)) error.addNote({}, std::move(hint));
+  failures.pop_back();  // the last candidate's blank line
+  error.addNote({}, "the overloads tried, and why each does not fit:\n" + failures);
+  throw error;
 }
 
 SchemaListMatcher::SchemaListMatcher(std::vector<SchemaView> schemas) : schemas_(std::move(schemas)) {}

@@ -19,6 +19,7 @@ struct ArgumentView {
   types::TypePtr type;
   std::optional<int64_t> fixedListSize;      // `int[2]`: a single int is also accepted
   bool keywordOnly = false;
+  bool isWritten = false;  // `(a!)`: the operator mutates it, so no converted copy may stand in
   std::optional<ir::ConstantValue> defaultValue;  // absent: the argument is required
 };
 

@@ -121,8 +121,13 @@ std::unique_ptr<LoopIteration> SimpleValue::iterate(const lang::SourceRange& ran
     case types::TypeKind::Dict:
       // Iterating a dict iterates its keys (in insertion order).
       return std::make_unique<IndexedIteration>(emitter.emitBuiltin("aten::keys", {value_}, range));
+    case types::TypeKind::Int:
+      throw lang::CompileError(range, "'int' object is not iterable; to loop n times write "
+                                      "`for i in range(n)`");
     default:
-      return SugaredValue::iterate(range, emitter);
+      throw lang::CompileError(range, "'" + value_->type()->annotationStr() +
+                                          "' object is not iterable; TorchScript loops over "
+                                          "lists, tuples, strs, dicts, tensors and range()");
   }
 }
 
@@ -144,8 +149,8 @@ SugaredValuePtr BuiltinModule::attr(const lang::SourceRange& range, FunctionEmit
                                     const std::string& name) {
   ir::Symbol op = ir::Symbol::make(opNamespace_, name);
   if (emitter.matcher().hasOperator(op)) return std::make_shared<BuiltinFunction>(op);
-  throw lang::CompileError(range, "unknown builtin op: " + pythonName_ + "." + name +
-                                      " (no TorchScript operator " + op.toQualString() + ")");
+  throw lang::CompileError(range, "module '" + pythonName_ + "' has no TorchScript builtin '" +
+                                      name + "' (no operator " + op.toQualString() + ")");
 }
 
 ir::Value* SugaredTuple::asValue(const lang::SourceRange& range, FunctionEmitter& emitter) {
@@ -187,8 +192,9 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
       }
       for (const NamedValue& arg : args) {
         if (arg.value->type()->kind() != types::TypeKind::Int) {
-          throw lang::CompileError(arg.range, "all inputs of range must be ints, found " +
-                                                  arg.value->type()->annotationStr());
+          throw lang::CompileError(arg.range, "range() arguments must be ints, found " +
+                                                  arg.value->type()->annotationStr() +
+                                                  "; convert with int(...)");
         }
       }
       if (args.size() == 1) return std::make_shared<RangeValue>(nullptr, args[0].value, nullptr);

@@ -4,7 +4,8 @@ namespace tscript::lang {
 
 std::string renderDiagnostic(const SourceRange& range, const std::string& severity,
                              const std::string& message) {
-  std::string out = range.location() + ": " + severity + ": " + message + "\n";
+  // Without a range (an error about a whole function, a note) there is no place to show.
+  std::string out = (range.valid() ? range.location() + ": " : "") + severity + ": " + message + "\n";
   out += range.excerpt();
   return out;
 }
@@ -22,10 +23,7 @@ CompileError& CompileError::addNote(SourceRange range, std::string message) {
 
 std::string CompileError::render() const {
   std::string out = renderDiagnostic(range_, "error", message_);
-  for (const DiagnosticNote& note : notes_) {
-    out += note.range.valid() ? renderDiagnostic(note.range, "note", note.message)
-                              : "note: " + note.message + "\n";
-  }
+  for (const DiagnosticNote& note : notes_) out += renderDiagnostic(note.range, "note", note.message);
   return out;
 }
 

@@ -6,6 +6,7 @@
 //           ^~~~
 //
 // followed by optional notes (for example the chain of calls that led to compiling a function).
+// An error or note without a source range is just `error: message` / `note: message`.
 #pragma once
 
 #include <stdexcept>

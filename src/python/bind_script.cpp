@@ -9,7 +9,9 @@
 //   ("function", fn)                 a Python function to compile from its source
 //   ("constant", value)              None, bool, int, float or str
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
-// Anything else (None) is an unknown name, reported by the compiler.
+//   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
+//                                    as map, a class, a dict global): a CompileError at the use
+// None is an unknown name, reported by the compiler.
 #include <pybind11/stl.h>
 
 #include <map>
@@ -83,11 +85,20 @@ class PythonResolver final : public compiler::Resolver {
 
   void setUnit(compiler::CompilationUnit* unit) { unit_ = unit; }
 
-  // Adds a Python function's source to the unit (once) and returns its name there.
-  std::string define(py::handle function) {
+  // Adds a Python function's source to the unit (once) and returns its name there. `use` is
+  // where compiled code refers to it (invalid for the function passed to `script`).
+  std::string define(py::handle function, const lang::SourceRange& use) {
     auto known = definedNames_.find(function.ptr());
     if (known != definedNames_.end()) return known->second;
-    py::tuple source = sourceOf_(function);
+    py::object found = sourceOf_(function);
+    if (found.is_none()) {
+      throw lang::CompileError(use, "cannot compile function '" + qualifiedName(function) +
+                                        "': Python has no source code for it (it was made by "
+                                        "exec or eval, typed at the interactive prompt, or its "
+                                        "file is gone); tscript compiles functions from their "
+                                        "source, so define it in a .py file");
+    }
+    py::tuple source = found;
     auto file = std::make_shared<lang::SourceFile>(source[1].cast<std::string>(),
                                                    source[0].cast<std::string>(),
                                                    source[2].cast<uint32_t>());
@@ -126,6 +137,12 @@ class PythonResolver final : public compiler::Resolver {
   compiler::CompilationUnit& unit() { return *unit_; }
 
  private:
+  static std::string qualifiedName(py::handle function) {
+    py::object name = py::getattr(function, "__qualname__", py::none());
+    if (name.is_none()) name = py::repr(function);
+    return name.cast<std::string>();
+  }
+
   py::object resolveGlobal_;
   py::object resolveAttribute_;
   py::object sourceOf_;
@@ -147,8 +164,7 @@ class PythonModule final : public SugaredValue {
                        const std::string& name) override {
     py::object descriptor = resolver_.resolveAttribute(module_, name);
     if (SugaredValuePtr value = sugaredFromDescriptor(resolver_, descriptor, range)) return value;
-    throw lang::CompileError(range, "Python builtin " + describe() + "." + name +
-                                        " is currently not supported in TorchScript");
+    throw lang::CompileError(range, describe() + " has no attribute '" + name + "'");
   }
 
  private:
@@ -166,9 +182,14 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
     return std::make_shared<compiler::BuiltinFunction>(
         ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
   }
-  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1]));
+  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1], range));
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
+  if (kind == "unsupported") {
+    std::string instead = tuple[2].cast<std::string>();
+    throw lang::CompileError(range, tuple[1].cast<std::string>() +
+                                        (instead.empty() ? "" : "; " + instead));
+  }
   throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
 }
 
@@ -305,7 +326,7 @@ void bindScript(py::module_& m) {
         auto unit = std::make_shared<compiler::CompilationUnit>(compiler::registryOperatorMatcher(),
                                                                 resolver);
         resolver->setUnit(unit.get());
-        std::string name = resolver->define(function);
+        std::string name = resolver->define(function, lang::SourceRange());
         return ScriptFunction(resolver, unit, name);
       },
       py::arg("function"), py::arg("resolve_global"), py::arg("resolve_attribute"),

@@ -1,0 +1,8 @@
+"""A format spec in an f-string."""
+
+
+def show(x: float) -> str:
+    return f"{x:.2f}"
+
+
+ENTRY = show
