@@ -390,14 +390,24 @@ ir::Value* FunctionEmitter::loadVariable(const std::string& name, const lang::So
 
 void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
                                     const lang::SourceRange& range) {
-  std::optional<types::TypePtr> previous = variableType(name);
-  if (previous && name != kReturnVariable && !types::isSubtypeOf(value->type(), *previous)) {
-    throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
-                                        (*previous)->annotationStr() +
-                                        " but is now being assigned to a value of type " +
-                                        value->type()->annotationStr());
+  // The variable's type in the blocks around this one: an assignment here must keep it
+  // (ConvertToSSA threads the variable out through the if or loop). A variable of this
+  // block only is simply rebound, and may change type (`x = x.size(0)`), as in torch.jit.
+  std::optional<types::TypePtr> enclosing;
+  for (size_t i = scopes_.size() - 1; i-- > 0 && !enclosing;) {
+    auto found = scopes_[i].find(name);
+    if (found != scopes_[i].end()) enclosing = found->second;
   }
-  types::TypePtr type = previous && name != kReturnVariable ? *previous : value->type();
+  types::TypePtr type = value->type();
+  if (enclosing && name != kReturnVariable) {
+    if (!types::isSubtypeOf(value->type(), *enclosing)) {
+      throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
+                                          (*enclosing)->annotationStr() +
+                                          " but is now being assigned to a value of type " +
+                                          value->type()->annotationStr());
+    }
+    type = *enclosing;
+  }
   scopes_.back()[name] = type;
   ir::Node* store = insertNode(kinds::store(), {value}, 0, range);
   store->s_("name", name);
@@ -539,8 +549,10 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::Delete:
       return emitDelete(static_cast<const lang::DeleteStmt&>(statement));
     case lang::StmtKind::With:
+      return emitWith(static_cast<const lang::WithStmt&>(statement));
     case lang::StmtKind::AsyncWith:
-      unsupported(statement.range, "'with' statements are not supported by tscript yet");
+      unsupported(statement.range, "'async with' statements are not supported in TorchScript",
+                  "use a plain with statement");
     case lang::StmtKind::AsyncFor:
       unsupported(statement.range, "'async for' loops are not supported in TorchScript", "use a plain for loop");
   }
@@ -603,16 +615,49 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
       const lang::ExprList& elements = target.kind == lang::ExprKind::Tuple
                                            ? target.as<lang::TupleExpr>()->elts
                                            : target.as<lang::ListExpr>()->elts;
-      for (const lang::ExprPtr& element : elements) {
-        if (element->kind == lang::ExprKind::Starred) {
-          unsupported(element->range, "starred assignment targets are not supported in TorchScript", "unpack into named variables");
+      // `first, *rest = t`: at most one starred target, which takes a tuple of the elements
+      // the others leave (the element count must be known at compile time, as in torch.jit).
+      std::optional<size_t> starred;
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (elements[i]->kind != lang::ExprKind::Starred) continue;
+        if (starred) {
+          throw lang::CompileError(elements[i]->range, "multiple starred expressions in assignment");
         }
+        starred = i;
       }
       std::optional<std::vector<SugaredValuePtr>> parts = value->unrolledElements(range, *this);
       if (!parts) {
         throw lang::CompileError(range, "cannot unpack a value of type " +
                                             value->asValue(range, *this)->type()->annotationStr() +
-                                            " into " + std::to_string(elements.size()) + " variables");
+                                            " into " + std::to_string(elements.size()) +
+                                            " variables: only tuples (and other values whose "
+                                            "length is known when compiling) can be unpacked");
+      }
+      if (starred) {
+        size_t fixed = elements.size() - 1;
+        if (parts->size() < fixed) {
+          throw lang::CompileError(range, "not enough values to unpack: need at least " +
+                                              std::to_string(fixed) + ", got " +
+                                              std::to_string(parts->size()));
+        }
+        size_t restCount = parts->size() - fixed;
+        std::vector<ir::Value*> rest;
+        std::vector<types::TypePtr> restTypes;
+        for (size_t i = 0; i < restCount; ++i) {
+          rest.push_back((*parts)[*starred + i]->asValue(range, *this));
+          restTypes.push_back(rest.back()->type());
+        }
+        ir::Node* tuple = insertNode(ir::Symbol::make("prim", "TupleConstruct"), rest, 1, range);
+        tuple->output()->setType(types::tupleOf(restTypes));
+        std::vector<SugaredValuePtr> regrouped(parts->begin(), parts->begin() + *starred);
+        regrouped.push_back(std::make_shared<SimpleValue>(tuple->output()));
+        regrouped.insert(regrouped.end(), parts->begin() + *starred + restCount, parts->end());
+        for (size_t i = 0; i < elements.size(); ++i) {
+          const lang::Expr& element = *elements[i];
+          assignTo(i == *starred ? *element.as<lang::StarredExpr>()->value : element, regrouped[i],
+                   range);
+        }
+        return;
       }
       if (parts->size() != elements.size()) {
         throw lang::CompileError(range, "too " + std::string(parts->size() > elements.size() ? "many" : "few") +
@@ -679,6 +724,74 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
               assign.range);
 }
 
+namespace {
+
+// The grad mode a `with` item sets: `torch.no_grad()` (false), `torch.enable_grad()` (true),
+// `torch.set_grad_enabled(b)` (b); null when the item is none of them.
+const lang::Expr* gradModeArgument(const lang::Expr& item, bool& constant, bool& value) {
+  const auto* call = item.as<lang::CallExpr>();
+  if (!call) return nullptr;
+  const auto* attribute = call->func->as<lang::AttributeExpr>();
+  if (!attribute) return nullptr;
+  // torch.no_grad / torch.autograd.no_grad / torch.autograd.grad_mode.no_grad
+  const lang::Expr* base = attribute->value.get();
+  while (const auto* inner = base->as<lang::AttributeExpr>()) base = inner->value.get();
+  const auto* root = base->as<lang::NameExpr>();
+  if (!root || root->id != "torch") return nullptr;
+  constant = true;
+  if (attribute->attr == "no_grad" && call->args.empty()) {
+    value = false;
+    return &item;
+  }
+  if (attribute->attr == "enable_grad" && call->args.empty()) {
+    value = true;
+    return &item;
+  }
+  if (attribute->attr == "set_grad_enabled" && call->args.size() == 1) {
+    constant = false;
+    return call->args[0].get();
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+// `with torch.no_grad():` (and enable_grad / set_grad_enabled): the grad mode is saved, set
+// for the body and restored after it; if the body raises, the interpreter restores the mode
+// the code was entered with (runtime::run). torch.jit 1.13 runs these context managers as
+// script classes through prim::Enter/prim::Exit; tscript has no classes yet, so it calls
+// the grad-mode builtins directly.
+void FunctionEmitter::emitWith(const lang::WithStmt& statement) {
+  std::vector<ir::Value*> savedModes;
+  for (const lang::WithItem& item : statement.items) {
+    bool constant = false;
+    bool enabled = false;
+    const lang::Expr* argument = gradModeArgument(*item.contextExpr, constant, enabled);
+    if (!argument) {
+      unsupported(item.contextExpr->range,
+                  "this context manager is not supported by tscript yet",
+                  "with statements work with torch.no_grad(), torch.enable_grad() and "
+                  "torch.set_grad_enabled(b)");
+    }
+    if (item.optionalVars) {
+      unsupported(item.optionalVars->range, "'as' targets of grad-mode context managers are not "
+                  "supported by tscript yet");
+    }
+    ir::Value* mode = constant ? insertBoolConstant(enabled, item.contextExpr->range)
+                               : emitValue(*argument);
+    if (mode->type()->kind() != types::TypeKind::Bool) {
+      throw lang::CompileError(argument->range, "torch.set_grad_enabled() takes a bool, not " +
+                                                    mode->type()->annotationStr());
+    }
+    savedModes.push_back(emitBuiltin("aten::is_grad_enabled", {}, item.contextExpr->range));
+    emitBuiltin("aten::_set_grad_enabled", {mode}, item.contextExpr->range);
+  }
+  emitBlock(statement.body);
+  for (size_t i = savedModes.size(); i-- > 0;) {
+    emitBuiltin("aten::_set_grad_enabled", {savedModes[i]}, statement.range);
+  }
+}
+
 // `del xs[i]`, `del d[k]` (aten::Delete), `del name` (the name is unbound from here on).
 void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
   for (const lang::ExprPtr& target : statement.targets) {
@@ -713,9 +826,15 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
   ir::Value* current = loadVariable(name, target.range);
   ir::Value* operand = emitValue(*assign.value);
   // Tensors and lists update in place (`x += 1` is aten::add_), as in Python and TorchScript.
+  // (torch.jit 1.13 rejects `//=` and compiles a tensor's `%=` to fmod_, which differs from
+  // Python for negative operands; tscript does what eager PyTorch does.)
   static const std::map<lang::BinOpKind, std::string> kInPlace = {
-      {lang::BinOpKind::Add, "add_"}, {lang::BinOpKind::Sub, "sub_"},
-      {lang::BinOpKind::Mult, "mul_"}, {lang::BinOpKind::Div, "div_"}};
+      {lang::BinOpKind::Add, "add_"},           {lang::BinOpKind::Sub, "sub_"},
+      {lang::BinOpKind::Mult, "mul_"},          {lang::BinOpKind::Div, "div_"},
+      {lang::BinOpKind::FloorDiv, "floor_divide_"}, {lang::BinOpKind::Mod, "remainder_"},
+      {lang::BinOpKind::Pow, "pow_"},           {lang::BinOpKind::BitAnd, "__iand__"},
+      {lang::BinOpKind::BitOr, "__ior__"},      {lang::BinOpKind::BitXor, "__ixor__"},
+      {lang::BinOpKind::LShift, "__ilshift__"}, {lang::BinOpKind::RShift, "__irshift__"}};
   static const std::map<lang::BinOpKind, std::string> kOutOfPlace = {
       {lang::BinOpKind::Add, "add"},           {lang::BinOpKind::Sub, "sub"},
       {lang::BinOpKind::Mult, "mul"},          {lang::BinOpKind::Div, "div"},

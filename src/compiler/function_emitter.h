@@ -87,6 +87,7 @@ class FunctionEmitter {
   void emitWhile(const lang::WhileStmt& statement);
   void emitFor(const lang::ForStmt& statement);
   void emitDelete(const lang::DeleteStmt& statement);
+  void emitWith(const lang::WithStmt& statement);
   void emitAugAssignSubscript(const lang::AugAssignStmt& assign, const lang::SubscriptExpr& subscript);
   void emitReturn(const lang::ReturnStmt& statement);
   void emitBreakOrContinue(const lang::Stmt& statement);

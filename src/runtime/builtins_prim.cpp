@@ -1,6 +1,7 @@
 // prim:: value operators that need no IR, plus the builtins on any value (`is`, hash) and the
 // tensor <-> number conversions.
 #include <ATen/ops/scalar_tensor.h>
+#include <c10/core/GradMode.h>
 
 #include <algorithm>
 #include <cmath>
@@ -185,6 +186,15 @@ const std::vector<BuiltinOperator> kOperators = {
        std::vector<Value> sizes;
        for (int64_t size : s.back().toTensor().sizes()) sizes.emplace_back(size);
        s.back() = makeList(types::intType(), std::move(sizes));
+     }},
+    // Autograd mode, for `with torch.no_grad()` / `torch.enable_grad()` /
+    // `torch.set_grad_enabled(b)` (see FunctionEmitter::emitWith).
+    {"aten::is_grad_enabled() -> bool",
+     [](Stack& s) { s.emplace_back(c10::GradMode::is_enabled()); }},
+    {"aten::_set_grad_enabled(bool enabled) -> ()",
+     [](Stack& s) {
+       c10::GradMode::set_enabled(s.back().toBool());
+       s.pop_back();
      }},
     {"prim::unchecked_cast(t x) -> t", [](Stack&) {}},
     {"prim::Uninitialized() -> Any", [](Stack& s) { s.emplace_back(); }},

@@ -1,6 +1,7 @@
 // The interpreter loop (see code.h for the instruction set).
 #include "runtime/interpreter.h"
 
+#include <c10/core/GradMode.h>
 #include <c10/util/Exception.h>
 
 #include "ir/ir.h"
@@ -69,6 +70,9 @@ std::string frameText(const Code& code, const ir::Node* node) {
 #endif
 
 void run(const Code& code, Stack& stack) {
+  // `with torch.no_grad():` compiles to set/restore calls around its body; when the body
+  // raises, the restore is skipped, so the mode the code was entered with is restored here.
+  const bool gradModeOnEntry = c10::GradMode::is_enabled();
   std::vector<Value> registers(code.registerCount());
   const Instruction* instructions = code.instructions().data();
   const Value* constants = code.constants().data();
@@ -194,6 +198,7 @@ void run(const Code& code, Stack& stack) {
 #undef DISPATCH
 #undef CASE
   } catch (...) {
+    c10::GradMode::set_enabled(gradModeOnEntry);
     rethrowWithFrame(code, static_cast<size_t>(instruction - instructions));
   }
 }
