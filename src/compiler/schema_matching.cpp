@@ -16,6 +16,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "compiler/script_builtins.h"
 #include "lang/diagnostics.h"
 
 namespace tscript::compiler {
@@ -128,17 +129,22 @@ struct PlannedInput {
 };
 
 // Tries to make `value` acceptable for argument `formal`; plans the conversion in `planned`.
-bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindings,
-                  PlannedInput& planned, std::string& whyNot) {
+bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConversions,
+                  Bindings& bindings, PlannedInput& planned, std::string& whyNot) {
   const types::TypePtr& actual = value->type();
   planned.value = value;
   planned.type = formal.type;
   if (matchType(formal.type, actual, bindings)) return true;
   using types::TypeKind;
   auto* list = formal.type->as<types::ListType>();
-  if (list && formal.fixedListSize && matchType(list->element(), actual, bindings)) {
+  // `int[1]? dim` takes a single int too (x.sum(0) is x.sum([0])).
+  const types::TypePtr* fixedList = &formal.type;
+  if (auto* optional = formal.type->as<types::OptionalType>()) fixedList = &optional->element();
+  if (auto* fixed = (*fixedList)->as<types::ListType>();
+      fixed && formal.fixedListSize && matchType(fixed->element(), actual, bindings)) {
     planned.kind = PlannedInput::Kind::RepeatToList;
     planned.repeat = *formal.fixedListSize;
+    planned.type = *fixedList;
     return true;
   }
   if (list && actual->kind() == TypeKind::Tuple) {
@@ -153,7 +159,7 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, Bindings& bindin
       return true;
     }
   }
-  if (actual->kind() == TypeKind::Tensor) {
+  if (allowConversions && actual->kind() == TypeKind::Tensor) {
     TypeKind wanted = formal.type->kind();
     if (wanted == TypeKind::Int) planned.implicitOp = "aten::IntImplicit";
     if (wanted == TypeKind::Float) planned.implicitOp = "aten::FloatImplicit";
@@ -250,10 +256,14 @@ bool isListLike(const types::TypePtr& type) {
 
 }  // namespace
 
-bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
-                       const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       ir::Value*& result, std::string& whyNot) {
-  Bindings bindings;
+namespace {
+
+// Binds `args` to the schema's arguments. On success emits the conversions, constants and
+// packed lists the inputs need and returns them (varargs last) with the type-variable
+// bindings; on failure emits nothing and explains why.
+bool tryBindInputs(ir::Graph& graph, const SchemaView& schema, const std::vector<NamedValue>& args,
+                   const lang::SourceRange& range, bool allowConversions,
+                   std::vector<ir::Value*>& inputs, Bindings& bindings, std::string& whyNot) {
   std::vector<PlannedInput> planned(schema.arguments.size());
   std::vector<bool> filled(schema.arguments.size(), false);
   std::vector<ir::Value*> extraVarargs;
@@ -272,8 +282,16 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
     size_t slot = positionalSlots[s];
     const ArgumentView& formal = schema.arguments[slot];
     bool lastSlot = s + 1 == positionalSlots.size();
-    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0).
-    if (lastSlot && formal.type->kind() == types::TypeKind::List &&
+    // Varargs packing: torch.zeros(3, 4), x.view(2, 3), x.permute(1, 0). Not for a
+    // fixed-size list (`int[2]` takes one int as two) or a list of a type variable (`2 * x`
+    // is not mul.right_(int n, t[] l) with l = [x]). Nor for `Any[]`: 1.13 registers
+    // len.any(Any[] a) after len.Tensor, so len(x) never packs; our registry orders the
+    // overloads by family, so the rule says it instead.
+    types::TypeKind packedElement = formal.type->kind() == types::TypeKind::List
+                                        ? formal.type->as<types::ListType>()->element()->kind()
+                                        : types::TypeKind::Any;
+    if (lastSlot && formal.type->kind() == types::TypeKind::List && !formal.fixedListSize &&
+        packedElement != types::TypeKind::Var && packedElement != types::TypeKind::Any &&
         !isListLike(positional[next]->value->type()) && positional.size() > next) {
       PlannedInput& pack = planned[slot];
       pack.kind = PlannedInput::Kind::PackList;
@@ -291,7 +309,10 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
       filled[slot] = true;
       break;
     }
-    if (!planArgument(formal, positional[next]->value, bindings, planned[slot], whyNot)) return false;
+    if (!planArgument(formal, positional[next]->value, allowConversions, bindings, planned[slot],
+                      whyNot)) {
+      return false;
+    }
     filled[slot] = true;
     ++next;
   }
@@ -317,7 +338,8 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
       whyNot = "Argument " + keyword->name + " specified twice in schema.";
       return false;
     }
-    if (!planArgument(schema.arguments[slot], keyword->value, bindings, planned[slot], whyNot)) {
+    if (!planArgument(schema.arguments[slot], keyword->value, allowConversions, bindings,
+                      planned[slot], whyNot)) {
       return false;
     }
     filled[slot] = true;
@@ -338,9 +360,21 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
   }
 
   // Matched: now emit, in argument order (conversions right before the node).
-  std::vector<ir::Value*> inputs;
   for (const PlannedInput& input : planned) inputs.push_back(emitPlanned(graph, input, bindings, range));
   inputs.insert(inputs.end(), extraVarargs.begin(), extraVarargs.end());
+  return true;
+}
+
+}  // namespace
+
+bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
+                       const std::vector<NamedValue>& args, const lang::SourceRange& range,
+                       ir::Value*& result, std::string& whyNot, bool allowConversions) {
+  std::vector<ir::Value*> inputs;
+  Bindings bindings;
+  if (!tryBindInputs(graph, schema, args, range, allowConversions, inputs, bindings, whyNot)) {
+    return false;
+  }
   ir::Node* node = graph.insert(op, inputs, schema.returns.size());
   node->setSourceRange(range);
   for (size_t i = 0; i < schema.returns.size(); ++i) {
@@ -360,22 +394,44 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
   return true;
 }
 
-ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
+ir::Value* emitWithOverloads(const OperatorMatcher& matcher, ir::Graph& graph, ir::Symbol op,
                              const std::vector<const SchemaView*>& candidates,
                              const std::vector<NamedValue>& args, const lang::SourceRange& range) {
+  // The operator's overloads, then the builtin functions TorchScript defines in its own
+  // language for it (`2 * x` is mul(a: int, b: Tensor), whose body is `b * a`). All are
+  // first tried without implicit conversions, so an exact match anywhere beats a converting
+  // one; a single candidate is tried with conversions at once.
+  const std::vector<ScriptBuiltin>& scripted = scriptBuiltinsFor(op);
   std::string failures;
-  for (const SchemaView* schema : candidates) {
-    ir::Value* result = nullptr;
-    std::string whyNot;
-    if (tryEmitWithSchema(graph, op, *schema, args, range, result, whyNot)) return result;
-    failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
+  for (bool allowConversions : {false, true}) {
+    if (!allowConversions) {
+      if (candidates.size() + scripted.size() == 1) continue;
+    }
+    failures.clear();
+    for (const SchemaView* schema : candidates) {
+      ir::Value* result = nullptr;
+      std::string whyNot;
+      if (tryEmitWithSchema(graph, op, *schema, args, range, result, whyNot, allowConversions)) {
+        return result;
+      }
+      failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
+    }
+    for (const ScriptBuiltin& builtin : scripted) {
+      std::vector<ir::Value*> inputs;
+      Bindings bindings;
+      std::string whyNot;
+      if (tryBindInputs(graph, builtin.schema, args, range, allowConversions, inputs, bindings, whyNot)) {
+        return builtin.body(matcher, graph, inputs, range);
+      }
+      failures += "\n  " + builtin.schema.text + ":\n  " + whyNot + "\n";
+    }
   }
   std::string argumentTypes;
   for (const NamedValue& arg : args) {
     argumentTypes += (argumentTypes.empty() ? "" : ", ") +
                      (arg.name.empty() ? "" : arg.name + "=") + arg.value->type()->annotationStr();
   }
-  if (candidates.empty()) {
+  if (candidates.empty() && scripted.empty()) {
     throw lang::CompileError(range, "Unknown builtin op: " + op.toQualString());
   }
   throw lang::CompileError(range, "Arguments for call are not valid: no overload of " +
@@ -393,11 +449,13 @@ std::vector<const SchemaView*> SchemaListMatcher::overloads(ir::Symbol op) const
   return found;
 }
 
-bool SchemaListMatcher::hasOperator(ir::Symbol op) const { return !overloads(op).empty(); }
+bool SchemaListMatcher::hasOperator(ir::Symbol op) const {
+  return !overloads(op).empty() || !scriptBuiltinsFor(op).empty();
+}
 
 ir::Value* SchemaListMatcher::emit(ir::Graph& graph, ir::Symbol op, const std::vector<NamedValue>& args,
                                    const lang::SourceRange& range) const {
-  return emitWithOverloads(graph, op, overloads(op), args, range);
+  return emitWithOverloads(*this, graph, op, overloads(op), args, range);
 }
 
 }  // namespace tscript::compiler

@@ -33,10 +33,10 @@ struct SchemaView {
 
 // Tries one overload. On success inserts the node (and any conversions and constants) and
 // returns true with its result in `result`; on failure inserts nothing and explains why in
-// `whyNot`.
+// `whyNot`. Without `allowConversions`, a Tensor is not accepted for a number.
 bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
                        const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       ir::Value*& result, std::string& whyNot);
+                       ir::Value*& result, std::string& whyNot, bool allowConversions = true);
 
 // An OperatorMatcher over a fixed list of schemas (tests use it; the registry matcher
 // presents the operator registry the same way).
@@ -54,9 +54,10 @@ class SchemaListMatcher : public OperatorMatcher {
   std::vector<SchemaView> schemas_;
 };
 
-// Emits with the first matching overload of `candidates`, or throws the "no overload"
+// Emits with the first matching overload of `candidates` (or builtin function of
+// script_builtins.h; their bodies emit through `matcher`), or throws the "no overload"
 // CompileError listing each candidate and why it failed.
-ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
+ir::Value* emitWithOverloads(const OperatorMatcher& matcher, ir::Graph& graph, ir::Symbol op,
                              const std::vector<const SchemaView*>& candidates,
                              const std::vector<NamedValue>& args, const lang::SourceRange& range);
 
