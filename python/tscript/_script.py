@@ -20,7 +20,7 @@ __all__ = ["script", "ScriptFunction", "is_scripting", "is_tracing", "ignore", "
 # Python builtins the compiler implements itself (range, len, print, ...): not resolved here.
 _COMPILER_BUILTINS = {"range", "len", "print", "int", "float", "bool", "str", "min", "max", "abs",
                       "enumerate", "zip", "list", "sum", "sorted", "all", "any", "ord", "chr",
-                      "hex", "oct", "bin", "round", "divmod", "pow"}
+                      "hex", "oct", "bin", "round", "divmod", "pow", "getattr"}
 
 
 def is_scripting() -> bool:
@@ -57,6 +57,9 @@ def _describe(obj):
         return ("is_scripting",)
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return ("constant", obj)
+    if isinstance(obj, (torch.dtype, torch.layout, torch.memory_format)):
+        # str(torch.float) is "torch.float32": aliases arrive under their canonical name.
+        return ("torch_constant", str(obj)[len("torch."):])
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
     if isinstance(obj, types.BuiltinFunctionType):

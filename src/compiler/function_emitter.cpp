@@ -311,14 +311,7 @@ void FunctionEmitter::emitAnnAssign(const lang::AnnAssignStmt& assign) {
   if (!assign.value) {
     unsupported(assign.range, "Annotations without a value", "write `x: T = value`");
   }
-  ir::Value* value;
-  if (assign.value->kind == lang::ExprKind::List) {
-    value = emitListLiteral(*assign.value->as<lang::ListExpr>(), type);
-  } else if (assign.value->kind == lang::ExprKind::Dict) {
-    value = emitDictLiteral(*assign.value->as<lang::DictExpr>(), type);
-  } else {
-    value = emitValue(*assign.value);
-  }
+  ir::Value* value = emitValueWithHint(*assign.value, type);
   if (!types::isSubtypeOf(value->type(), type)) {
     throw lang::CompileError(assign.value->range, "Variable annotated as " + type->annotationStr() +
                                                       " is assigned a value of type " +
@@ -611,7 +604,8 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
                 "tscript does not transform early returns out of loops yet; assign the result "
                 "to a variable, break out of the loop and return after it");
   }
-  ir::Value* value = statement.value ? emitValue(*statement.value) : insertNoneConstant(statement.range);
+  ir::Value* value = statement.value ? emitValueWithHint(*statement.value, declaredReturnType_)
+                                     : insertNoneConstant(statement.range);
   if (declaredReturnType_ && !types::isSubtypeOf(value->type(), declaredReturnType_)) {
     throw lang::CompileError(statement.value ? statement.value->range : statement.range,
                              "Return value was annotated as having type " +

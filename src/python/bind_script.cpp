@@ -9,6 +9,7 @@
 //   ("function", fn)                 a Python function to compile from its source
 //   ("constant", value)              None, bool, int, float or str
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
+//   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
 // Anything else (None) is an unknown name, reported by the compiler.
 #include <pybind11/stl.h>
 
@@ -17,6 +18,7 @@
 #include "compiler/compilation_unit.h"
 #include "compiler/function_emitter.h"
 #include "compiler/schema_matching.h"
+#include "compiler/torch_constants.h"
 #include "ir/code_printer.h"
 #include "ir/ir.h"
 #include "lang/parser.h"
@@ -168,6 +170,12 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1]));
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
+  if (kind == "torch_constant") {
+    std::string name = tuple[1].cast<std::string>();
+    std::optional<int64_t> value = compiler::torchEnumConstant(name);
+    if (!value) return nullptr;  // a dtype TorchScript does not know: "not supported"
+    return std::make_shared<PythonConstant>(py::int_(*value));
+  }
   throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
 }
 
