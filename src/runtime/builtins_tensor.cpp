@@ -158,9 +158,11 @@ void toList(Stack& stack) {
     throwError("RuntimeError", "Output annotation list dimension and runtime tensor dimension "
                                "must match for tolist()");
   }
-  bool matches = kind == kIntElements     ? at::isIntegralType(tensor.scalar_type(), false)
-                 : kind == kFloatElements ? at::isFloatingType(tensor.scalar_type())
-                                          : tensor.scalar_type() == at::kBool;
+  // 1.13 accepts int64 for int, float32 or float64 for float, bool for bool.
+  at::ScalarType type = tensor.scalar_type();
+  bool matches = kind == kIntElements     ? type == at::kLong
+                 : kind == kFloatElements ? (type == at::kFloat || type == at::kDouble)
+                                          : type == at::kBool;
   if (!matches) {
     throwError("RuntimeError", "Output annotation element type and runtime tensor element type "
                                "must match for tolist()");
