@@ -60,6 +60,8 @@ def _describe(obj):
     if isinstance(obj, (torch.dtype, torch.layout, torch.memory_format)):
         # str(torch.float) is "torch.float32": aliases arrive under their canonical name.
         return ("torch_constant", str(obj)[len("torch."):])
+    if obj is torch.device:
+        return ("builtin", "aten::device")
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
     if isinstance(obj, types.BuiltinFunctionType):

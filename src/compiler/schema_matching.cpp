@@ -7,7 +7,9 @@
 //     list of its element type;
 //   * `Scalar` (Number) accepts int, float and complex, but not bool;
 //   * a Tensor passed where a number is expected is converted implicitly
-//     (aten::IntImplicit / FloatImplicit / ScalarImplicit);
+//     (aten::IntImplicit / FloatImplicit / ScalarImplicit), a str where a Device is
+//     expected too (aten::device); these conversions are tried only after every overload
+//     failed without them;
 //   * type variables (`t`, `t[]`, `Dict(t, t2)`) bind to the first type they meet.
 // Nothing is inserted into the graph until an overload has matched, so failed attempts leave
 // no trace: conversions are planned first and emitted after.
@@ -168,6 +170,16 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
       planned.kind = PlannedInput::Kind::Implicit;
       return true;
     }
+  }
+  // A str where a Device is expected is aten::device(str): x.to("cpu").
+  const types::TypePtr& wantedDevice = formal.type->kind() == TypeKind::Optional
+                                           ? formal.type->as<types::OptionalType>()->element()
+                                           : formal.type;
+  if (allowConversions && actual->kind() == TypeKind::Str && wantedDevice->kind() == TypeKind::Device) {
+    planned.implicitOp = "aten::device";
+    planned.type = wantedDevice;
+    planned.kind = PlannedInput::Kind::Implicit;
+    return true;
   }
   whyNot = "Expected a value of type '" + formal.type->annotationStr() + "' for argument '" +
            formal.name + "' but instead found type '" + actual->annotationStr() + "'.";

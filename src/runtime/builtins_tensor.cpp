@@ -192,6 +192,15 @@ const std::vector<BuiltinOperator> kOperators = {
     {"aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor",
      tensorFromList},
     {"prim::tolist(...) -> ...", toList},
+    {"aten::device(str a) -> Device",
+     [](Stack& s) {
+       std::string text = s.back().toStringRef();
+       try {
+         s.back() = Value(c10::Device(text));
+       } catch (const c10::Error& error) {
+         throwError("RuntimeError", error.what_without_backtrace());
+       }
+     }},
     {"prim::type(Device self) -> str",
      [](Stack& s) { s.back() = Value(c10::DeviceTypeName(s.back().toDevice().type(), /*lower_case=*/true)); }},
     {"prim::index(Device self) -> int?",

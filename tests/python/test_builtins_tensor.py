@@ -58,6 +58,11 @@ def device_fields(x: Tensor) -> Tuple[str, bool]:
     return x.device.type, x.device.index is None
 
 
+def device_from_str(x: Tensor, name: str) -> Tuple[Tensor, str]:
+    # A str where a Device is expected converts implicitly (aten::device), as in 1.13.
+    return x.to("cpu") + torch.ones(2, device=torch.device(name)), torch.device(name).type
+
+
 def dtype_constants(x: Tensor) -> List[bool]:
     return [x.dtype == torch.float, x.dtype == torch.long, x.dtype == torch.int16,
             x.dtype == torch.double, x.dtype == torch.bool, x.dtype == torch.uint8]
@@ -103,6 +108,7 @@ CASES = [
     (tensor_with_dtype, [([1, 2],)]),
     (to_device_and_dtype, [(torch.tensor([1.7, -2.2]),)]),
     (device_fields, [(torch.zeros(1),)]),
+    (device_from_str, [(torch.zeros(2), "cpu"), (torch.zeros(2), "bogus")]),
     (dtype_constants, [(torch.zeros(1),), (torch.zeros(1, dtype=torch.long),),
                        (torch.zeros(1, dtype=torch.int16),), (torch.zeros(1, dtype=torch.float64),),
                        (torch.zeros(1, dtype=torch.bool),), (torch.zeros(1, dtype=torch.uint8),)]),
