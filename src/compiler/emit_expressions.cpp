@@ -453,10 +453,20 @@ ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
   }
   if (container->type()->kind() == types::TypeKind::Tuple) {
     ir::Node* indexNode = index->node();
-    if (indexNode->kind() != ir::prim::Constant || !indexNode->hasAttribute("value")) {
-      throw lang::CompileError(expr.slice->range, "tuple indices must be integer literals");
-    }
     auto* tuple = container->type()->as<types::TupleType>();
+    if (indexNode->kind() != ir::prim::Constant || !indexNode->hasAttribute("value")) {
+      // A run-time index is fine when every element has the same type (1.13 allows it).
+      const auto& elements = tuple->elements();
+      bool homogeneous = !elements.empty() && index->type()->kind() == types::TypeKind::Int &&
+                         std::all_of(elements.begin(), elements.end(),
+                                     [&](const types::TypePtr& t) { return *t == *elements[0]; });
+      if (!homogeneous) {
+        throw lang::CompileError(expr.slice->range, "tuple indices must be integer literals "
+                                                    "unless all the elements have one type");
+      }
+      ir::Node* node = insertNode(ir::Symbol::make("prim", "TupleIndex"), {container, index}, 1, expr.range);
+      return node->output()->setType(elements[0]);
+    }
     int64_t i = indexNode->i("value");
     int64_t size = static_cast<int64_t>(tuple->elements().size());
     if (i < 0) i += size;

@@ -89,6 +89,10 @@ def tuple_slices(t: Tuple[int, str, float, bool]) -> Tuple[Tuple[str, float], Tu
     return t[1:3], t[::-1], t[::2], t[3:1], t[-10:10]
 
 
+def tuple_dynamic_index(t: Tuple[int, int, int], i: int) -> int:
+    return t[i]
+
+
 def tuple_concat(a: Tuple[int, str], b: Tuple[float]) -> Tuple[int, str, float, int, str]:
     return a + b + a
 
@@ -118,6 +122,7 @@ CASES = [
     (getattr_constant_name, [(torch.zeros(2, 3),)]),
     (tuple_slices, [((1, "a", 2.5, True),)]),
     (tuple_concat, [((1, "a"), (2.5,))]),
+    (tuple_dynamic_index, [((4, 5, 6), 1), ((4, 5, 6), -1), ((4, 5, 6), 3)]),
 ]
 
 def outcome(fn, args):
