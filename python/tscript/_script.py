@@ -20,7 +20,7 @@ __all__ = ["script", "ScriptFunction", "is_scripting", "is_tracing", "ignore", "
 # Python builtins the compiler implements itself (range, len, print, ...): not resolved here.
 _COMPILER_BUILTINS = {"range", "len", "print", "int", "float", "bool", "str", "min", "max", "abs",
                       "enumerate", "zip", "list", "sum", "sorted", "all", "any", "ord", "chr",
-                      "hex", "oct", "bin", "round", "divmod", "pow"}
+                      "hex", "oct", "bin", "round", "divmod", "pow", "getattr"}
 
 
 def is_scripting() -> bool:
@@ -83,9 +83,9 @@ def _unsupported(obj, name):
     if isinstance(obj, type):
         return ("unsupported", f"'{name}' is a Python class: tscript does not compile classes yet",
                 "")
-    if isinstance(obj, (torch.dtype, torch.device, torch.layout, torch.memory_format)):
-        return ("unsupported", f"'{name}' is a torch.{type(obj).__name__} constant: tscript does "
-                "not compile those yet", "")
+    if isinstance(obj, torch.device):
+        return ("unsupported", f"'{name}' is a torch.device constant: tscript does not compile "
+                "device globals yet", "write torch.device(\"cpu\") in the function")
     if callable(obj):
         return ("unsupported", f"'{name}' is a Python {type(obj).__name__} that TorchScript "
                 "cannot call", "call it outside the compiled function and pass the result in")
@@ -100,6 +100,11 @@ def _describe(obj):
         return ("is_scripting",)
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return ("constant", obj)
+    if isinstance(obj, (torch.dtype, torch.layout, torch.memory_format)):
+        # str(torch.float) is "torch.float32": aliases arrive under their canonical name.
+        return ("torch_constant", str(obj)[len("torch."):])
+    if obj is torch.device:
+        return ("builtin", "aten::device")
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
     if isinstance(obj, types.BuiltinFunctionType):

@@ -19,7 +19,7 @@ SugaredValuePtr resolveBuiltin(const std::string& name) {
       {"int", Which::Int},     {"float", Which::Float}, {"bool", Which::Bool},
       {"str", Which::Str},     {"min", Which::Min},     {"max", Which::Max},
       {"abs", Which::Abs},     {"enumerate", Which::Enumerate}, {"zip", Which::Zip},
-      {"list", Which::List},
+      {"list", Which::List},   {"getattr", Which::Getattr},
   };
   auto special = kSpecial.find(name);
   if (special != kSpecial.end()) return std::make_shared<SpecialBuiltin>(special->second);

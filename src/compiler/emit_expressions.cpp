@@ -1,5 +1,7 @@
 // Expressions (see function_emitter.h): operators, literals, subscripts, calls, f-strings.
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "compiler/function_emitter.h"
 #include "compiler/symbols.h"
@@ -106,6 +108,62 @@ const char* comparisonOperatorName(lang::CmpOpKind op) {
   return "";
 }
 
+// `a + b` on tuples: a tuple of the elements of both (1.13 unpacks both and constructs).
+ir::Value* concatenateTuples(FunctionEmitter& emitter, ir::Value* left, ir::Value* right,
+                             const lang::SourceRange& range) {
+  std::vector<ir::Value*> elements;
+  std::vector<types::TypePtr> types;
+  for (ir::Value* tuple : {left, right}) {
+    std::vector<SugaredValuePtr> unpacked = *SimpleValue(tuple).unrolledElements(range, emitter);
+    for (const SugaredValuePtr& element : unpacked) {
+      elements.push_back(element->asValue(range, emitter));
+      types.push_back(elements.back()->type());
+    }
+  }
+  ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), elements, 1, range);
+  return node->output()->setType(types::tupleOf(types));
+}
+
+// The value of an int constant (or nullopt for None) used as a tuple slice bound; tuple
+// slices are resolved at compile time, so anything else is an error.
+std::optional<int64_t> constantSliceBound(ir::Value* bound, const lang::SourceRange& range) {
+  ir::Node* node = bound->node();
+  if (bound->type()->kind() == types::TypeKind::None) return std::nullopt;
+  if (node->kind() != ir::prim::Constant || bound->type()->kind() != types::TypeKind::Int) {
+    throw lang::CompileError(range, "tuple slice indices must be integer constants");
+  }
+  return node->i("value");
+}
+
+// `t[a:b:c]` on a tuple, with constant bounds: the selected elements, each a prim::TupleIndex,
+// in a new tuple (what 1.13 emits).
+ir::Value* sliceTuple(FunctionEmitter& emitter, ir::Value* tuple, ir::Value* lower,
+                      ir::Value* upper, ir::Value* step, const lang::SourceRange& range) {
+  const auto& elementTypes = tuple->type()->as<types::TupleType>()->elements();
+  int64_t length = static_cast<int64_t>(elementTypes.size());
+  int64_t by = constantSliceBound(step, range).value_or(1);
+  if (by == 0) throw lang::CompileError(range, "slice step cannot be zero");
+  // Python's rules for omitted and out-of-range bounds.
+  auto clamp = [&](std::optional<int64_t> bound, int64_t omitted) {
+    if (!bound) return omitted;
+    int64_t at = *bound < 0 ? *bound + length : *bound;
+    if (by > 0) return std::clamp<int64_t>(at, 0, length);
+    return std::clamp<int64_t>(at, -1, length - 1);
+  };
+  int64_t start = clamp(constantSliceBound(lower, range), by > 0 ? 0 : length - 1);
+  int64_t stop = clamp(constantSliceBound(upper, range), by > 0 ? length : -1);
+  std::vector<ir::Value*> elements;
+  std::vector<types::TypePtr> types;
+  for (int64_t i = start; by > 0 ? i < stop : i > stop; i += by) {
+    ir::Node* index = emitter.insertNode(ir::Symbol::make("prim", "TupleIndex"),
+                                         {tuple, emitter.insertConstant(i)}, 1, range);
+    elements.push_back(index->output()->setType(elementTypes[i]));
+    types.push_back(elementTypes[i]);
+  }
+  ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), elements, 1, range);
+  return node->output()->setType(types::tupleOf(types));
+}
+
 }  // namespace
 
 // ---- node and constant helpers ---------------------------------------------------------------
@@ -145,6 +203,13 @@ ir::Value* FunctionEmitter::insertStringConstant(const std::string& value,
 ir::Value* FunctionEmitter::insertNoneConstant(const lang::SourceRange& range) {
   ir::Node* node = insertNode(ir::prim::Constant, {}, 1, range);
   return node->output()->setType(types::noneType());
+}
+
+void FunctionEmitter::discardUnusedConstant(ir::Value* constant) {
+  ir::Node* node = constant->node();
+  if (node->kind() != ir::prim::Constant || constant->hasUses()) return;
+  sourceLiterals_.erase(node);
+  node->destroy();
 }
 
 ir::Value* FunctionEmitter::emitBuiltin(const char* qualifiedOp, std::vector<ir::Value*> inputs,
@@ -273,6 +338,16 @@ ir::Value* FunctionEmitter::emitConstant(const lang::ConstantExpr& expr) {
 ir::Value* FunctionEmitter::emitBinOp(const lang::BinOpExpr& expr) {
   ir::Value* left = emitValue(*expr.left);
   ir::Value* right = emitValue(*expr.right);
+  types::TypeKind leftKind = left->type()->kind();
+  if (expr.op == lang::BinOpKind::Mod && leftKind == types::TypeKind::Str) {
+    // `"%d of %s" % (n, s)`: the right operand, a tuple or a single value, is one input.
+    return emitBuiltin(ir::Symbol::fromQualString("aten::percentFormat"),
+                       {{expr.left->range, "", left}, {expr.right->range, "", right}}, expr.range);
+  }
+  if (expr.op == lang::BinOpKind::Add && leftKind == types::TypeKind::Tuple &&
+      right->type()->kind() == types::TypeKind::Tuple) {
+    return concatenateTuples(*this, left, right, expr.range);
+  }
   return emitBuiltin(ir::Symbol::fromQualString(binaryOperatorName(expr.op)),
                      {{expr.left->range, "", left}, {expr.right->range, "", right}}, expr.range);
 }
@@ -318,8 +393,17 @@ ir::Value* FunctionEmitter::emitCondition(const lang::Expr& expr) {
 ir::Value* FunctionEmitter::emitComparison(lang::CmpOpKind op, ir::Value* left, ir::Value* right,
                                            const lang::SourceRange& range) {
   if (op == lang::CmpOpKind::In || op == lang::CmpOpKind::NotIn) {
+    ir::Value* contained;
+    if (right->type()->kind() == types::TypeKind::Str) {
+      // `key in s` is `s.find(key, 0, len(s)) != -1` (1.13's str __contains__, inlined).
+      ir::Value* length = emitBuiltin("aten::len", {right}, range);
+      ir::Value* at = emitBuiltin("aten::find", {right, left, insertConstant(int64_t(0), range), length},
+                                  range);
+      contained = emitBuiltin("aten::ne", {at, insertConstant(int64_t(-1), range)}, range);
+      return op == lang::CmpOpKind::In ? contained : emitBuiltin("aten::__not__", {contained}, range);
+    }
     // `x in c` is c.__contains__(x).
-    ir::Value* contained = emitBuiltin(ir::Symbol::fromQualString("aten::__contains__"),
+    contained = emitBuiltin(ir::Symbol::fromQualString("aten::__contains__"),
                                        {{range, "", right}, {range, "", left}}, range);
     return op == lang::CmpOpKind::In ? contained : emitBuiltin("aten::__not__", {contained}, range);
   }
@@ -421,6 +505,13 @@ ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
     args.push_back({expr.range, "", bound(slice->lower)});
     args.push_back({expr.range, "", bound(slice->upper)});
     args.push_back({expr.range, "", slice->step ? emitValue(*slice->step) : insertConstant(int64_t(1))});
+    if (container->type()->kind() == types::TypeKind::Tuple) {
+      ir::Value* result = sliceTuple(*this, container, args[1].value, args[2].value, args[3].value,
+                                     expr.range);
+      // The bounds were only needed at compile time.
+      for (size_t i = 1; i < args.size(); ++i) discardUnusedConstant(args[i].value);
+      return result;
+    }
     return emitBuiltin(ir::Symbol::fromQualString("aten::slice"), args, expr.range);
   }
   if (expr.slice->kind == lang::ExprKind::Tuple) {
@@ -433,13 +524,23 @@ ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
   }
   if (container->type()->kind() == types::TypeKind::Tuple) {
     ir::Node* indexNode = index->node();
-    if (indexNode->kind() != ir::prim::Constant || !indexNode->hasAttribute("value")) {
-      throw lang::CompileError(expr.slice->range,
-                               "a tuple index must be an integer literal: the type of the element "
-                               "depends on it (" + container->type()->annotationStr() +
-                                   "); use a constant index, or a List if the elements share one type");
-    }
     auto* tuple = container->type()->as<types::TupleType>();
+    if (indexNode->kind() != ir::prim::Constant || !indexNode->hasAttribute("value")) {
+      // A run-time index is fine when every element has the same type (1.13 allows it).
+      const auto& elements = tuple->elements();
+      bool homogeneous = !elements.empty() && index->type()->kind() == types::TypeKind::Int &&
+                         std::all_of(elements.begin(), elements.end(),
+                                     [&](const types::TypePtr& t) { return *t == *elements[0]; });
+      if (!homogeneous) {
+        throw lang::CompileError(expr.slice->range,
+                                 "a tuple index must be an integer literal: the type of the "
+                                 "element depends on it (" + container->type()->annotationStr() +
+                                     "); use a constant index, or a List if the elements share "
+                                     "one type");
+      }
+      ir::Node* node = insertNode(ir::Symbol::make("prim", "TupleIndex"), {container, index}, 1, expr.range);
+      return node->output()->setType(elements[0]);
+    }
     int64_t i = indexNode->i("value");
     int64_t size = static_cast<int64_t>(tuple->elements().size());
     if (i < 0) i += size;
@@ -548,6 +649,50 @@ ir::Value* FunctionEmitter::emitJoinedStr(const lang::JoinedStrExpr& expr) {
   return emitBuiltin(ir::Symbol::fromQualString("aten::format"), args, expr.range);
 }
 
+ir::Value* FunctionEmitter::emitValueWithHint(const lang::Expr& expr, const types::TypePtr& hint) {
+  if (hint && expr.kind == lang::ExprKind::List) return emitListLiteral(*expr.as<lang::ListExpr>(), hint);
+  if (hint && expr.kind == lang::ExprKind::Dict) return emitDictLiteral(*expr.as<lang::DictExpr>(), hint);
+  if (const auto* call = expr.as<lang::CallExpr>()) {
+    const auto* method = call->func->as<lang::AttributeExpr>();
+    if (method && method->attr == "tolist") return emitToList(*call, hint);
+  }
+  return emitValue(expr);
+}
+
+// `x.tolist()`: prim::tolist(x, list depth, element kind) typed by the context's hint, since
+// the tensor's rank and dtype are only known at run time.
+ir::Value* FunctionEmitter::emitToList(const lang::CallExpr& call, const types::TypePtr& hint) {
+  const auto& method = *call.func->as<lang::AttributeExpr>();
+  SugaredValuePtr object = emitSugared(*method.value);
+  auto* simple = dynamic_cast<SimpleValue*>(object.get());
+  if (!simple || simple->value()->type()->kind() != types::TypeKind::Tensor) {
+    return emitCallOn(call, object->attr(call.func->range, *this, method.attr))->asValue(call.range, *this);
+  }
+  if (!call.args.empty() || !call.keywords.empty()) {
+    throw lang::CompileError(call.range, "tolist() takes no arguments");
+  }
+  if (!hint) throw lang::CompileError(call.range, "Expected type hint for result of tolist()");
+  int64_t depth = 0;
+  types::TypePtr element = hint;
+  while (auto* list = element->as<types::ListType>()) {
+    element = list->element();
+    ++depth;
+  }
+  int64_t kind;  // prim::tolist's element kinds
+  switch (element->kind()) {
+    case types::TypeKind::Int: kind = 0; break;
+    case types::TypeKind::Float: kind = 1; break;
+    case types::TypeKind::Bool: kind = 2; break;
+    default:
+      throw lang::CompileError(call.range, "Output annotation element type for tolist() must be "
+                                           "int, float or bool, found " + hint->annotationStr());
+  }
+  ir::Node* node = insertNode(ir::Symbol::make("prim", "tolist"),
+                              {simple->value(), insertConstant(depth), insertConstant(kind)}, 1,
+                              call.range);
+  return node->output()->setType(hint);
+}
+
 SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   // isinstance takes a type, not a value, as its second argument: handled by syntax (unless
   // a local variable shadows the name).
@@ -556,7 +701,13 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
       return std::make_shared<SimpleValue>(emitIsinstance(expr));
     }
   }
-  SugaredValuePtr callee = emitSugared(*expr.func);
+  if (const auto* method = expr.func->as<lang::AttributeExpr>(); method && method->attr == "tolist") {
+    return std::make_shared<SimpleValue>(emitToList(expr, nullptr));
+  }
+  return emitCallOn(expr, emitSugared(*expr.func));
+}
+
+SugaredValuePtr FunctionEmitter::emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee) {
   std::vector<NamedValue> args;
   for (const lang::ExprPtr& arg : expr.args) {
     if (arg->kind == lang::ExprKind::Starred) {

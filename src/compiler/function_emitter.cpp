@@ -582,14 +582,7 @@ void FunctionEmitter::emitAnnAssign(const lang::AnnAssignStmt& assign) {
   if (!assign.value) {
     unsupported(assign.range, "a variable annotation without a value is not supported in TorchScript", "give it a value: `x: T = value`");
   }
-  ir::Value* value;
-  if (assign.value->kind == lang::ExprKind::List) {
-    value = emitListLiteral(*assign.value->as<lang::ListExpr>(), type);
-  } else if (assign.value->kind == lang::ExprKind::Dict) {
-    value = emitDictLiteral(*assign.value->as<lang::DictExpr>(), type);
-  } else {
-    value = emitValue(*assign.value);
-  }
+  ir::Value* value = emitValueWithHint(*assign.value, type);
   if (!types::isSubtypeOf(value->type(), type)) {
     throw lang::CompileError(assign.value->range, "Variable annotated as " + type->annotationStr() +
                                                       " is assigned a value of type " +
@@ -1031,7 +1024,8 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
     unsupported(statement.range, "return statements inside with blocks are not supported by tscript yet",
                 "assign the result to a variable and return after the block");
   }
-  ir::Value* value = statement.value ? emitValue(*statement.value) : insertNoneConstant(statement.range);
+  ir::Value* value = statement.value ? emitValueWithHint(*statement.value, declaredReturnType_)
+                                     : insertNoneConstant(statement.range);
   if (declaredReturnType_ && !types::isSubtypeOf(value->type(), declaredReturnType_)) {
     throw lang::CompileError(statement.value ? statement.value->range : statement.range,
                              "Return value was annotated as having type " +

@@ -59,6 +59,9 @@ class FunctionEmitter {
   ir::Value* insertNoneConstant(const lang::SourceRange& range = {});
   ir::Node* insertNode(ir::Symbol kind, std::vector<ir::Value*> inputs, size_t outputs,
                        const lang::SourceRange& range);
+  // Removes a constant that was emitted for an expression only needed at compile time
+  // (getattr's name, tuple slice bounds), unless something uses it.
+  void discardUnusedConstant(ir::Value* constant);
 
  private:
   // ---- statements ----
@@ -123,10 +126,16 @@ class FunctionEmitter {
   // Marks the constant just emitted for a source literal (CompiledFunction::sourceLiterals).
   ir::Value* literal(ir::Value* constant);
   ir::Value* emitSubscript(const lang::SubscriptExpr& expr);
+  // An expression whose type the context knows (an annotated assignment, a return): list
+  // and dict literals take the hinted type, `x.tolist()` needs it (1.13 does the same).
+  ir::Value* emitValueWithHint(const lang::Expr& expr, const types::TypePtr& hint);
+  ir::Value* emitToList(const lang::CallExpr& call, const types::TypePtr& hint);
   ir::Value* emitListLiteral(const lang::ListExpr& expr, const types::TypePtr& hint);
   ir::Value* emitDictLiteral(const lang::DictExpr& expr, const types::TypePtr& hint);
   ir::Value* emitJoinedStr(const lang::JoinedStrExpr& expr);
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
+  // Emits the arguments of `expr` and calls `callee` with them.
+  SugaredValuePtr emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
   // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).

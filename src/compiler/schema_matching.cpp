@@ -10,7 +10,9 @@
 //     change a temporary copy (`t[0] = 1` on a tuple);
 //   * `Scalar` (Number) accepts int, float and complex, but not bool;
 //   * a Tensor passed where a number is expected is converted implicitly
-//     (aten::IntImplicit / FloatImplicit / ScalarImplicit);
+//     (aten::IntImplicit / FloatImplicit / ScalarImplicit), a str where a Device is
+//     expected too (aten::device); these conversions are tried only after every overload
+//     failed without them;
 //   * type variables (`t`, `t[]`, `Dict(t, t2)`) bind to the first type they meet.
 // Nothing is inserted into the graph until an overload has matched, so failed attempts leave
 // no trace: conversions are planned first and emitted after.
@@ -20,6 +22,7 @@
 #include <map>
 #include <unordered_map>
 
+#include "compiler/script_builtins.h"
 #include "lang/diagnostics.h"
 
 namespace tscript::compiler {
@@ -142,9 +145,14 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
            formal.name + "' but instead found type '" + actual->annotationStr() + "'.";
   using types::TypeKind;
   auto* list = formal.type->as<types::ListType>();
-  if (list && formal.fixedListSize && matchType(list->element(), actual, bindings)) {
+  // `int[1]? dim` takes a single int too (x.sum(0) is x.sum([0])).
+  const types::TypePtr* fixedList = &formal.type;
+  if (auto* optional = formal.type->as<types::OptionalType>()) fixedList = &optional->element();
+  if (auto* fixed = (*fixedList)->as<types::ListType>();
+      fixed && formal.fixedListSize && matchType(fixed->element(), actual, bindings)) {
     planned.kind = PlannedInput::Kind::RepeatToList;
     planned.repeat = *formal.fixedListSize;
+    planned.type = *fixedList;
     return true;
   }
   if (!allowConversions) return false;
@@ -160,7 +168,7 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
       return true;
     }
   }
-  if (actual->kind() == TypeKind::Tensor) {
+  if (allowConversions && actual->kind() == TypeKind::Tensor) {
     TypeKind wanted = formal.type->kind();
     if (wanted == TypeKind::Int) planned.implicitOp = "aten::IntImplicit";
     if (wanted == TypeKind::Float) planned.implicitOp = "aten::FloatImplicit";
@@ -169,6 +177,16 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
       planned.kind = PlannedInput::Kind::Implicit;
       return true;
     }
+  }
+  // A str where a Device is expected is aten::device(str): x.to("cpu").
+  const types::TypePtr& wantedDevice = formal.type->kind() == TypeKind::Optional
+                                           ? formal.type->as<types::OptionalType>()->element()
+                                           : formal.type;
+  if (allowConversions && actual->kind() == TypeKind::Str && wantedDevice->kind() == TypeKind::Device) {
+    planned.implicitOp = "aten::device";
+    planned.type = wantedDevice;
+    planned.kind = PlannedInput::Kind::Implicit;
+    return true;
   }
   return false;
 }
@@ -317,10 +335,14 @@ ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& consta
   return node->output()->setType(outputType);
 }
 
-bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
-                       const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       bool allowConversions, ir::Value*& result, std::string& whyNot) {
-  Bindings bindings;
+namespace {
+
+// Binds `args` to the schema's arguments. On success emits the conversions, constants and
+// packed lists the inputs need and returns them (varargs last) with the type-variable
+// bindings; on failure emits nothing and explains why.
+bool tryBindInputs(ir::Graph& graph, const SchemaView& schema, const std::vector<NamedValue>& args,
+                   const lang::SourceRange& range, bool allowConversions,
+                   std::vector<ir::Value*>& inputs, Bindings& bindings, std::string& whyNot) {
   std::vector<PlannedInput> planned(schema.arguments.size());
   std::vector<bool> filled(schema.arguments.size(), false);
   std::vector<ir::Value*> extraVarargs;
@@ -409,9 +431,21 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
   }
 
   // Matched: now emit, in argument order (conversions right before the node).
-  std::vector<ir::Value*> inputs;
   for (const PlannedInput& input : planned) inputs.push_back(emitPlanned(graph, input, bindings, range));
   inputs.insert(inputs.end(), extraVarargs.begin(), extraVarargs.end());
+  return true;
+}
+
+}  // namespace
+
+bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
+                       const std::vector<NamedValue>& args, const lang::SourceRange& range,
+                       ir::Value*& result, std::string& whyNot, bool allowConversions) {
+  std::vector<ir::Value*> inputs;
+  Bindings bindings;
+  if (!tryBindInputs(graph, schema, args, range, allowConversions, inputs, bindings, whyNot)) {
+    return false;
+  }
   ir::Node* node = graph.insert(op, inputs, schema.returns.size());
   node->setSourceRange(range);
   for (size_t i = 0; i < schema.returns.size(); ++i) {
@@ -431,35 +465,44 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
   return true;
 }
 
-ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
+ir::Value* emitWithOverloads(const OperatorMatcher& matcher, ir::Graph& graph, ir::Symbol op,
                              const std::vector<const SchemaView*>& candidates,
                              const std::vector<NamedValue>& args, const lang::SourceRange& range) {
-  // An overload the arguments fit without a conversion of a tensor to a number or of a
-  // tuple to a list wins over one that needs it, as in TorchScript.
-  for (const SchemaView* schema : candidates) {
-    ir::Value* result = nullptr;
-    std::string whyNot;
-    if (tryEmitWithSchema(graph, op, *schema, args, range, /*allowConversions=*/false, result,
-                          whyNot)) {
-      return result;
-    }
-  }
+  // The operator's overloads, then the builtin functions TorchScript defines in its own
+  // language for it (`2 * x` is mul(a: int, b: Tensor), whose body is `b * a`). All are
+  // first tried without implicit conversions, so an exact match anywhere beats a converting
+  // one; a single candidate is tried with conversions at once.
+  const std::vector<ScriptBuiltin>& scripted = scriptBuiltinsFor(op);
   std::string failures;
-  for (const SchemaView* schema : candidates) {
-    ir::Value* result = nullptr;
-    std::string whyNot;
-    if (tryEmitWithSchema(graph, op, *schema, args, range, /*allowConversions=*/true, result,
-                          whyNot)) {
-      return result;
+  for (bool allowConversions : {false, true}) {
+    if (!allowConversions) {
+      if (candidates.size() + scripted.size() == 1) continue;
     }
-    failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
+    failures.clear();
+    for (const SchemaView* schema : candidates) {
+      ir::Value* result = nullptr;
+      std::string whyNot;
+      if (tryEmitWithSchema(graph, op, *schema, args, range, result, whyNot, allowConversions)) {
+        return result;
+      }
+      failures += "\n  " + schema->text + ":\n  " + whyNot + "\n";
+    }
+    for (const ScriptBuiltin& builtin : scripted) {
+      std::vector<ir::Value*> inputs;
+      Bindings bindings;
+      std::string whyNot;
+      if (tryBindInputs(graph, builtin.schema, args, range, allowConversions, inputs, bindings, whyNot)) {
+        return builtin.body(matcher, graph, inputs, range);
+      }
+      failures += "\n  " + builtin.schema.text + ":\n  " + whyNot + "\n";
+    }
   }
   std::string argumentTypes;
   for (const NamedValue& arg : args) {
     argumentTypes += (argumentTypes.empty() ? "" : ", ") +
                      (arg.name.empty() ? "" : arg.name + "=") + arg.value->type()->annotationStr();
   }
-  if (candidates.empty()) {
+  if (candidates.empty() && scripted.empty()) {
     throw lang::CompileError(range, "unknown builtin operator " + op.toQualString());
   }
   if (op.toQualString() == "aten::_set_item" && !args.empty() &&
@@ -488,11 +531,13 @@ std::vector<const SchemaView*> SchemaListMatcher::overloads(ir::Symbol op) const
   return found;
 }
 
-bool SchemaListMatcher::hasOperator(ir::Symbol op) const { return !overloads(op).empty(); }
+bool SchemaListMatcher::hasOperator(ir::Symbol op) const {
+  return !overloads(op).empty() || !scriptBuiltinsFor(op).empty();
+}
 
 ir::Value* SchemaListMatcher::emit(ir::Graph& graph, ir::Symbol op, const std::vector<NamedValue>& args,
                                    const lang::SourceRange& range) const {
-  return emitWithOverloads(graph, op, overloads(op), args, range);
+  return emitWithOverloads(*this, graph, op, overloads(op), args, range);
 }
 
 }  // namespace tscript::compiler

@@ -34,11 +34,10 @@ struct SchemaView {
 
 // Tries one overload. On success inserts the node (and any conversions and constants) and
 // returns true with its result in `result`; on failure inserts nothing and explains why in
-// `whyNot`. Without `allowConversions` no tensor is converted to a number and no tuple to a
-// list (varargs packing and int-to-int[N] are always allowed, as in TorchScript).
+// `whyNot`. Without `allowConversions`, a Tensor is not accepted for a number.
 bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema,
                        const std::vector<NamedValue>& args, const lang::SourceRange& range,
-                       bool allowConversions, ir::Value*& result, std::string& whyNot);
+                       ir::Value*& result, std::string& whyNot, bool allowConversions = true);
 
 // An OperatorMatcher over a fixed list of schemas (tests use it; the registry matcher
 // presents the operator registry the same way).
@@ -61,9 +60,10 @@ class SchemaListMatcher : public OperatorMatcher {
 ir::Value* insertConstantValue(ir::Graph& graph, const ir::ConstantValue& constant,
                                const types::TypePtr& type, const lang::SourceRange& range);
 
-// Emits with the first matching overload of `candidates`, or throws the "no overload"
+// Emits with the first matching overload of `candidates` (or builtin function of
+// script_builtins.h; their bodies emit through `matcher`), or throws the "no overload"
 // CompileError listing each candidate and why it failed.
-ir::Value* emitWithOverloads(ir::Graph& graph, ir::Symbol op,
+ir::Value* emitWithOverloads(const OperatorMatcher& matcher, ir::Graph& graph, ir::Symbol op,
                              const std::vector<const SchemaView*>& candidates,
                              const std::vector<NamedValue>& args, const lang::SourceRange& range);
 

@@ -1,6 +1,7 @@
 #include "compiler/sugared_value.h"
 
 #include "compiler/function_emitter.h"
+#include "compiler/torch_constants.h"
 #include "lang/diagnostics.h"
 
 namespace tscript::compiler {
@@ -37,6 +38,42 @@ std::string SimpleValue::describe() const {
   return "a value of type '" + value_->type()->annotationStr() + "'";
 }
 
+namespace {
+
+// x.double(), x.long(), ...: the dtype each of these Tensor methods converts to (1.13 has
+// these, but not x.bool() or x.bfloat16()).
+std::optional<int64_t> tensorCastMethodDtype(const std::string& name) {
+  static const std::map<std::string, const char*> kMethods = {
+      {"byte", "uint8"},  {"char", "int8"},      {"short", "int16"},    {"int", "int32"},
+      {"long", "int64"},  {"half", "float16"},   {"float", "float32"},  {"double", "float64"},
+      {"cfloat", "complex64"}, {"cdouble", "complex128"},
+  };
+  auto method = kMethods.find(name);
+  if (method == kMethods.end()) return std::nullopt;
+  return torchEnumConstant(method->second);
+}
+
+// The bound method x.double: calling it is x.to(torch.float64), as 1.13 emits it.
+class TensorCastMethod final : public SugaredValue {
+ public:
+  TensorCastMethod(ir::Value* self, int64_t dtype, std::string name)
+      : self_(self), dtype_(dtype), name_(std::move(name)) {}
+  std::string describe() const override { return "method Tensor." + name_; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    if (!args.empty()) throw lang::CompileError(range, name_ + "() takes no arguments");
+    return std::make_shared<SimpleValue>(
+        emitter.emitBuiltin("aten::to", {self_, emitter.insertConstant(dtype_, range)}, range));
+  }
+
+ private:
+  ir::Value* self_;
+  int64_t dtype_;
+  std::string name_;
+};
+
+}  // namespace
+
 SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   const std::string& name) {
   types::TypeKind kind = value_->type()->kind();
@@ -65,6 +102,15 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
     if (name == "ndim") {
       return std::make_shared<SimpleValue>(emitter.emitBuiltin("aten::dim", {value_}, range));
     }
+    if (std::optional<int64_t> dtype = tensorCastMethodDtype(name)) {
+      return std::make_shared<TensorCastMethod>(value_, *dtype, name);
+    }
+  }
+  if (kind == types::TypeKind::Device && (name == "type" || name == "index")) {
+    // device.type is "cpu"/"cuda", device.index an int or None.
+    return std::make_shared<SimpleValue>(emitter.emitBuiltin(
+        ir::Symbol::fromQualString(name == "type" ? "prim::type" : "prim::index"), {{range, "", value_}},
+        range));
   }
   // A method of a builtin type: x.add(y), l.append(v), s.lower().
   ir::Symbol method = ir::Symbol::make("aten", name);
@@ -147,6 +193,11 @@ SugaredValuePtr BuiltinFunction::call(const lang::SourceRange& range, FunctionEm
 
 SugaredValuePtr BuiltinModule::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
                                     const std::string& name) {
+  if (pythonName_ == "torch") {
+    if (std::optional<int64_t> constant = torchEnumConstant(name)) {
+      return std::make_shared<SimpleValue>(emitter.insertConstant(*constant, range));
+    }
+  }
   ir::Symbol op = ir::Symbol::make(opNamespace_, name);
   if (emitter.matcher().hasOperator(op)) return std::make_shared<BuiltinFunction>(op);
   throw lang::CompileError(range, "module '" + pythonName_ + "' has no TorchScript builtin '" +
@@ -232,6 +283,17 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
       const char* name = which_ == Which::Min ? "prim::min" : which_ == Which::Max ? "prim::max" : "prim::abs";
       noKeywords(name + 6);
       return simple(emitter.emitBuiltin(ir::Symbol::fromQualString(name), args, range));
+    }
+    case Which::Getattr: {
+      // getattr(x, "name") with a constant name is x.name; the name is not a run-time value.
+      exactly("getattr", 2);
+      ir::Node* name = args[1].value->node();
+      if (name->kind() != ir::prim::Constant || args[1].value->type()->kind() != types::TypeKind::Str) {
+        throw lang::CompileError(args[1].range, "getattr's second argument must be a string literal");
+      }
+      std::string attribute = name->s("value");
+      emitter.discardUnusedConstant(args[1].value);
+      return SimpleValue(args[0].value).attr(range, emitter, attribute);
     }
     case Which::List:
       exactly("list", 1);

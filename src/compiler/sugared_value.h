@@ -120,7 +120,8 @@ class SugaredTuple final : public SugaredValue {
 // Python builtins with special compile-time behaviour: range, len, print, isinstance, ...
 class SpecialBuiltin final : public SugaredValue {
  public:
-  enum class Which { Range, Print, Len, Int, Float, Bool, Str, Min, Max, Abs, Enumerate, Zip, List };
+  enum class Which { Range, Print, Len, Int, Float, Bool, Str, Min, Max, Abs, Enumerate, Zip, List,
+                     Getattr };
   explicit SpecialBuiltin(Which which) : which_(which) {}
   std::string describe() const override;
   SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,

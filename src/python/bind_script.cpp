@@ -11,7 +11,8 @@
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
-// None is an unknown name, reported by the compiler.
+//   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
+// Anything else (None) is an unknown name, reported by the compiler.
 #include <pybind11/stl.h>
 
 #include <map>
@@ -19,6 +20,7 @@
 #include "compiler/compilation_unit.h"
 #include "compiler/function_emitter.h"
 #include "compiler/schema_matching.h"
+#include "compiler/torch_constants.h"
 #include "ir/code_printer.h"
 #include "ir/ir.h"
 #include "lang/parser.h"
@@ -189,6 +191,12 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
     std::string instead = tuple[2].cast<std::string>();
     throw lang::CompileError(range, tuple[1].cast<std::string>() +
                                         (instead.empty() ? "" : "; " + instead));
+  }
+  if (kind == "torch_constant") {
+    std::string name = tuple[1].cast<std::string>();
+    std::optional<int64_t> value = compiler::torchEnumConstant(name);
+    if (!value) return nullptr;  // a dtype TorchScript does not know: "not supported"
+    return std::make_shared<PythonConstant>(py::int_(*value));
   }
   throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
 }

@@ -255,6 +255,171 @@ void format(Stack& stack) {
   stack.push_back(Value(std::move(result)));
 }
 
+// title(): a letter is upper-cased after a non-letter and lower-cased after a letter (ASCII
+// letters only, so the bytes of 'É' separate words: 1.13 gives 'ÉCole').
+void title(Stack& stack) {
+  std::string s = str(stack.back());
+  bool afterLetter = false;
+  for (char& c : s) {
+    auto byte = static_cast<unsigned char>(c);
+    c = static_cast<char>(afterLetter ? std::tolower(byte) : std::toupper(byte));
+    afterLetter = std::isalpha(byte) != 0;
+  }
+  stack.back() = Value(std::move(s));
+}
+
+// istitle(): some cased letter, upper-case letters only after uncased bytes and lower-case
+// letters only after cased ones.
+void isTitle(Stack& stack) {
+  const std::string& s = str(stack.back());
+  bool sawCased = false;
+  bool afterCased = false;
+  bool ok = true;
+  for (unsigned char c : s) {
+    if (std::isupper(c)) {
+      ok &= !afterCased;
+      sawCased = afterCased = true;
+    } else if (std::islower(c)) {
+      ok &= afterCased;
+      sawCased = afterCased = true;
+    } else {
+      afterCased = false;
+    }
+  }
+  stack.back() = Value(ok && sawCased);
+}
+
+void capitalize(Stack& stack) {
+  std::string s = str(stack.back());
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto byte = static_cast<unsigned char>(s[i]);
+    s[i] = static_cast<char>(i == 0 ? std::toupper(byte) : std::tolower(byte));
+  }
+  stack.back() = Value(std::move(s));
+}
+
+// isidentifier(): 1.13 keeps Python 2's rule for ASCII identifiers without underscores (it
+// warns so): a letter, then letters and digits. "snake_case" and "_x" are False there.
+void isIdentifier(Stack& stack) {
+  const std::string& s = str(stack.back());
+  bool result = !s.empty() && std::isalpha(static_cast<unsigned char>(s[0])) &&
+                std::all_of(s.begin() + 1, s.end(),
+                            [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; });
+  stack.back() = Value(result);
+}
+
+// isprintable(): every byte is printable ASCII (so any non-ASCII text is not); "" is True.
+void isPrintable(Stack& stack) {
+  const std::string& s = str(stack.back());
+  stack.back() = Value(std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isprint(static_cast<unsigned char>(c)) != 0;
+  }));
+}
+
+// center/ljust/rjust(width, fillchar): widths and the one-character fill count bytes.
+enum class Align { Left, Center, Right };
+template <Align How>
+void pad(Stack& stack) {
+  Value fill = pop(stack);
+  int64_t width = pop(stack).toInt();
+  const std::string& s = str(stack.back());
+  if (str(fill).size() != 1) {
+    throwError("RuntimeError", "TypeError: The fill character must be exactly one character long");
+  }
+  int64_t length = static_cast<int64_t>(s.size());
+  if (width <= length) return;
+  int64_t padding = width - length;
+  int64_t left = 0;
+  if (How == Align::Right) left = padding;
+  // Python's rule: an odd padding puts the extra fill on the left iff the width is odd.
+  if (How == Align::Center) left = padding / 2 + (padding & width & 1);
+  char c = str(fill)[0];
+  stack.back() = Value(std::string(left, c) + s + std::string(padding - left, c));
+}
+
+// partition/rpartition(separator): (before, separator, after) around the first (last)
+// occurrence, or the whole string with two empty ones. An empty separator is found at
+// the start (the end), as in 1.13, where Python raises ValueError.
+template <bool FromRight>
+void partition(Stack& stack) {
+  Value separator = pop(stack);
+  Value self = pop(stack);
+  const std::string& s = str(self);
+  const std::string& sep = str(separator);
+  size_t at = FromRight ? s.rfind(sep) : s.find(sep);
+  if (at == std::string::npos) {
+    stack.push_back(Value(FromRight ? std::string() : s));
+    stack.push_back(Value(std::string()));
+    stack.push_back(Value(FromRight ? s : std::string()));
+    return;
+  }
+  stack.push_back(Value(s.substr(0, at)));
+  stack.push_back(Value(sep));
+  stack.push_back(Value(s.substr(at + sep.size())));
+}
+
+// rsplit(separator=" ", max=-1): split at the last `max` occurrences. Unlike split(), the
+// default is one space, not runs of whitespace ("  x ".rsplit() is ['', '', 'x', ''] in 1.13).
+void rsplit(Stack& stack) {
+  int64_t max = pop(stack).toInt();
+  Value separator = pop(stack);
+  Value self = pop(stack);
+  const std::string& s = str(self);
+  const std::string& sep = str(separator);
+  // 1.13 loops forever on an empty separator; Python's error is the useful answer.
+  if (sep.empty()) throwError("RuntimeError", "ValueError: empty separator");
+  std::vector<Value> parts;
+  size_t end = s.size();
+  while (max < 0 || static_cast<int64_t>(parts.size()) < max) {
+    if (end < sep.size()) break;
+    size_t at = s.rfind(sep, end - sep.size());
+    if (at == std::string::npos) break;
+    parts.emplace_back(s.substr(at + sep.size(), end - at - sep.size()));
+    end = at;
+  }
+  parts.emplace_back(s.substr(0, end));
+  std::reverse(parts.begin(), parts.end());
+  stack.push_back(makeList(types::strType(), std::move(parts)));
+}
+
+// splitlines(keepends=False). 1.13 breaks lines at single BYTES of its delimiter set, which
+// holds "\n\r\v\f\x1c\x1d\x1e", the byte 0x85, and the UTF-8 bytes of U+2028/U+2029
+// (0xe2 0x80 0xa8 0xa9). So "\r\n" is two breaks (an empty line between), and keepends
+// gives each break as an element of its own after its line. No element follows a final break.
+void splitLines(Stack& stack) {
+  bool keepEnds = pop(stack).toBool();
+  Value self = pop(stack);
+  const std::string& s = str(self);
+  static const std::string kBreaks = "\n\r\v\f\x1c\x1d\x1e\x85\xe2\x80\xa8\xa9";
+  std::vector<Value> lines;
+  size_t start = 0;
+  for (size_t at = s.find_first_of(kBreaks); at != std::string::npos;
+       at = s.find_first_of(kBreaks, start)) {
+    lines.emplace_back(s.substr(start, at - start));
+    if (keepEnds) lines.emplace_back(s.substr(at, 1));
+    start = at + 1;
+  }
+  if (start < s.size()) lines.emplace_back(s.substr(start));
+  stack.push_back(makeList(types::strType(), std::move(lines)));
+}
+
+// expandtabs(tabsize=8): a tab becomes spaces up to the next multiple of tabsize. The column
+// counts every byte since the start (1.13 does not restart it after '\n' or '\r'); a
+// tabsize <= 0 removes tabs.
+void expandTabs(Stack& stack) {
+  int64_t tabSize = pop(stack).toInt();
+  const std::string& s = str(stack.back());
+  std::string result;
+  for (char c : s) {
+    if (c != '\t') {
+      result += c;
+    } else if (tabSize > 0) {
+      result.append(tabSize - static_cast<int64_t>(result.size()) % tabSize, ' ');
+    }
+  }
+  stack.back() = Value(std::move(result));
+}
+
 int lowerChar(int c) { return std::tolower(c); }
 int upperChar(int c) { return std::toupper(c); }
 int swapChar(int c) { return std::islower(c) ? std::toupper(c) : std::tolower(c); }
@@ -302,6 +467,21 @@ const std::vector<BuiltinOperator> kOperators = {
     {"aten::isspace(str self) -> bool", allChars<isSpace>},
     {"aten::islower(str self) -> bool", caseCheck<true>},
     {"aten::isupper(str self) -> bool", caseCheck<false>},
+    {"aten::isdecimal(str self) -> bool", allChars<isDigit>},
+    {"aten::isnumeric(str self) -> bool", allChars<isDigit>},
+    {"aten::isprintable(str self) -> bool", isPrintable},
+    {"aten::isidentifier(str self) -> bool", isIdentifier},
+    {"aten::istitle(str self) -> bool", isTitle},
+    {"aten::title(str self) -> str", title},
+    {"aten::capitalize(str self) -> str", capitalize},
+    {"aten::center(str self, int width, str fillchar=\" \") -> str", pad<Align::Center>},
+    {"aten::ljust(str self, int width, str fillchar=\" \") -> str", pad<Align::Left>},
+    {"aten::rjust(str self, int width, str fillchar=\" \") -> str", pad<Align::Right>},
+    {"aten::partition(str self, str separator) -> (str, str, str)", partition<false>},
+    {"aten::rpartition(str self, str separator) -> (str, str, str)", partition<true>},
+    {"aten::rsplit(str self, str separator=\" \", int max=-1) -> str[]", rsplit},
+    {"aten::splitlines(str self, bool keepends=False) -> str[]", splitLines},
+    {"aten::expandtabs(str self, int tabsize=8) -> str", expandTabs},
     {"aten::startswith(str self, str substr, int start=0, int end=-1) -> bool",
      [](Stack& s) {
        Search q = popSearch(s);

@@ -5,15 +5,23 @@
 
 namespace tscript::runtime {
 
+namespace {
+
+std::vector<const std::vector<BuiltinOperator>*> builtinFamilies() {
+  return {&intFloatOperators(), &stringOperators(), &stringFormatOperators(), &listOperators(),
+          &dictOperators(), &mathOperators(), &primOperators(), &tensorOperators(),
+          &scriptOperators()};
+}
+
+}  // namespace
+
 std::string_view schemaQualifiedName(std::string_view schema) {
   return schema.substr(0, schema.find('('));
 }
 
 std::vector<BuiltinOperator> allBuiltinOperators() {
   std::vector<BuiltinOperator> all;
-  for (const auto* family : {&intFloatOperators(), &stringOperators(), &listOperators(),
-                             &dictOperators(), &mathOperators(), &primOperators(),
-                             &scriptOperators()}) {
+  for (const auto* family : builtinFamilies()) {
     all.insert(all.end(), family->begin(), family->end());
   }
   return all;
@@ -23,9 +31,7 @@ const BuiltinOperator* findBuiltinOperator(std::string_view qualifiedName) {
   // Built once; the tables are immutable, so the pointers stay valid.
   static const auto* const byName = [] {
     auto* map = new std::unordered_map<std::string_view, const BuiltinOperator*>();
-    for (const auto* family : {&intFloatOperators(), &stringOperators(), &listOperators(),
-                               &dictOperators(), &mathOperators(), &primOperators(),
-                             &scriptOperators()}) {
+    for (const auto* family : builtinFamilies()) {
       for (const BuiltinOperator& op : *family) map->emplace(schemaQualifiedName(op.schema), &op);
     }
     return map;

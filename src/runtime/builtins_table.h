@@ -26,10 +26,12 @@ struct BuiltinOperator {
 // The family tables.
 const std::vector<BuiltinOperator>& intFloatOperators();
 const std::vector<BuiltinOperator>& stringOperators();
+const std::vector<BuiltinOperator>& stringFormatOperators();  // `%` formatting
 const std::vector<BuiltinOperator>& listOperators();
 const std::vector<BuiltinOperator>& dictOperators();
 const std::vector<BuiltinOperator>& mathOperators();
 const std::vector<BuiltinOperator>& primOperators();
+const std::vector<BuiltinOperator>& tensorOperators();  // numel, to.prim_*, torch.tensor(list), ...
 const std::vector<BuiltinOperator>& scriptOperators();  // what the compiler emits itself
 
 // All families, in the order above.
