@@ -37,7 +37,8 @@ class ControlFlowLoadStores {
 
   // Returns the variables stored in `block` (with their latest types); `defined` are the
   // variables visible on entry.
-  VariableTypes run(ir::Block* block, const VariableTypes& defined) {
+  VariableTypes run(ir::Block* block, const VariableTypes& defined,
+                    VariableTypes* visibleAtEnd = nullptr) {
     VariableTypes visible = defined;
     VariableTypes stored;
     for (auto it = block->nodes().begin(); it != block->nodes().end(); ++it) {
@@ -59,6 +60,7 @@ class ControlFlowLoadStores {
         }
       }
     }
+    if (visibleAtEnd) *visibleAtEnd = std::move(visible);
     return stored;
   }
 
@@ -78,7 +80,9 @@ class ControlFlowLoadStores {
 
   VariableTypes handleIf(ir::Node* node, const VariableTypes& defined) {
     ir::Block* branches[2] = {node->blocks()[0], node->blocks()[1]};
-    VariableTypes stored[2] = {run(branches[0], defined), run(branches[1], defined)};
+    VariableTypes visible[2];
+    VariableTypes stored[2] = {run(branches[0], defined, &visible[0]),
+                               run(branches[1], defined, &visible[1])};
     bool exits[2] = {blockExits(branches[0]), blockExits(branches[1])};
 
     // Candidates: assigned in a branch and visible afterwards, i.e. defined before the if,
@@ -94,7 +98,9 @@ class ControlFlowLoadStores {
         if (found != stored[b].end()) {
           branchType[b] = found->second;
         } else if (before) {
-          branchType[b] = defined.at(name);
+          // Not assigned in this branch: the value it had before, or its refinement here
+          // (`if x is None: x = 2` makes x an int on both paths).
+          branchType[b] = visible[b].at(name);
         }
       }
       if (!branchType[0] && !branchType[1]) continue;

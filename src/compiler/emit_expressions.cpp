@@ -445,14 +445,23 @@ ir::Value* FunctionEmitter::emitCompare(const lang::CompareExpr& expr) {
 // `a and b` / `a or b` short-circuit: a prim::If whose other branch is a constant.
 ir::Value* FunctionEmitter::emitBoolOp(const lang::BoolOpExpr& expr) {
   ir::Value* result = emitCondition(*expr.values[0]);
+  bool isAnd = expr.op == lang::BoolOpKind::And;
+  // `x is None or x < 0`: each operand is evaluated only when the ones before it were all
+  // true (and) / all false (or), so it sees what they prove.
+  std::map<std::string, types::TypePtr> known;
   for (size_t i = 1; i < expr.values.size(); ++i) {
+    Refinements previous = refinementsOf(*expr.values[i - 1]);
+    for (const auto& [name, type] : isAnd ? previous.whenTrue : previous.whenFalse) known[name] = type;
     ir::Node* node = insertNode(ir::prim::If, {result}, 1, expr.range);
     ir::Block* then = node->addBlock();
     ir::Block* otherwise = node->addBlock();
-    bool isAnd = expr.op == lang::BoolOpKind::And;
     {
       ir::WithInsertPoint guard(*graph_, isAnd ? then : otherwise);
-      (isAnd ? then : otherwise)->registerOutput(emitCondition(*expr.values[i]));
+      pushScope();
+      applyRefinements(known, expr.range);
+      ir::Value* operand = emitCondition(*expr.values[i]);
+      popScope();
+      (isAnd ? then : otherwise)->registerOutput(operand);
     }
     {
       ir::WithInsertPoint guard(*graph_, isAnd ? otherwise : then);

@@ -398,15 +398,14 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
     auto found = scopes_[i].find(name);
     if (found != scopes_[i].end()) enclosing = found->second;
   }
+  // In this block the variable has the type of the value it holds (`if s is None: s = 2`
+  // makes s an int in that branch); the merge after an if unifies the branches' types.
   types::TypePtr type = value->type();
-  if (enclosing && name != kReturnVariable) {
-    if (!types::isSubtypeOf(value->type(), *enclosing)) {
-      throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
-                                          (*enclosing)->annotationStr() +
-                                          " but is now being assigned to a value of type " +
-                                          value->type()->annotationStr());
-    }
-    type = *enclosing;
+  if (enclosing && name != kReturnVariable && !types::isSubtypeOf(value->type(), *enclosing)) {
+    throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
+                                        (*enclosing)->annotationStr() +
+                                        " but is now being assigned to a value of type " +
+                                        value->type()->annotationStr());
   }
   scopes_.back()[name] = type;
   ir::Node* store = insertNode(kinds::store(), {value}, 0, range);
@@ -931,6 +930,17 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     scopes[b] = popScope();
   }
   mergeBranchScopes(scopes, exits, statement.range);
+  // `if x is None: raise ...`: past the if, only the other branch's facts hold. (A variable
+  // that branch reassigned keeps its merged type; the cast applies only where it still has
+  // the refined type.)
+  if (exits[0] != exits[1]) {
+    std::map<std::string, types::TypePtr> surviving;
+    for (const auto& [name, type] : exits[0] ? refinements.whenFalse : refinements.whenTrue) {
+      std::optional<types::TypePtr> now = variableType(name);
+      if (now && **now == *type) surviving[name] = type;
+    }
+    applyRefinements(surviving, statement.range);
+  }
 }
 
 // prim::Loop(max_trip_count, initial_condition) with body block(iteration) -> (condition).
