@@ -14,6 +14,23 @@ bool isNoneLiteral(const lang::Expr& expr) {
 }
 
 // The type left when None is ruled out: Optional[T] -> T, Union[A, B, None] -> Union[A, B].
+// The types a value of static type `type` may have at run time: a Union's members, an
+// Optional's element and None, or the type itself.
+std::vector<types::TypePtr> possibleTypes(const types::TypePtr& type) {
+  if (const auto* optional = type->as<types::OptionalType>()) {
+    std::vector<types::TypePtr> types = possibleTypes(optional->element());
+    types.push_back(types::noneType());
+    return types;
+  }
+  if (const auto* joined = type->as<types::UnionType>()) return joined->members();
+  return {type};
+}
+
+// The type of a value that is one of `types` (unionOf makes Optional[T] of {T, None}).
+types::TypePtr joinTypes(const std::vector<types::TypePtr>& types) {
+  return types.size() == 1 ? types.front() : types::unionOf(types);
+}
+
 types::TypePtr withoutNone(const types::TypePtr& type) {
   if (const auto* optional = type->as<types::OptionalType>()) return optional->element();
   return nullptr;
@@ -77,9 +94,28 @@ FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& te
     if (!name) return refinements;
     std::optional<types::TypePtr> type = variableType(name->id);
     if (!type) return refinements;
-    types::TypePtr target = annotationType(*call->args[1]);
-    types::TypePtr refined = withoutNone(*type);
-    if (refined && types::isSubtypeOf(refined, target)) refinements.whenTrue[name->id] = refined;
+    std::vector<types::TypePtr> targets;
+    if (const auto* tuple = call->args[1]->as<lang::TupleExpr>()) {
+      for (const lang::ExprPtr& element : tuple->elts) targets.push_back(annotationType(*element));
+    } else {
+      targets.push_back(annotationType(*call->args[1]));
+    }
+    // Split the possible types of the variable into those the check accepts and the rest:
+    // `isinstance(u, int)` on Union[int, str] makes u an int when true, a str when false.
+    std::vector<types::TypePtr> accepted;
+    std::vector<types::TypePtr> rejected;
+    for (const types::TypePtr& member : possibleTypes(*type)) {
+      bool matches = false;
+      for (const types::TypePtr& target : targets) matches = matches || types::isSubtypeOf(member, target);
+      (matches ? accepted : rejected).push_back(member);
+    }
+    if (!accepted.empty() && accepted.size() < possibleTypes(*type).size()) {
+      refinements.whenTrue[name->id] = joinTypes(accepted);
+      // (For an Optional the false branch stays Optional, as torch.jit leaves it.)
+      if ((*type)->kind() == types::TypeKind::Union) {
+        refinements.whenFalse[name->id] = joinTypes(rejected);
+      }
+    }
     return refinements;
   }
   return refinements;
@@ -128,8 +164,11 @@ ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
       }
     }
   }
-  unsupported(call.range, "isinstance checks that need the value's run-time type are not supported by tscript yet",
-              "tscript decides isinstance from static types and Optional only, so far");
+  // A Union: the interpreter looks at the value's kind (prim::isinstance[types=[...]]).
+  // (No source location: torch.jit prints none for this node.)
+  ir::Node* check = insertNode(ir::Symbol::make("prim", "isinstance"), {value}, 1, {});
+  check->setAttribute("types", ir::AttributeValue(targets));
+  return check->output()->setType(types::boolType());
 }
 
 }  // namespace tscript::compiler

@@ -1,6 +1,7 @@
 // See value_conversion.h.
 #include "python/value_conversion.h"
 
+#include <optional>
 #include <torch/csrc/Device.h>
 #include <torch/csrc/autograd/python_variable.h>
 
@@ -20,6 +21,21 @@ std::string pythonTypeName(py::handle object) {
   if (THPVariable_Check(object.ptr())) return "Tensor";
   if (object.is_none()) return "NoneType";
   return py::str(object.get_type().attr("__name__"));
+}
+
+// The TorchScript kind a Python object has on its own, when it has an obvious one.
+std::optional<TypeKind> naturalKind(py::handle object) {
+  PyObject* raw = object.ptr();
+  if (object.is_none()) return TypeKind::None;
+  if (PyBool_Check(raw)) return TypeKind::Bool;
+  if (PyLong_Check(raw)) return TypeKind::Int;
+  if (PyFloat_Check(raw)) return TypeKind::Float;
+  if (PyUnicode_Check(raw)) return TypeKind::Str;
+  if (THPVariable_Check(raw)) return TypeKind::Tensor;
+  if (PyList_Check(raw)) return TypeKind::List;
+  if (PyTuple_Check(raw)) return TypeKind::Tuple;
+  if (PyDict_Check(raw)) return TypeKind::Dict;
+  return std::nullopt;
 }
 
 class Converter {
@@ -65,6 +81,22 @@ class Converter {
       case TypeKind::Optional:
         if (object.is_none()) return Value();
         return convert(object, type->as<types::OptionalType>()->element());
+      case TypeKind::Union: {
+        // The member of the object's own kind first (3 is the int of Union[int, float], not
+        // 3.0), then any member that accepts it.
+        const auto& members = type->as<types::UnionType>()->members();
+        std::optional<TypeKind> own = naturalKind(object);
+        for (const types::TypePtr& member : members) {
+          if (own && member->kind() == *own) return convert(object, member);
+        }
+        for (const types::TypePtr& member : members) {
+          try {
+            return convert(object, member);
+          } catch (const py::type_error&) {
+          }
+        }
+        break;
+      }
       case TypeKind::Any: return convertAny(object);
       case TypeKind::List: {
         if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;

@@ -116,6 +116,49 @@ Operation plain(Operation::Plain function) {
   return operation;
 }
 
+// prim::isinstance[types=[...]]: whether the value's run-time kind is one of `types`.
+// Containers are checked by kind only: their element types are static (TorchScript's rule).
+struct IsinstanceSite {
+  std::vector<TypePtr> types;
+};
+
+bool valueHasType(const Value& value, const types::Type& type) {
+  using types::TypeKind;
+  switch (type.kind()) {
+    case TypeKind::Any: return true;
+    case TypeKind::None: return value.isNone();
+    case TypeKind::Bool: return value.isBool();
+    case TypeKind::Int: return value.isInt();
+    case TypeKind::Float: return value.isFloat();
+    case TypeKind::Complex: return value.isComplex();
+    case TypeKind::Number: return value.isNumber();
+    case TypeKind::Str: return value.isString();
+    case TypeKind::Device: return value.isDevice();
+    case TypeKind::Tensor: return value.isTensor();
+    case TypeKind::List:
+    case TypeKind::AnyList: return value.isList();
+    case TypeKind::Dict: return value.isDict();
+    case TypeKind::Tuple:
+    case TypeKind::AnyTuple: return value.isTuple();
+    case TypeKind::Optional:
+      return value.isNone() || valueHasType(value, *type.as<types::OptionalType>()->element());
+    case TypeKind::Union:
+      for (const TypePtr& member : type.as<types::UnionType>()->members()) {
+        if (valueHasType(value, *member)) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
+void isinstance(Stack& stack, const IsinstanceSite& site) {
+  Value value = pop(stack);
+  bool result = false;
+  for (const TypePtr& type : site.types) result = result || valueHasType(value, *type);
+  stack.emplace_back(result);
+}
+
 struct ConstructSite {
   size_t count;
   TypePtr type;  // the element type (lists), the named type (named tuples), key/value (dicts)
@@ -239,6 +282,13 @@ std::optional<Operation> structuralOperation(const ir::Node& node) {
   }
   if (kind == "prim::ListConstruct") {
     return withContext(listConstruct, ConstructSite{inputs, listElementType(node), nullptr});
+  }
+  if (kind == "prim::isinstance") {
+    const ir::AttributeValue* types = node.findAttribute("types");
+    if (!types || types->kind() != ir::AttributeKind::tys) {
+      unresolvable(node, "it has no `types` attribute");
+    }
+    return withContext(isinstance, IsinstanceSite{types->get<std::vector<TypePtr>>()});
   }
   if (kind == "prim::ListUnpack") {
     return withContext(listUnpack, ConstructSite{node.outputs().size(), nullptr, nullptr});

@@ -4,7 +4,7 @@ while-loop form of for loops that can stop early)."""
 import os
 import subprocess
 from pathlib import Path
-from typing import List, Optional, Tuple
+from typing import List, Optional, Tuple, Union
 
 import pytest
 import torch
@@ -215,3 +215,21 @@ def test_no_grad_body_raising_restores_grad_mode():
         ours(x)
     assert torch.is_grad_enabled()
     assert not ours(torch.ones(3, requires_grad=True)).requires_grad
+
+
+def union_three_types(u: Union[int, float, str]) -> float:
+    if isinstance(u, str):
+        return float(len(u))
+    elif isinstance(u, int):
+        return float(u) + 0.5
+    else:
+        return u * 2.0
+
+
+def test_isinstance_on_a_union_is_decided_at_run_time_and_refines():
+    ours = tscript.script(union_three_types)
+    for value in (3, 2.5, "abc"):
+        assert ours(value) == union_three_types(value)
+    # The graph is torch.jit's: prim::isinstance, then a cast in each branch.
+    assert "prim::isinstance[types=[str]]" in str(ours.graph)
+    assert "Union(float, int) = prim::unchecked_cast" in str(ours.graph)
