@@ -4,8 +4,10 @@ Name resolution happens here, on the Python side, because only Python knows a fu
 globals and closure. The compiler (tscript._C) asks for each global name it meets and gets a
 descriptor back (the format is documented in src/python/bind_script.cpp).
 """
+import ast
 import builtins
 import inspect
+import linecache
 import math
 import os
 import textwrap
@@ -154,10 +156,52 @@ def _resolve_attribute(obj, name):
     return _describe_or_explain(getattr(obj, name), f"{obj.__name__}.{name}")
 
 
+def _block_by_indentation(lines, first):
+    """The lines of the def starting at index `first` (decorators included), cut where the
+    indentation returns to the def's level; None when that cut does not parse (a string or
+    bracket reaching back to the left margin), so the caller falls back to inspect."""
+    header = lines[first]
+    indent = len(header) - len(header.lstrip())
+    end = first + 1
+    in_signature = True  # decorators and the def line itself, up to the body
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            level = len(line) - len(line.lstrip())
+            if level <= indent and not in_signature:
+                break
+            if level > indent:
+                in_signature = False
+            elif stripped.startswith(("def ", "async def ")) or stripped.startswith("@"):
+                pass  # still decorators / the def line
+            else:
+                in_signature = False
+        end += 1
+    block = textwrap.dedent("".join(lines[first:end]))
+    try:
+        compile(block, "<tscript>", "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError:
+        return None
+    return block
+
+
 def _source_of(fn):
     """(source, filename, first line) of a function, dedented; None when Python has no source
     for it (made by exec or eval, typed at the prompt, or its file is gone): the compiler
-    reports that as a CompileError naming the function."""
+    reports that as a CompileError naming the function.
+
+    inspect.getsourcelines re-tokenizes the file for every function (most of the time of a
+    compile); the def is cut from linecache's lines by indentation instead, with inspect as
+    the fallback."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and not code.co_filename.startswith("<"):
+        lines = linecache.getlines(code.co_filename, fn.__globals__)
+        first = code.co_firstlineno - 1
+        if 0 <= first < len(lines) and lines[first].lstrip().startswith(("def ", "@", "async def ")):
+            block = _block_by_indentation(lines, first)
+            if block is not None:
+                return block, code.co_filename, code.co_firstlineno
     try:
         lines, first_line = inspect.getsourcelines(fn)
     except (OSError, TypeError):

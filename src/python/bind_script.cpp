@@ -243,25 +243,29 @@ class ScriptFunction {
     return text + ") -> " + function_->returnType->schemaStr();
   }
 
-  py::object call(py::args args, py::kwargs kwargs) {
+  // `args` is the positional tuple, `kwargs` the keyword dict or null (CPython's tp_call).
+  py::object call(PyObject* args, PyObject* kwargs) {
     const auto& names = function_->parameterNames;
     const auto& types = function_->parameterTypes;
-    if (args.size() > names.size()) {
+    size_t positional = static_cast<size_t>(PyTuple_GET_SIZE(args));
+    if (positional > names.size()) {
       throw py::type_error(name_ + "() expected at most " + std::to_string(names.size()) +
-                           " argument(s) but received " + std::to_string(args.size()) +
+                           " argument(s) but received " + std::to_string(positional) +
                            " argument(s).");
     }
+    bool hasKeywords = kwargs && PyDict_GET_SIZE(kwargs) > 0;
     runtime::Stack stack;
-    stack.reserve(names.size() + 4);
+    stack.reserve(names.size() + 1);
     size_t consumedKeywords = 0;
     for (size_t i = 0; i < names.size(); ++i) {
-      if (i < args.size()) {
-        if (kwargs && kwargs.contains(names[i].c_str())) {
+      PyObject* keyword = hasKeywords ? PyDict_GetItemString(kwargs, names[i].c_str()) : nullptr;
+      if (i < positional) {
+        if (keyword) {
           throw py::type_error(name_ + "() got multiple values for argument '" + names[i] + "'");
         }
-        stack.push_back(toValue(args[i], types[i], name_, names[i]));
-      } else if (kwargs && kwargs.contains(names[i].c_str())) {
-        stack.push_back(toValue(kwargs[names[i].c_str()], types[i], name_, names[i]));
+        stack.push_back(toValue(PyTuple_GET_ITEM(args, i), types[i], name_, names[i]));
+      } else if (keyword) {
+        stack.push_back(toValue(keyword, types[i], name_, names[i]));
         ++consumedKeywords;
       } else if (const auto& fallback = function_->parameterDefaults[i]) {
         stack.push_back(runtime::valueFromConstant(*fallback, types[i]));
@@ -269,8 +273,8 @@ class ScriptFunction {
         throw py::type_error(name_ + "() is missing value for argument '" + names[i] + "'.");
       }
     }
-    if (kwargs && consumedKeywords != kwargs.size()) {
-      for (auto item : kwargs) {
+    if (hasKeywords && consumedKeywords != static_cast<size_t>(PyDict_GET_SIZE(kwargs))) {
+      for (auto item : py::reinterpret_borrow<py::dict>(kwargs)) {
         std::string keyword = py::str(item.first);
         if (std::find(names.begin(), names.end(), keyword) == names.end()) {
           throw py::type_error(name_ + "() got an unexpected keyword argument '" + keyword + "'");
@@ -293,6 +297,31 @@ class ScriptFunction {
   std::unique_ptr<runtime::Code> code_;
 };
 
+// Sets the Python error for a ScriptError (the class picked by tscript._errors).
+void raiseScriptError(const runtime::ScriptError& e) {
+  py::object exception = py::module_::import("tscript._errors")
+                             .attr("script_error")(e.pythonClass(), e.message(), e.what());
+  PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
+}
+
+// CPython calls a ScriptFunction through this slot directly: pybind11's generic dispatch
+// (argument loaders, a fresh kwargs dict per call) cost more than the interpreter's run.
+PyObject* callScriptFunction(PyObject* self, PyObject* args, PyObject* kwargs) {
+  try {
+    ScriptFunction& function = py::handle(self).cast<ScriptFunction&>();
+    return function.call(args, kwargs).release().ptr();
+  } catch (py::error_already_set& e) {
+    e.restore();
+  } catch (const py::builtin_exception& e) {
+    e.set_error();
+  } catch (const runtime::ScriptError& e) {
+    raiseScriptError(e);
+  } catch (const std::exception& e) {
+    PyErr_SetString(PyExc_RuntimeError, e.what());
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 void bindScript(py::module_& m) {
@@ -302,15 +331,16 @@ void bindScript(py::module_& m) {
     try {
       if (error) std::rethrow_exception(error);
     } catch (const runtime::ScriptError& e) {
-      py::object exception = py::module_::import("tscript._errors")
-                                 .attr("script_error")(e.pythonClass(), e.message(), e.what());
-      PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exception.ptr())), exception.ptr());
+      raiseScriptError(e);
     }
   });
 
   // tscript.ScriptFunction is this class itself, so a call goes from Python straight into
   // C++ (no Python-level wrapper frame); dynamic attributes carry __name__/__doc__.
-  py::class_<ScriptFunction>(m, "ScriptFunction", py::dynamic_attr())
+  py::class_<ScriptFunction>(m, "ScriptFunction", py::dynamic_attr(),
+                             py::custom_type_setup([](PyHeapTypeObject* type) {
+                               type->ht_type.tp_call = callScriptFunction;
+                             }))
       .def_property_readonly("name", &ScriptFunction::name)
       .def_property_readonly("qualified_name",
                              [](const ScriptFunction& f) { return "__torch__." + f.name(); })
@@ -318,7 +348,6 @@ void bindScript(py::module_& m) {
       .def_property_readonly("inlined_graph", &ScriptFunction::graphText)
       .def_property_readonly("schema", &ScriptFunction::schema)
       .def_property_readonly("code", &ScriptFunction::code)
-      .def("__call__", &ScriptFunction::call)
       .def("__repr__", [](const ScriptFunction& f) {
         return "<tscript.ScriptFunction " + f.name() + ">";
       });
