@@ -140,3 +140,18 @@ def test_pytorch_jit_0_returns_the_function_unchanged():
     env = dict(os.environ, PYTORCH_JIT="0", PYTHONPATH=str(REPO / "python"))
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def signature_over_lines(
+    x: int,
+    y: int = 2,
+) -> int:
+    """A docstring whose second line is at the margin:
+this one."""
+    return x + \
+y
+
+
+def test_source_is_found_for_any_layout_of_a_def():
+    # The fast indentation cut does not parse here; the inspect fallback must take over.
+    assert tscript.script(signature_over_lines)(3) == 5
