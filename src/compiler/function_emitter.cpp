@@ -776,11 +776,11 @@ void FunctionEmitter::emitWith(const lang::WithStmt& statement) {
                                                     mode->type()->annotationStr());
     }
     savedModes.push_back(emitBuiltin("aten::is_grad_enabled", {}, item.contextExpr->range));
-    emitBuiltin("aten::_set_grad_enabled", {mode}, item.contextExpr->range);
+    emitBuiltin("aten::set_grad_enabled", {mode}, item.contextExpr->range);
   }
   emitBlock(statement.body);
   for (size_t i = savedModes.size(); i-- > 0;) {
-    emitBuiltin("aten::_set_grad_enabled", {savedModes[i]}, statement.range);
+    emitBuiltin("aten::set_grad_enabled", {savedModes[i]}, statement.range);
   }
 }
 

@@ -191,7 +191,7 @@ const std::vector<BuiltinOperator> kOperators = {
     // `torch.set_grad_enabled(b)` (see FunctionEmitter::emitWith).
     {"aten::is_grad_enabled() -> bool",
      [](Stack& s) { s.emplace_back(c10::GradMode::is_enabled()); }},
-    {"aten::_set_grad_enabled(bool enabled) -> ()",
+    {"aten::set_grad_enabled(bool val) -> ()",
      [](Stack& s) {
        c10::GradMode::set_enabled(s.back().toBool());
        s.pop_back();
