@@ -618,6 +618,20 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
         starred = i;
       }
       std::optional<std::vector<SugaredValuePtr>> parts = value->unrolledElements(range, *this);
+      if (!parts && !starred) {
+        // `a, b = xs` on a list: prim::ListUnpack checks the length when it runs (no source
+        // location, as torch.jit prints it).
+        ir::Value* list = value->asValue(range, *this);
+        if (const auto* listType = list->type()->as<types::ListType>()) {
+          ir::Node* unpack = insertNode(ir::Symbol::make("prim", "ListUnpack"), {list},
+                                        elements.size(), {});
+          parts.emplace();
+          for (ir::Value* output : unpack->outputs()) {
+            output->setType(listType->element());
+            parts->push_back(std::make_shared<SimpleValue>(output));
+          }
+        }
+      }
       if (!parts) {
         throw lang::CompileError(range, "cannot unpack a value of type " +
                                             value->asValue(range, *this)->type()->annotationStr() +

@@ -233,3 +233,15 @@ def test_isinstance_on_a_union_is_decided_at_run_time_and_refines():
     # The graph is torch.jit's: prim::isinstance, then a cast in each branch.
     assert "prim::isinstance[types=[str]]" in str(ours.graph)
     assert "Union(float, int) = prim::unchecked_cast" in str(ours.graph)
+
+
+def unpack_list(xs: List[int]) -> int:
+    a, b, c = xs
+    return a * 100 + b * 10 + c
+
+
+def test_unpacking_a_list_checks_its_length_when_it_runs():
+    ours = tscript.script(unpack_list)
+    assert ours([1, 2, 3]) == 123
+    with pytest.raises(ValueError, match="not enough values to unpack"):
+        ours([1, 2])
