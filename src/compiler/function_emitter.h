@@ -126,6 +126,8 @@ class FunctionEmitter {
   ir::Value* emitDictLiteral(const lang::DictExpr& expr, const types::TypePtr& hint);
   ir::Value* emitJoinedStr(const lang::JoinedStrExpr& expr);
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
+  // `annotate(T, value)`: value emitted with T as its type hint (emit_expressions.cpp).
+  ir::Value* emitAnnotate(const lang::CallExpr& call);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
   // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).
