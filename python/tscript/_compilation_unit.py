@@ -1,5 +1,5 @@
-"""``tscript.CompilationUnit``: functions compiled from a source string, like
-``torch.jit.CompilationUnit``.
+"""``tscript.CompilationUnit``: functions compiled from a source string, like torch.jit's
+``CompilationUnit``.
 
 Global names in the source are looked up in the caller's frame (its locals, then its
 globals), as torch.jit does with ``_frames_up``; functions of the same ``define`` call see

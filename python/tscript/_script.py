@@ -83,8 +83,8 @@ def _is_annotate(obj):
     if obj is annotate:
         return True
     # torch.jit.annotate, recognized by name and module without importing torch.jit here.
-    return getattr(obj, "__name__", None) == "annotate" and \
-        getattr(obj, "__module__", None) in ("torch.jit._script", "torch.jit")
+    module = (getattr(obj, "__module__", None) or "").split(".")
+    return getattr(obj, "__name__", None) == "annotate" and module[:2] == ["torch", "jit"]
 
 
 def _annotation_text(annotation):
