@@ -7,10 +7,12 @@ not exported, so that a missing feature fails loudly instead of silently.
 from tscript import _C
 from tscript._C import CompileError
 from tscript._errors import Error
-from tscript._script import ScriptFunction, ignore, is_scripting, is_tracing, script, unused
+from tscript._script import (ScriptFunction, annotate, export, ignore, is_scripting, is_tracing,
+                             script, unused)
+from tscript._compilation_unit import CompilationUnit
 
-__all__ = ["CompileError", "Error", "ScriptFunction", "ignore", "is_scripting", "is_tracing",
-           "parse_outline", "script", "unused"]
+__all__ = ["CompilationUnit", "CompileError", "Error", "ScriptFunction", "annotate", "export",
+           "ignore", "is_scripting", "is_tracing", "parse_outline", "script", "unused"]
 
 
 def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) -> str:

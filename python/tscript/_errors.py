@@ -9,14 +9,37 @@ traceback followed by ``Class: message``.
 """
 import builtins
 
-__all__ = ["Error", "script_error"]
+__all__ = ["ArgumentTypeError", "Error", "script_error", "python_call_error"]
 
 
 class Error(RuntimeError):
     """An error raised while running TorchScript code."""
 
 
+class ArgumentTypeError(Error, TypeError):
+    """A ScriptFunction was called with an argument its parameter's type does not accept.
+    Both a TypeError (what Python code expects) and a RuntimeError (what torch.jit raises)."""
+
+
 _classes = {}
+_combined_classes = {}
+
+
+def _combined_class(python_class):
+    """A class that is both tscript.Error and `python_class` (any exception class, including
+    the program's own), or Error when the two cannot be combined."""
+    cls = _combined_classes.get(python_class)
+    if cls is None:
+        if python_class is RuntimeError or issubclass(python_class, Error):
+            cls = python_class if issubclass(python_class, Error) else Error
+        else:
+            try:
+                cls = type(python_class.__name__, (Error, python_class),
+                           {"__module__": python_class.__module__})
+            except TypeError:  # layouts that cannot be combined (OSError, ...), or final classes
+                cls = Error
+        _combined_classes[python_class] = cls
+    return cls
 
 
 def _error_class(python_class):
@@ -40,3 +63,16 @@ def script_error(python_class, message, full_text):
     if python_class == "RuntimeError" and message.startswith("AssertionError: "):
         python_class = "AssertionError"
     return _error_class(python_class)(full_text)
+
+
+def python_call_error(original, full_text):
+    """The exception to raise when a Python function called from compiled code (@ignore)
+    raised `original`: of original's class (and tscript.Error), with the TorchScript traceback
+    as its text and `original` as its __cause__ (called by tscript._C)."""
+    cls = _combined_class(type(original))
+    try:
+        error = cls(full_text)
+    except TypeError:  # a class whose constructor wants other arguments
+        error = Error(full_text)
+    error.__cause__ = original
+    return error

@@ -12,12 +12,14 @@ import math
 import os
 import textwrap
 import types
+import typing
 
 import torch
 
 from tscript import _C
 
-__all__ = ["script", "ScriptFunction", "is_scripting", "is_tracing", "ignore", "unused"]
+__all__ = ["script", "ScriptFunction", "annotate", "export", "is_scripting", "is_tracing", "ignore",
+           "unused"]
 
 # Python builtins the compiler implements itself (range, len, print, ...): not resolved here.
 _COMPILER_BUILTINS = {"range", "len", "print", "int", "float", "bool", "str", "min", "max", "abs",
@@ -35,14 +37,112 @@ def is_tracing() -> bool:
 
 
 def ignore(fn=None, *, drop=False):
-    """Leave a function as Python (calls from compiled code are not supported yet)."""
+    """Leave a function as Python: compiled code calls it through the interpreter (with the GIL
+    held), converting arguments and the result by its annotations (unannotated parameters and
+    return are Tensor, as in torch.jit). ``drop=True`` is the old spelling of ``unused``."""
     def mark(f):
-        f._tscript_ignore = True
+        f._tscript_modifier = "unused" if drop else "ignore"
         return f
     return mark(fn) if fn is not None else mark
 
 
-unused = ignore
+def unused(fn):
+    """Leave a function out of compiled code: a call to it compiles to raising an exception
+    when it is reached (the function may contain anything TorchScript cannot compile)."""
+    fn._tscript_modifier = "unused"
+    return fn
+
+
+def export(fn):
+    """Compile this function as an entry point. For functions this is only a mark (it matters
+    for module methods); the function is compiled when it is scripted or called."""
+    fn._tscript_modifier = "export"
+    return fn
+
+
+def annotate(the_type, value):
+    """A type hint for an expression in compiled code (``annotate(List[int], [])``); returns
+    `value` unchanged when run as Python."""
+    return value
+
+
+def _modifier(obj):
+    """How @ignore/@unused/@export marked `obj` ("ignore", "unused", "export" or None).
+    torch.jit's decorators set ``_torchscript_modifier`` to a FunctionModifiers value, a string
+    that starts with the modifier's name ("ignore (leave as a call to Python, ...)")."""
+    mark = getattr(obj, "_tscript_modifier", None)
+    if mark is not None:
+        return mark
+    mark = getattr(obj, "_torchscript_modifier", None)
+    if isinstance(mark, str):
+        for name in ("ignore", "unused", "export"):
+            if mark.startswith(name):
+                return name
+    return None
+
+
+def _is_annotate(obj):
+    if obj is annotate:
+        return True
+    # torch.jit.annotate, recognized by name and module without importing torch.jit here.
+    module = (getattr(obj, "__module__", None) or "").split(".")
+    return getattr(obj, "__name__", None) == "annotate" and module[:2] == ["torch", "jit"]
+
+
+def _annotation_text(annotation):
+    """A Python annotation object as TorchScript annotation source (`List[int]`), or None when
+    there is none. The compiler parses the text; names it does not know are errors there."""
+    if annotation is inspect.Parameter.empty:
+        return None
+    if isinstance(annotation, str):
+        return annotation
+    if annotation is None or annotation is type(None):
+        return "None"
+    if annotation is torch.Tensor:
+        return "Tensor"
+    if annotation in (int, float, bool, str, complex):
+        return annotation.__name__
+    if annotation is torch.device:
+        return "Device"
+    if annotation is typing.Any:
+        return "Any"
+    origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
+    spelled = [_annotation_text(a) for a in arguments]
+    if origin is list:
+        return f"List[{spelled[0]}]" if spelled else "List"
+    if origin is dict:
+        return f"Dict[{', '.join(spelled)}]" if spelled else "Dict"
+    if origin is tuple:
+        if arguments == ((),) or (not arguments and annotation is not tuple):
+            return "Tuple[()]"
+        return f"Tuple[{', '.join(spelled)}]" if spelled else "Tuple"
+    if origin is typing.Union or type(annotation).__name__ == "UnionType":
+        return f"Union[{', '.join(spelled)}]"
+    return getattr(annotation, "__qualname__", None) or repr(annotation)
+
+
+def _python_call_descriptor(fn, modifier):
+    """The descriptor of a Python function that compiled code calls without compiling it:
+    ("python_call", "ignore" | "unused", fn, name, [(parameter, annotation text or None,
+    (default,) or ())...], return annotation text or None)."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return ("unsupported", f"Python function '{fn.__name__}' marked @{modifier} has no "
+                "signature Python can inspect", "")
+    parameters = []
+    for parameter in signature.parameters.values():
+        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            return ("unsupported", f"Python function '{fn.__name__}' marked @{modifier} takes "
+                    "*args or **kwargs, which calls from compiled code cannot pass",
+                    "give each parameter a name (and an annotation)")
+        default = parameter.default
+        # Only constants can be compiled into the call; other defaults must be passed.
+        has_constant_default = default is None or isinstance(default, (bool, int, float, str))
+        parameters.append((parameter.name, _annotation_text(parameter.annotation),
+                           (default,) if has_constant_default else ()))
+    return ("python_call", modifier, fn, fn.__name__, parameters,
+            _annotation_text(signature.return_annotation))
 
 
 def _is_scripting_marker(obj):
@@ -100,6 +200,11 @@ def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_scripting_marker(obj):
         return ("is_scripting",)
+    if _is_annotate(obj):
+        return ("annotate",)
+    modifier = _modifier(obj)
+    if modifier in ("ignore", "unused") and callable(obj):
+        return _python_call_descriptor(obj, modifier)
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return ("constant", obj)
     if isinstance(obj, (torch.dtype, torch.layout, torch.memory_format)):

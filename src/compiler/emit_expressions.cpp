@@ -702,6 +702,44 @@ ir::Value* FunctionEmitter::emitToList(const lang::CallExpr& call, const types::
   return node->output()->setType(hint);
 }
 
+// As in torch.jit 1.13: the hint types empty containers and None (`annotate(Optional[int],
+// None)` is a None of type int?); a tensor becomes the number T names (aten::FloatImplicit);
+// any other value must already be of type T, and keeps its own type.
+ir::Value* FunctionEmitter::emitAnnotate(const lang::CallExpr& call) {
+  if (call.args.size() != 2 || !call.keywords.empty()) {
+    throw lang::CompileError(call.range, "annotate() takes exactly two positional arguments: a "
+                                         "type and a value, as in annotate(List[int], [])");
+  }
+  types::TypePtr type = annotationType(*call.args[0]);
+  const lang::Expr& expression = *call.args[1];
+  ir::Value* value;
+  const auto* constant = expression.as<lang::ConstantExpr>();
+  if (const auto* list = expression.as<lang::ListExpr>()) {
+    value = emitListLiteral(*list, type);
+  } else if (const auto* dict = expression.as<lang::DictExpr>()) {
+    value = emitDictLiteral(*dict, type);
+  } else if (constant && constant->value.kind == lang::ConstantValue::Kind::None &&
+             types::isSubtypeOf(types::noneType(), type)) {
+    value = literal(insertNoneConstant(expression.range))->setType(type);
+  } else {
+    value = emitValue(expression);
+  }
+  if (value->type()->kind() == types::TypeKind::Tensor) {
+    switch (type->kind()) {
+      case types::TypeKind::Int: return emitBuiltin("aten::IntImplicit", {value}, call.range);
+      case types::TypeKind::Float: return emitBuiltin("aten::FloatImplicit", {value}, call.range);
+      case types::TypeKind::Number: return emitBuiltin("aten::ScalarImplicit", {value}, call.range);
+      default: break;
+    }
+  }
+  if (!types::isSubtypeOf(value->type(), type)) {
+    throw lang::CompileError(expression.range, "annotate() expected an expression of type " +
+                                                   type->annotationStr() + " but found " +
+                                                   value->type()->annotationStr());
+  }
+  return value;
+}
+
 SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   // isinstance takes a type, not a value, as its second argument: handled by syntax (unless
   // a local variable shadows the name).
@@ -713,7 +751,11 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   if (const auto* method = expr.func->as<lang::AttributeExpr>(); method && method->attr == "tolist") {
     return std::make_shared<SimpleValue>(emitToList(expr, nullptr));
   }
-  return emitCallOn(expr, emitSugared(*expr.func));
+  SugaredValuePtr callee = emitSugared(*expr.func);
+  if (dynamic_cast<const AnnotateFunction*>(callee.get())) {
+    return std::make_shared<SimpleValue>(emitAnnotate(expr));
+  }
+  return emitCallOn(expr, callee);
 }
 
 SugaredValuePtr FunctionEmitter::emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee) {

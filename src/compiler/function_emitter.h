@@ -136,6 +136,8 @@ class FunctionEmitter {
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
   // Emits the arguments of `expr` and calls `callee` with them.
   SugaredValuePtr emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee);
+  // `annotate(T, value)`: value emitted with T as its type hint (emit_expressions.cpp).
+  ir::Value* emitAnnotate(const lang::CallExpr& call);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
   // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).

@@ -131,6 +131,13 @@ class SpecialBuiltin final : public SugaredValue {
   Which which_;
 };
 
+// `torch.jit.annotate` / `tscript.annotate`: its first argument is a type, not a value, so a
+// call to it is compiled from the syntax (FunctionEmitter::emitAnnotate), never through call().
+class AnnotateFunction final : public SugaredValue {
+ public:
+  std::string describe() const override { return "annotate"; }
+};
+
 // `range(start, stop, step)` as the iterable of a for loop (or materialized as a list).
 class RangeValue final : public SugaredValue {
  public:

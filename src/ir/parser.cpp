@@ -226,24 +226,35 @@ class GraphTextParser {
             describeHere());
     }
 
-    size_t kindAt = pos_;
-    while (isKindChar(peek())) ++pos_;
-    std::string kindText(text_.substr(kindAt, pos_ - kindAt));
-    if (kindText.find("::") == std::string::npos || kindText.starts_with(":") ||
-        kindText.ends_with(":")) {
-      errorAt(kindAt, "expected a node kind like 'aten::add' but found '" + kindText + "'");
-    }
-    // `prim::fork_0` stands for kind prim::fork with the subgraph printed as `with prim::fork_0`.
-    bool isGroup = false;
-    std::string groupSuffix = "_" + std::to_string(scope.groups.size());
-    if (subgraphNames_.count(kindText) && kindText.ends_with(groupSuffix)) {
-      isGroup = true;
-      kindText.resize(kindText.size() - groupSuffix.size());
-    }
-    Node* node = scope.graph->create(Symbol::fromQualString(kindText), 0);
-    if (isGroup) scope.groups.push_back(node);
+    Node* node;
+    if (peek() == '^') {  // `^name[]()(...)`: a call into Python (prim::PythonOp)
+      ++pos_;
+      size_t nameAt = pos_;
+      while (isKindChar(peek()) && peek() != ':') ++pos_;
+      if (pos_ == nameAt) errorAt(nameAt, "expected the Python function's name after '^'");
+      node = scope.graph->create(Symbol::fromQualString("prim::PythonOp"), 0);
+      node->s_("name", std::string(text_.substr(nameAt, pos_ - nameAt)));
+      expect("[]()");
+    } else {
+      size_t kindAt = pos_;
+      while (isKindChar(peek())) ++pos_;
+      std::string kindText(text_.substr(kindAt, pos_ - kindAt));
+      if (kindText.find("::") == std::string::npos || kindText.starts_with(":") ||
+          kindText.ends_with(":")) {
+        errorAt(kindAt, "expected a node kind like 'aten::add' but found '" + kindText + "'");
+      }
+      // `prim::fork_0` stands for kind prim::fork with the subgraph printed as `with prim::fork_0`.
+      bool isGroup = false;
+      std::string groupSuffix = "_" + std::to_string(scope.groups.size());
+      if (subgraphNames_.count(kindText) && kindText.ends_with(groupSuffix)) {
+        isGroup = true;
+        kindText.resize(kindText.size() - groupSuffix.size());
+      }
+      node = scope.graph->create(Symbol::fromQualString(kindText), 0);
+      if (isGroup) scope.groups.push_back(node);
 
-    if (peek() == '[') parseAttributes(*node);
+      if (peek() == '[') parseAttributes(*node);
+    }
     expect("(");
     for (Value* input : parseValueUses(scope, ')')) node->addInput(input);
     expect(")");

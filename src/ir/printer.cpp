@@ -70,6 +70,12 @@ void printNode(std::ostream& out, const Node* node, size_t level, std::vector<co
         node->kind().toQualString() != "prim::DifferentiableGraph") {
       printAttributes(out, node, /*skipSubgraph=*/true);
     }
+  } else if (node->kind().toQualString() == std::string_view("prim::PythonOp")) {
+    // A call into Python prints as 1.13's `^name[]()`: its other attributes (the host's key
+    // for the callable) are not part of the text.
+    const AttributeValue* name = node->findAttribute("name");
+    out << "^" << (name && name->kind() == AttributeKind::s ? name->get<std::string>() : "")
+        << "[]()";
   } else {
     out << node->kind().toQualString();
     if (!node->attributes().empty()) printAttributes(out, node, /*skipSubgraph=*/false);

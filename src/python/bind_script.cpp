@@ -9,6 +9,10 @@
 //   ("function", fn)                 a Python function to compile from its source
 //   ("constant", value)              None, bool, int, float or str
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
+//   ("annotate",)                    torch.jit.annotate / tscript.annotate
+//   ("python_call", modifier, fn, name, parameters, return annotation)
+//                                    a function marked @ignore or @unused: called, not
+//                                    compiled (python_calls.h)
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
@@ -25,6 +29,7 @@
 #include "ir/ir.h"
 #include "lang/parser.h"
 #include "python/bindings.h"
+#include "python/python_calls.h"
 #include "python/value_conversion.h"
 #include "runtime/builtins_table.h"
 #include "runtime/code.h"
@@ -121,6 +126,21 @@ class PythonResolver final : public compiler::Resolver {
     return name;
   }
 
+  // Adds the functions of a source text (a CompilationUnit's) to the unit; its global names
+  // are looked up in `scope` (the resolver's resolveGlobal is called with it). Returns the
+  // names of the functions, in definition order.
+  std::vector<std::string> defineSource(py::object scope, std::string source, std::string filename) {
+    auto file = std::make_shared<lang::SourceFile>(std::move(filename), std::move(source));
+    lang::Module module = lang::parseModule(file);
+    std::vector<std::string> names;
+    for (const lang::StmtPtr& statement : module.body) {
+      if (auto* def = statement->as<lang::FunctionDefStmt>()) names.push_back(def->name);
+    }
+    functionsByFile_[file.get()] = std::move(scope);
+    unit_->define(std::move(module));
+    return names;
+  }
+
   SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
     auto function = functionsByFile_.find(range.file.get());
     if (function == functionsByFile_.end()) return nullptr;
@@ -187,6 +207,8 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1], range));
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
+  if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
+  if (kind == "python_call") return pythonCallValue(tuple, range);
   if (kind == "unsupported") {
     std::string instead = tuple[2].cast<std::string>();
     throw lang::CompileError(range, tuple[1].cast<std::string>() +
@@ -243,6 +265,21 @@ class ScriptFunction {
     return text + ") -> " + function_->returnType->schemaStr();
   }
 
+  // Argument `index`, converted to its parameter's type. A mismatch raises
+  // tscript.ArgumentTypeError, both the TypeError Python code expects and the RuntimeError
+  // torch.jit raises.
+  runtime::Value argumentValue(py::handle object, size_t index) const {
+    try {
+      return toValue(object, function_->parameterTypes[index], name_,
+                     function_->parameterNames[index]);
+    } catch (const py::type_error& error) {
+      py::object argumentError = py::module_::import("tscript._errors").attr("ArgumentTypeError");
+      PyErr_SetString(argumentError.ptr(),
+                      (std::string(error.what()) + "\nDeclaration: " + schema()).c_str());
+      throw py::error_already_set();
+    }
+  }
+
   // `args` is the positional tuple, `kwargs` the keyword dict or null (CPython's tp_call).
   py::object call(PyObject* args, PyObject* kwargs) {
     const auto& names = function_->parameterNames;
@@ -263,9 +300,9 @@ class ScriptFunction {
         if (keyword) {
           throw py::type_error(name_ + "() got multiple values for argument '" + names[i] + "'");
         }
-        stack.push_back(toValue(PyTuple_GET_ITEM(args, i), types[i], name_, names[i]));
+        stack.push_back(argumentValue(PyTuple_GET_ITEM(args, i), i));
       } else if (keyword) {
-        stack.push_back(toValue(keyword, types[i], name_, names[i]));
+        stack.push_back(argumentValue(keyword, i));
         ++consumedKeywords;
       } else if (const auto& fallback = function_->parameterDefaults[i]) {
         stack.push_back(runtime::valueFromConstant(*fallback, types[i]));
@@ -314,6 +351,8 @@ PyObject* callScriptFunction(PyObject* self, PyObject* args, PyObject* kwargs) {
     e.restore();
   } catch (const py::builtin_exception& e) {
     e.set_error();
+  } catch (const PythonCallError& e) {
+    raisePythonCallError(e);
   } catch (const runtime::ScriptError& e) {
     raiseScriptError(e);
   } catch (const std::exception& e) {
@@ -368,6 +407,28 @@ void bindScript(py::module_& m) {
       },
       py::arg("function"), py::arg("resolve_global"), py::arg("resolve_attribute"),
       py::arg("source_of"), "Compiles a Python function (see python/tscript/_script.py).");
+
+  m.def(
+      "_compile_source",
+      [](std::string source, std::string filename, py::object scope, py::object resolveName,
+         py::object resolveAttribute, py::object sourceOf) {
+        runtime::registerBuiltinOperators();
+        auto resolver = std::make_shared<PythonResolver>(std::move(resolveName),
+                                                         std::move(resolveAttribute),
+                                                         std::move(sourceOf));
+        auto unit = std::make_shared<compiler::CompilationUnit>(compiler::registryOperatorMatcher(),
+                                                                resolver);
+        resolver->setUnit(unit.get());
+        std::vector<std::string> names =
+            resolver->defineSource(std::move(scope), std::move(source), std::move(filename));
+        // Every function is compiled now, so that errors show at definition, as in torch.jit.
+        std::vector<ScriptFunction> functions;
+        for (const std::string& name : names) functions.emplace_back(resolver, unit, name);
+        return functions;
+      },
+      py::arg("source"), py::arg("filename"), py::arg("scope"), py::arg("resolve_name"),
+      py::arg("resolve_attribute"), py::arg("source_of"),
+      "Compiles the functions of a source text (tscript.CompilationUnit).");
 }
 
 }  // namespace tscript::python

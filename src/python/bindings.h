@@ -8,6 +8,8 @@ namespace tscript::python {
 void bindFrontEnd(pybind11::module_& m);
 // Compiling and calling scripted functions (bind_script.cpp).
 void bindScript(pybind11::module_& m);
+// Calls from compiled code into @ignore'd Python functions (python_calls.cpp).
+void bindPythonCalls(pybind11::module_& m);
 
 // The tracer's recorder and the hooks of python/tscript/_tracing.py (bind_tracer.cpp).
 void bindTracer(pybind11::module_& m);

@@ -16,12 +16,12 @@ namespace {
 using runtime::Value;
 using types::TypeKind;
 
-// The Python type name torch.jit shows for a mismatching argument.
-std::string pythonTypeName(py::handle object) {
-  if (THPVariable_Check(object.ptr())) return "Tensor";
-  if (object.is_none()) return "NoneType";
-  return py::str(object.get_type().attr("__name__"));
-}
+// Where inside a parameter's value a conversion failed: `xs[1]`, `d['k']`, and what was there.
+struct Mismatch {
+  std::string path;
+  types::TypePtr expected;
+  std::string found;
+};
 
 // The TorchScript kind a Python object has on its own, when it has an obvious one.
 std::optional<TypeKind> naturalKind(py::handle object) {
@@ -43,7 +43,24 @@ class Converter {
   Converter(const std::string& function, const std::string& parameter)
       : function_(function), parameter_(parameter) {}
 
-  Value convert(py::handle object, const types::TypePtr& type) {
+  // Converts a whole parameter value; a mismatch anywhere inside is reported against it.
+  Value convertParameter(py::handle object, const types::TypePtr& type) {
+    try {
+      return convert(object, type, parameter_);
+    } catch (const Mismatch& mismatch) {
+      std::string message = function_ + "() Expected a value of type '" + type->annotationStr() +
+                            "' for argument '" + parameter_ + "' but instead found type '" +
+                            pythonTypeName(object) + "'";
+      if (mismatch.path != parameter_) {
+        message += " (" + mismatch.path + " is a '" + mismatch.found + "', expected '" +
+                   mismatch.expected->annotationStr() + "')";
+      }
+      throw py::type_error(message + ".");
+    }
+  }
+
+ private:
+  Value convert(py::handle object, const types::TypePtr& type, const std::string& path) {
     switch (type->kind()) {
       case TypeKind::Tensor:
         if (THPVariable_Check(object.ptr())) return Value(THPVariable_Unpack(object.ptr()));
@@ -80,29 +97,32 @@ class Converter {
         break;
       case TypeKind::Optional:
         if (object.is_none()) return Value();
-        return convert(object, type->as<types::OptionalType>()->element());
+        return convert(object, type->as<types::OptionalType>()->element(), path);
       case TypeKind::Union: {
         // The member of the object's own kind first (3 is the int of Union[int, float], not
         // 3.0), then any member that accepts it.
         const auto& members = type->as<types::UnionType>()->members();
         std::optional<TypeKind> own = naturalKind(object);
         for (const types::TypePtr& member : members) {
-          if (own && member->kind() == *own) return convert(object, member);
+          if (own && member->kind() == *own) return convert(object, member, path);
         }
         for (const types::TypePtr& member : members) {
           try {
-            return convert(object, member);
-          } catch (const py::type_error&) {
+            return convert(object, member, path);
+          } catch (const Mismatch&) {
           }
         }
         break;
       }
-      case TypeKind::Any: return convertAny(object);
+      case TypeKind::Any: return convertAny(object, path);
       case TypeKind::List: {
         if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;
         const types::TypePtr& element = type->as<types::ListType>()->element();
         std::vector<Value> elements;
-        for (py::handle item : object) elements.push_back(convert(item, element));
+        size_t index = 0;
+        for (py::handle item : object) {
+          elements.push_back(convert(item, element, path + "[" + std::to_string(index++) + "]"));
+        }
         return runtime::makeList(element, std::move(elements));
       }
       case TypeKind::Tuple: {
@@ -111,7 +131,10 @@ class Converter {
         if (py::len(object) != elementTypes.size()) break;
         std::vector<Value> elements;
         size_t i = 0;
-        for (py::handle item : object) elements.push_back(convert(item, elementTypes[i++]));
+        for (py::handle item : object) {
+          std::string itemPath = path + "[" + std::to_string(i) + "]";
+          elements.push_back(convert(item, elementTypes[i++], itemPath));
+        }
         return runtime::makeTuple(std::move(elements),
                                   type->as<types::TupleType>()->isNamed() ? type : nullptr);
       }
@@ -120,27 +143,25 @@ class Converter {
         const auto* dict = type->as<types::DictType>();
         Value result = runtime::makeDict(dict->key(), dict->value());
         for (auto [key, item] : object.cast<py::dict>()) {
-          result.toDict().insertOrAssign(convert(key, dict->key()), convert(item, dict->value()));
+          std::string itemPath = path + "[" + py::repr(key).cast<std::string>() + "]";
+          result.toDict().insertOrAssign(convert(key, dict->key(), "a key of " + path),
+                                         convert(item, dict->value(), itemPath));
         }
         return result;
       }
       default: break;
     }
-    throw py::type_error(function_ + "() Expected a value of type '" + type->annotationStr() +
-                         "' for argument '" + parameter_ + "' but instead found type '" +
-                         pythonTypeName(object) + "'.");
+    throw Mismatch{path, type, pythonTypeName(object)};
   }
 
- private:
-  Value convertAny(py::handle object) {
+  Value convertAny(py::handle object, const std::string& path) {
     if (THPVariable_Check(object.ptr())) return Value(THPVariable_Unpack(object.ptr()));
     if (object.is_none()) return Value();
     if (PyBool_Check(object.ptr())) return Value(object.ptr() == Py_True);
     if (PyLong_Check(object.ptr())) return Value(object.cast<int64_t>());
     if (PyFloat_Check(object.ptr())) return Value(PyFloat_AS_DOUBLE(object.ptr()));
     if (PyUnicode_Check(object.ptr())) return Value(object.cast<std::string>());
-    throw py::type_error(function_ + "() cannot pass a '" + pythonTypeName(object) +
-                         "' as argument '" + parameter_ + "' of type Any");
+    throw Mismatch{path, types::anyType(), pythonTypeName(object)};
   }
 
   const std::string& function_;
@@ -151,7 +172,13 @@ class Converter {
 
 runtime::Value toValue(py::handle object, const types::TypePtr& type, const std::string& function,
                        const std::string& parameter) {
-  return Converter(function, parameter).convert(object, type);
+  return Converter(function, parameter).convertParameter(object, type);
+}
+
+std::string pythonTypeName(py::handle object) {
+  if (THPVariable_Check(object.ptr())) return "Tensor";
+  if (object.is_none()) return "NoneType";
+  return py::str(object.get_type().attr("__name__"));
 }
 
 py::object toPython(const runtime::Value& value) {

@@ -13,11 +13,16 @@
 
 namespace tscript::python {
 
-// Throws pybind11::type_error ("Expected a value of type 'List[int]' for argument 'xs' but
-// instead found type 'str'.") when `object` does not fit `type`.
+// Throws pybind11::type_error when `object` does not fit `type`, naming the declared type of
+// the whole parameter and, for containers, the element that does not fit: "f() Expected a
+// value of type 'List[int]' for argument 'xs' but instead found type 'list' (xs[1] is a
+// 'str', not an 'int').".
 runtime::Value toValue(pybind11::handle object, const types::TypePtr& type,
                        const std::string& function, const std::string& parameter);
 
 pybind11::object toPython(const runtime::Value& value);
+
+// The type name torch.jit shows for a Python value: "Tensor", "NoneType", "list", ...
+std::string pythonTypeName(pybind11::handle object);
 
 }  // namespace tscript::python

@@ -7,6 +7,7 @@
 #include "ops/registry.h"
 #include "runtime/builtins_table.h"
 #include "runtime/errors.h"
+#include "runtime/host_calls.h"
 #include "runtime/ivalue_bridge.h"
 #include "runtime/tensor_scalar_fast_path.h"
 #include "types/named_types.h"
@@ -328,6 +329,9 @@ const ops::Operator* matchOverloadForNode(const ir::Node& node) {
 
 Operation operationFor(const ir::Node& node) {
   if (std::optional<Operation> structural = structuralOperation(node)) return *structural;
+  if (node.kind().toQualString() == std::string_view("prim::PythonOp")) {
+    return hostCallOperation(node);
+  }
   const ops::Operator* op = matchOverloadForNode(node);
   if (!op) {
     if (ops::overloadsOf(node.kind()).empty()) unresolvable(node, "no such operator");
