@@ -171,41 +171,12 @@ def test_len_of_a_tensor_is_its_first_dimension():
     assert tscript.script(length_of_tensor)(torch.ones(5, 2)) == 5
 
 
-def refine_in_or(a: Optional[int]) -> int:
-    if a is None or a < 0:
-        return 0
-    return a
-
-
-def refine_after_raise(x: Optional[float]) -> float:
-    if x is None:
-        raise ValueError("x is required")
-    return x / 2
-
-
-def refine_by_assignment(x: int, scale: Optional[int] = None) -> int:
-    if scale is None:
-        scale = 2
-    return x * scale
-
-
 def grad_mode_restored_after_raise(x: torch.Tensor) -> torch.Tensor:
     with torch.no_grad():
         if x.sum() > 100:
             raise ValueError("too big")
         y = x * 2
     return y
-
-
-@pytest.mark.parametrize("fn,argsets", [
-    (refine_in_or, [(None,), (-3,), (4,)]),
-    (refine_after_raise, [(3.0,)]),
-    (refine_by_assignment, [(3,), (3, 5)]),
-], ids=["or", "raise", "assignment"])
-def test_refinement_follows_control_flow(fn, argsets):
-    ours = tscript.script(fn)
-    for args in argsets:
-        assert ours(*args) == fn(*args)
 
 
 def test_no_grad_body_raising_restores_grad_mode():
