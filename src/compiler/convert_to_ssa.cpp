@@ -44,7 +44,9 @@ class ControlFlowLoadStores {
     for (auto it = block->nodes().begin(); it != block->nodes().end(); ++it) {
       ir::Node* node = *it;
       if (node->kind() == kinds::store()) {
-        const types::TypePtr& type = node->input(0)->type();
+        // An annotated assignment declares the variable wider than its value.
+        const types::TypePtr& type =
+            node->hasAttribute("declared") ? node->ty("declared") : node->input(0)->type();
         visible[variableName(node)] = type;
         // A refinement narrows the variable inside this block only.
         if (!node->hasAttribute("refinement")) stored[variableName(node)] = type;

@@ -389,7 +389,8 @@ ir::Value* FunctionEmitter::loadVariable(const std::string& name, const lang::So
 }
 
 void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
-                                    const lang::SourceRange& range) {
+                                    const lang::SourceRange& range,
+                                    const types::TypePtr& declared) {
   // The variable's type in the blocks around this one: an assignment here must keep it
   // (ConvertToSSA threads the variable out through the if or loop). A variable of this
   // block only is simply rebound, and may change type (`x = x.size(0)`), as in torch.jit.
@@ -400,8 +401,8 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
   }
   // In this block the variable has the type of the value it holds (`if s is None: s = 2`
   // makes s an int in that branch); the merge after an if unifies the branches' types.
-  types::TypePtr type = value->type();
-  if (enclosing && name != kReturnVariable && !types::isSubtypeOf(value->type(), *enclosing)) {
+  types::TypePtr type = declared ? declared : value->type();
+  if (enclosing && name != kReturnVariable && !types::isSubtypeOf(type, *enclosing)) {
     throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
                                         (*enclosing)->annotationStr() +
                                         " but is now being assigned to a value of type " +
@@ -410,6 +411,7 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
   scopes_.back()[name] = type;
   ir::Node* store = insertNode(kinds::store(), {value}, 0, range);
   store->s_("name", name);
+  if (declared) store->ty_("declared", declared);  // ConvertToSSA types the variable by it
 }
 
 // ---- statements ------------------------------------------------------------------------------
@@ -588,7 +590,12 @@ void FunctionEmitter::emitAnnAssign(const lang::AnnAssignStmt& assign) {
                                                       value->type()->annotationStr());
   }
   if (*value->type() != *type) {
-    // The variable has the annotated type from now on (e.g. Optional[int] holding None).
+    if (const auto* name = assign.target->as<lang::NameExpr>()) {
+      // The variable has the annotated type from now on (Optional[int] holding None); the
+      // value keeps its own type, as in torch.jit's graphs.
+      storeVariable(name->id, value, assign.target->range, type);
+      return;
+    }
     ir::Node* cast = insertNode(ir::Symbol::make("prim", "unchecked_cast"), {value}, 1, assign.range);
     cast->output()->setType(type);
     value = cast->output();

@@ -185,7 +185,10 @@ class FunctionEmitter {
   void declareVariable(const std::string& name, const types::TypePtr& type,
                        const lang::SourceRange& range);
   ir::Value* loadVariable(const std::string& name, const lang::SourceRange& range);
-  void storeVariable(const std::string& name, ir::Value* value, const lang::SourceRange& range);
+  // `declared`: the variable's annotated type, wider than the value's (`b: Optional[int] =
+  // None`).
+  void storeVariable(const std::string& name, ir::Value* value, const lang::SourceRange& range,
+                     const types::TypePtr& declared = nullptr);
   // A scope per block being emitted: the variables assigned in it and their types.
   void pushScope();
   std::map<std::string, types::TypePtr> popScope();
