@@ -196,6 +196,13 @@ def _unsupported(obj, name):
             "float or str)")
 
 
+def _is_constant(obj):
+    """None, bool, int, float, str, or a tuple of those: a compile-time constant."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return True
+    return type(obj) is tuple and all(_is_constant(item) for item in obj)
+
+
 def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_scripting_marker(obj):
@@ -205,7 +212,7 @@ def _describe(obj):
     modifier = _modifier(obj)
     if modifier in ("ignore", "unused") and callable(obj):
         return _python_call_descriptor(obj, modifier)
-    if obj is None or isinstance(obj, (bool, int, float, str)):
+    if _is_constant(obj):
         return ("constant", obj)
     if isinstance(obj, (torch.dtype, torch.layout, torch.memory_format)):
         # str(torch.float) is "torch.float32": aliases arrive under their canonical name.

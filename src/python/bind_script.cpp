@@ -64,7 +64,25 @@ class PythonConstant final : public SugaredValue {
     if (PyBool_Check(value_.ptr())) return emitter.insertBoolConstant(value_.ptr() == Py_True, range);
     if (PyLong_Check(value_.ptr())) return emitter.insertConstant(value_.cast<int64_t>(), range);
     if (PyFloat_Check(value_.ptr())) return emitter.insertConstant(value_.cast<double>(), range);
+    if (PyTuple_Check(value_.ptr())) {
+      // A tuple of constants (`LIMITS = (1, 4)`): a tuple built from its elements, so that
+      // indexing and unpacking see each element's own type.
+      std::vector<ir::Value*> elements;
+      std::vector<types::TypePtr> elementTypes;
+      for (py::handle item : value_) {
+        PythonConstant element(py::reinterpret_borrow<py::object>(item));
+        elements.push_back(element.asValue(range, emitter));
+        elementTypes.push_back(elements.back()->type());
+      }
+      ir::Node* tuple = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), elements, 1, range);
+      return tuple->output()->setType(types::tupleOf(std::move(elementTypes)));
+    }
     return emitter.insertStringConstant(value_.cast<std::string>(), range);
+  }
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(const lang::SourceRange& range,
+                                                               FunctionEmitter& emitter) override {
+    if (!PyTuple_Check(value_.ptr())) return std::nullopt;
+    return compiler::SimpleValue(asValue(range, emitter)).unrolledElements(range, emitter);
   }
 
  private:

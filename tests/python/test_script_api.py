@@ -155,3 +155,21 @@ y
 def test_source_is_found_for_any_layout_of_a_def():
     # The fast indentation cut does not parse here; the inspect fallback must take over.
     assert tscript.script(signature_over_lines)(3) == 5
+
+
+BOUNDS = (1, 4)
+NESTED_CONSTANTS = ((1, "a"), 2.5)
+
+
+def uses_tuple_globals(i: int) -> str:
+    lo, hi = BOUNDS
+    if BOUNDS[0] <= i <= BOUNDS[1]:
+        return "in " + NESTED_CONSTANTS[0][1] + str(lo + hi)
+    return "out"
+
+
+def test_module_level_tuples_of_constants_are_constants():
+    # torch.jit 1.13 rejects tuple globals; tscript builds them from their elements.
+    ours = tscript.script(uses_tuple_globals)
+    for i in (0, 2, 9):
+        assert ours(i) == uses_tuple_globals(i)
