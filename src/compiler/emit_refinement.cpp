@@ -31,8 +31,18 @@ types::TypePtr joinTypes(const std::vector<types::TypePtr>& types) {
   return types.size() == 1 ? types.front() : types::unionOf(types);
 }
 
+// `type` once None is ruled out: Optional[T] -> T, Union[int, str, None] -> Union[int, str];
+// null when `type` cannot be None.
 types::TypePtr withoutNone(const types::TypePtr& type) {
   if (const auto* optional = type->as<types::OptionalType>()) return optional->element();
+  if (const auto* joined = type->as<types::UnionType>()) {
+    std::vector<types::TypePtr> rest;
+    for (const types::TypePtr& member : joined->members()) {
+      if (member->kind() != types::TypeKind::None) rest.push_back(member);
+    }
+    if (rest.size() == joined->members().size()) return nullptr;
+    return rest.size() == 1 ? rest.front() : types::unionOf(rest);
+  }
   return nullptr;
 }
 
@@ -52,6 +62,16 @@ bool FunctionEmitter::isConstantBool(const ir::Value* value, bool& result) {
   if (!attribute || attribute->kind() != ir::AttributeKind::i) return false;
   result = attribute->get<int64_t>() != 0;
   return true;
+}
+
+// `isinstance(x, list)`: a bare `list` or `tuple` means any list or tuple (annotations need
+// the element types; isinstance does not).
+types::TypePtr FunctionEmitter::isinstanceTarget(const lang::Expr& expression) {
+  if (const auto* name = expression.as<lang::NameExpr>()) {
+    if (name->id == "list") return types::anyListType();
+    if (name->id == "tuple") return types::anyTupleType();
+  }
+  return annotationType(expression);
 }
 
 FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& test) {
@@ -96,9 +116,9 @@ FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& te
     if (!type) return refinements;
     std::vector<types::TypePtr> targets;
     if (const auto* tuple = call->args[1]->as<lang::TupleExpr>()) {
-      for (const lang::ExprPtr& element : tuple->elts) targets.push_back(annotationType(*element));
+      for (const lang::ExprPtr& element : tuple->elts) targets.push_back(isinstanceTarget(*element));
     } else {
-      targets.push_back(annotationType(*call->args[1]));
+      targets.push_back(isinstanceTarget(*call->args[1]));
     }
     // Split the possible types of the variable into those the check accepts and the rest:
     // `isinstance(u, int)` on Union[int, str] makes u an int when true, a str when false.
@@ -144,9 +164,9 @@ ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
   ir::Value* value = emitValue(*call.args[0]);
   std::vector<types::TypePtr> targets;
   if (const auto* tuple = call.args[1]->as<lang::TupleExpr>()) {
-    for (const lang::ExprPtr& element : tuple->elts) targets.push_back(annotationType(*element));
+    for (const lang::ExprPtr& element : tuple->elts) targets.push_back(isinstanceTarget(*element));
   } else {
-    targets.push_back(annotationType(*call.args[1]));
+    targets.push_back(isinstanceTarget(*call.args[1]));
   }
   const types::TypePtr& type = value->type();
   bool possible = false;

@@ -177,6 +177,7 @@ class FunctionEmitter {
   // isinstance(value, T): decided at compile time from the static type where possible
   // (a constant), by a None check for Optional[T], else an error.
   ir::Value* emitIsinstance(const lang::CallExpr& call);
+  types::TypePtr isinstanceTarget(const lang::Expr& expression);
   // Whether `value` is a compile-time boolean constant; `result` gets its value.
   static bool isConstantBool(const ir::Value* value, bool& result);
 

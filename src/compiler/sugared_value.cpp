@@ -273,6 +273,12 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
     case Which::Bool:
       exactly("bool", 1);
       if (args[0].value->type()->kind() == types::TypeKind::Bool) return simple(args[0].value);
+      if (args[0].value->type()->kind() == types::TypeKind::Str) {
+        // bool(s) is `len(s) > 0`, as torch.jit 1.13 compiles it.
+        ir::Value* length = emitter.emitBuiltin("aten::len", {args[0].value}, range);
+        return simple(emitter.emitBuiltin("aten::gt", {length, emitter.insertConstant(int64_t(0))},
+                                          range));
+      }
       return simple(emitter.emitBuiltin("aten::Bool", {args[0].value}, range));
     case Which::Str:
       exactly("str", 1);

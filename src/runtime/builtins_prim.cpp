@@ -1,5 +1,6 @@
 // prim:: value operators that need no IR, plus the builtins on any value (`is`, hash) and the
 // tensor <-> number conversions.
+#include <ATen/ops/abs.h>
 #include <ATen/ops/scalar_tensor.h>
 #include <c10/core/GradMode.h>
 
@@ -134,6 +135,8 @@ const std::vector<BuiltinOperator> kOperators = {
     {"prim::abs.float(float a) -> float", absolute},
     {"prim::abs.complex(complex a) -> float", absolute},
     {"prim::abs.Scalar(Scalar a) -> Scalar", absolute},
+    {"prim::abs(Tensor x) -> Tensor",
+     [](Stack& s) { s.back() = Value(at::abs(s.back().toTensor())); }},
     {"aten::__is__(t1 self, t2 obj) -> bool", isSame},
     {"aten::__isnot__(t1 self, t2 obj) -> bool", isNotSame},
     {"aten::eq.device(Device a, Device b) -> bool",
