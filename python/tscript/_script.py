@@ -196,6 +196,9 @@ def _unsupported(obj, name):
             "float or str)")
 
 
+_MATH_OPERATOR_NAMES = {"remainder": "mathremainder"}
+
+
 def _is_constant(obj):
     """None, bool, int, float, str, or a tuple of those: a compile-time constant."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -222,6 +225,9 @@ def _describe(obj):
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
     if isinstance(obj, types.BuiltinFunctionType):
+        if obj.__self__ is math:
+            # math.remainder is IEEE's remainder, aten::mathremainder (aten::remainder is %).
+            return ("builtin", "aten::" + _MATH_OPERATOR_NAMES.get(obj.__name__, obj.__name__))
         module = getattr(obj, "__module__", None) or ""
         if module.startswith("torch") or obj.__self__ is torch or obj.__self__ is math or \
                 getattr(obj.__self__, "__name__", "") in ("torch._C._VariableFunctions", "math"):

@@ -198,7 +198,9 @@ SugaredValuePtr BuiltinModule::attr(const lang::SourceRange& range, FunctionEmit
       return std::make_shared<SimpleValue>(emitter.insertConstant(*constant, range));
     }
   }
-  ir::Symbol op = ir::Symbol::make(opNamespace_, name);
+  // math.remainder is IEEE's remainder (aten::mathremainder); aten::remainder is Python's %.
+  std::string opName = pythonName_ == "math" && name == "remainder" ? "mathremainder" : name;
+  ir::Symbol op = ir::Symbol::make(opNamespace_, opName);
   if (emitter.matcher().hasOperator(op)) return std::make_shared<BuiltinFunction>(op);
   throw lang::CompileError(range, "module '" + pythonName_ + "' has no TorchScript builtin '" +
                                       name + "' (no operator " + op.toQualString() + ")");

@@ -87,6 +87,7 @@ double stdCopysign(double a, double b) { return std::copysign(a, b); }
 double stdAtan2(double a, double b) { return std::atan2(a, b); }
 double stdFmod(double a, double b) { return std::fmod(a, b); }
 double stdRemainder(double a, double b) { return std::remainder(a, b); }
+double logBase(double a, double base) { return std::log(a) / std::log(base); }
 
 template <bool (*F)(double)>
 void floatPredicate(Stack& stack) {
@@ -120,6 +121,28 @@ std::vector<BuiltinOperator> buildTable() {
     table.push_back({full + ".int_float(int a, float b) -> float", function});
     table.push_back({full + ".float_int(float a, int b) -> float", function});
   }
+  // math.log(x, base)
+  for (const char* overload : {"int_int(int a, int b)", "float_float(float a, float b)",
+                               "int_float(int a, float b)", "float_int(float a, int b)"}) {
+    table.push_back({std::string("aten::log.") + overload + " -> float", binaryReal<logBase>});
+  }
+  table.push_back({"aten::log.Scalar_Scalar(Scalar a, Scalar b) -> float", binaryReal<logBase>});
+  table.push_back({"aten::frexp(float a) -> (float, int)", [](Stack& s) {
+                     int exponent = 0;
+                     double mantissa = std::frexp(s.back().toFloat(), &exponent);
+                     s.back() = Value(mantissa);
+                     s.emplace_back(int64_t(exponent));
+                   }});
+  table.push_back({"aten::modf(float a) -> (float, float)", [](Stack& s) {
+                     double whole = 0;
+                     double fraction = std::modf(s.back().toFloat(), &whole);
+                     s.back() = Value(fraction);
+                     s.emplace_back(whole);
+                   }});
+  table.push_back({"aten::ldexp(float x, int i) -> float", [](Stack& s) {
+                     int64_t exponent = pop(s).toInt();
+                     s.back() = Value(std::ldexp(s.back().toFloat(), static_cast<int>(exponent)));
+                   }});
   table.push_back({"aten::isnan.float(float a) -> bool", floatPredicate<stdIsnan>});
   table.push_back({"aten::isinf.float(float a) -> bool", floatPredicate<stdIsinf>});
   table.push_back({"aten::isfinite.float(float a) -> bool", floatPredicate<stdIsfinite>});
