@@ -354,8 +354,17 @@ ir::Value* FunctionEmitter::emitBinOp(const lang::BinOpExpr& expr) {
 
 ir::Value* FunctionEmitter::emitUnaryOp(const lang::UnaryOpExpr& expr) {
   switch (expr.op) {
-    case lang::UnaryOpKind::Not:
-      return emitBuiltin("aten::__not__", {emitCondition(*expr.operand)}, expr.range);
+    case lang::UnaryOpKind::Not: {
+      ir::Value* operand = emitCondition(*expr.operand);
+      // `not torch.jit.is_scripting()` stays a compile-time constant, so the branch it
+      // guards is dropped unchecked (1.13 folds it the same way).
+      bool known;
+      if (isConstantBool(operand, known)) {
+        if (operand->uses().empty()) operand->node()->destroy();
+        return insertBoolConstant(!known, expr.range);
+      }
+      return emitBuiltin("aten::__not__", {operand}, expr.range);
+    }
     case lang::UnaryOpKind::USub: {
       // `-1` is the constant -1 (as 1.13 folds it), not neg(1).
       if (auto* constant = expr.operand->as<lang::ConstantExpr>()) {
