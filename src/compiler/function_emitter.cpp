@@ -1,6 +1,7 @@
 // Statements: assignment, control flow, return/raise/assert (see function_emitter.h).
 #include "compiler/function_emitter.h"
 
+#include <functional>
 #include <limits>
 
 #include "compiler/canonicalize_loops.h"
@@ -40,102 +41,73 @@ bool blockAlwaysExits(const lang::StmtList& statements) {
   return false;
 }
 
-bool containsReturn(const lang::StmtList& statements);
+// Whether `statement`, or a statement nested in its if/with/try bodies (and loop bodies when
+// `enterLoops`), satisfies `matches`. The one walker behind the questions below.
+bool anyNested(const lang::Stmt& statement, bool enterLoops,
+               const std::function<bool(const lang::Stmt&)>& matches);
 
-bool containsReturn(const lang::Stmt& statement) {
+bool anyNested(const lang::StmtList& statements, bool enterLoops,
+               const std::function<bool(const lang::Stmt&)>& matches) {
+  for (const lang::StmtPtr& statement : statements) {
+    if (anyNested(*statement, enterLoops, matches)) return true;
+  }
+  return false;
+}
+
+bool anyNested(const lang::Stmt& statement, bool enterLoops,
+               const std::function<bool(const lang::Stmt&)>& matches) {
+  if (matches(statement)) return true;
+  auto inside = [&](const lang::StmtList& body) { return anyNested(body, enterLoops, matches); };
   switch (statement.kind) {
-    case lang::StmtKind::Return:
-      return true;
     case lang::StmtKind::If: {
       const auto& s = static_cast<const lang::IfStmt&>(statement);
-      return containsReturn(s.body) || containsReturn(s.orelse);
+      return inside(s.body) || inside(s.orelse);
     }
     case lang::StmtKind::While: {
       const auto& s = static_cast<const lang::WhileStmt&>(statement);
-      return containsReturn(s.body) || containsReturn(s.orelse);
+      return enterLoops && (inside(s.body) || inside(s.orelse));
     }
     case lang::StmtKind::For:
     case lang::StmtKind::AsyncFor: {
       const auto& s = static_cast<const lang::ForStmt&>(statement);
-      return containsReturn(s.body) || containsReturn(s.orelse);
+      return enterLoops && (inside(s.body) || inside(s.orelse));
     }
     case lang::StmtKind::With:
     case lang::StmtKind::AsyncWith:
-      return containsReturn(static_cast<const lang::WithStmt&>(statement).body);
+      return inside(static_cast<const lang::WithStmt&>(statement).body);
     case lang::StmtKind::Try: {
       const auto& s = static_cast<const lang::TryStmt&>(statement);
-      return containsReturn(s.body) || containsReturn(s.orelse) || containsReturn(s.finalbody);
+      return inside(s.body) || inside(s.orelse) || inside(s.finalbody);
     }
     default:
       return false;
   }
 }
 
-bool containsReturn(const lang::StmtList& statements) {
-  for (const lang::StmtPtr& statement : statements) {
-    if (containsReturn(*statement)) return true;
-  }
-  return false;
-}
-
-// A break or continue that belongs to the loop around `statement` (not to a nested loop).
-bool containsLoopExit(const lang::StmtList& statements);
-
-bool containsLoopExit(const lang::Stmt& statement) {
-  switch (statement.kind) {
-    case lang::StmtKind::Break:
-    case lang::StmtKind::Continue:
-      return true;
-    case lang::StmtKind::If: {
-      const auto& s = static_cast<const lang::IfStmt&>(statement);
-      return containsLoopExit(s.body) || containsLoopExit(s.orelse);
-    }
-    case lang::StmtKind::With:
-    case lang::StmtKind::AsyncWith:
-      return containsLoopExit(static_cast<const lang::WithStmt&>(statement).body);
-    case lang::StmtKind::Try: {
-      const auto& s = static_cast<const lang::TryStmt&>(statement);
-      return containsLoopExit(s.body) || containsLoopExit(s.orelse) || containsLoopExit(s.finalbody);
-    }
-    default:
-      return false;  // loops own the breaks inside them
-  }
-}
-
-bool containsLoopExit(const lang::StmtList& statements) {
-  for (const lang::StmtPtr& statement : statements) {
-    if (containsLoopExit(*statement)) return true;
-  }
-  return false;
-}
+bool isReturn(const lang::Stmt& statement) { return statement.kind == lang::StmtKind::Return; }
 
 bool isLoop(const lang::Stmt& statement) {
   return statement.kind == lang::StmtKind::For || statement.kind == lang::StmtKind::While;
 }
 
-// Whether some return statement of `statements` is inside a loop.
-bool containsReturnInLoop(const lang::StmtList& statements);
-
-bool containsReturnInLoop(const lang::Stmt& statement) {
-  if (isLoop(statement)) return containsReturn(statement);
-  switch (statement.kind) {
-    case lang::StmtKind::If: {
-      const auto& s = static_cast<const lang::IfStmt&>(statement);
-      return containsReturnInLoop(s.body) || containsReturnInLoop(s.orelse);
-    }
-    case lang::StmtKind::With:
-    case lang::StmtKind::AsyncWith:
-      return containsReturnInLoop(static_cast<const lang::WithStmt&>(statement).body);
-    default:
-      return false;
-  }
+template <typename Code>
+bool containsReturn(const Code& code) {
+  return anyNested(code, /*enterLoops=*/true, isReturn);
 }
 
+// A break or continue that belongs to the loop around the code (not to a nested loop).
+template <typename Code>
+bool containsLoopExit(const Code& code) {
+  return anyNested(code, /*enterLoops=*/false, [](const lang::Stmt& statement) {
+    return statement.kind == lang::StmtKind::Break || statement.kind == lang::StmtKind::Continue;
+  });
+}
+
+// Whether some return statement of `statements` is inside a loop.
 bool containsReturnInLoop(const lang::StmtList& statements) {
-  for (const lang::StmtPtr& statement : statements) {
-    if (containsReturnInLoop(*statement)) return true;
-  }
-  return false;
+  return anyNested(statements, /*enterLoops=*/false, [](const lang::Stmt& statement) {
+    return isLoop(statement) && containsReturn(statement);
+  });
 }
 
 bool alwaysExits(const lang::Stmt& statement) {

@@ -11,6 +11,8 @@ GlobalAllowList GlobalAllowList::torchScriptArchive() {
       .allow("collections", "OrderedDict")
       .allow("torch", "device")
       .allow("builtins", "complex");
+  // `torch.jit._pickle.*` are global names that 1.13's archives write into their pickles; the
+  // unpickler rebuilds the values itself (nothing of libtorch's TorchScript is called).
   for (const char* helper : {"build_intlist", "build_doublelist", "build_boollist",
                              "build_tensorlist", "build_tensor_from_id", "restore_type_tag"}) {
     list.allow("torch.jit._pickle", helper);

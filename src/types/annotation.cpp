@@ -79,6 +79,8 @@ std::optional<Constructor> constructorNamed(const std::string& name) {
       {"Optional", Constructor::Optional},
       {"Union", Constructor::Union},
       {"Final", Constructor::Final},
+      // Spellings users write in annotations (`torch.jit.Final[int]`): names in the source
+      // being compiled, not a use of libtorch's TorchScript.
       {"torch.jit.Final", Constructor::Final},
       {"Future", Constructor::Future},
       {"torch.jit.Future", Constructor::Future},
