@@ -4,6 +4,7 @@
 #include <set>
 
 #include "compiler/inline_calls.h"
+#include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
 #include "ir/verifier.h"
@@ -45,6 +46,54 @@ lang::CompileError recursionError(const lang::SourceRange& range, const std::str
 
 }  // namespace
 
+std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t first,
+                                      const std::string& name, const std::vector<NamedValue>& args,
+                                      const lang::SourceRange& range, FunctionEmitter& emitter) {
+  std::vector<ir::Value*> bound(callee.parameterNames.size() - first, nullptr);
+  size_t position = 0;
+  for (const NamedValue& arg : args) {
+    size_t index;
+    if (arg.name.empty()) {
+      index = position++;
+      if (index >= bound.size()) {
+        size_t given = std::count_if(args.begin(), args.end(),
+                                     [](const NamedValue& a) { return a.name.empty(); });
+        throw lang::CompileError(arg.range, name + "() takes " + std::to_string(bound.size()) +
+                                                " positional arguments but " +
+                                                std::to_string(given) + " were given");
+      }
+    } else {
+      auto it = std::find(callee.parameterNames.begin() + first, callee.parameterNames.end(), arg.name);
+      if (it == callee.parameterNames.end()) {
+        throw lang::CompileError(arg.range, name + "() got an unexpected keyword argument '" + arg.name + "'");
+      }
+      index = it - callee.parameterNames.begin() - first;
+    }
+    if (bound[index]) {
+      throw lang::CompileError(arg.range, name + "() got multiple values for argument '" +
+                                              callee.parameterNames[index + first] + "'");
+    }
+    if (!types::isSubtypeOf(arg.value->type(), callee.parameterTypes[index + first])) {
+      throw lang::CompileError(arg.range, name + "() expects a value of type '" +
+                                              callee.parameterTypes[index + first]->annotationStr() +
+                                              "' for argument '" + callee.parameterNames[index + first] +
+                                              "' but got a value of type '" +
+                                              arg.value->type()->annotationStr() + "'");
+    }
+    bound[index] = arg.value;
+  }
+  for (size_t i = 0; i < bound.size(); ++i) {
+    if (bound[i]) continue;
+    if (!callee.parameterDefaults[i + first]) {
+      throw lang::CompileError(range, name + "() is missing value for argument '" +
+                                          callee.parameterNames[i + first] + "'");
+    }
+    bound[i] = insertConstantValue(emitter.graph(), *callee.parameterDefaults[i + first],
+                                   callee.parameterTypes[i + first], range);
+  }
+  return bound;
+}
+
 // A call to another function of the unit: prim::CallFunction on a function constant.
 class FunctionValue final : public SugaredValue {
  public:
@@ -61,49 +110,7 @@ class FunctionValue final : public SugaredValue {
       error.addNote(range, "while compiling '" + name_ + "', called from here");
       throw;
     }
-    // Bind arguments to parameters by position and keyword.
-    std::vector<ir::Value*> bound(callee->parameterNames.size(), nullptr);
-    size_t position = 0;
-    for (const NamedValue& arg : args) {
-      size_t index;
-      if (arg.name.empty()) {
-        index = position++;
-        if (index >= bound.size()) {
-          size_t given = std::count_if(args.begin(), args.end(),
-                                       [](const NamedValue& a) { return a.name.empty(); });
-          throw lang::CompileError(arg.range, name_ + "() takes " + std::to_string(bound.size()) +
-                                                  " positional arguments but " +
-                                                  std::to_string(given) + " were given");
-        }
-      } else {
-        auto it = std::find(callee->parameterNames.begin(), callee->parameterNames.end(), arg.name);
-        if (it == callee->parameterNames.end()) {
-          throw lang::CompileError(arg.range, name_ + "() got an unexpected keyword argument '" + arg.name + "'");
-        }
-        index = it - callee->parameterNames.begin();
-      }
-      if (bound[index]) {
-        throw lang::CompileError(arg.range, name_ + "() got multiple values for argument '" +
-                                                callee->parameterNames[index] + "'");
-      }
-      if (!types::isSubtypeOf(arg.value->type(), callee->parameterTypes[index])) {
-        throw lang::CompileError(arg.range, name_ + "() expects a value of type '" +
-                                                callee->parameterTypes[index]->annotationStr() +
-                                                "' for argument '" + callee->parameterNames[index] +
-                                                "' but got a value of type '" +
-                                                arg.value->type()->annotationStr() + "'");
-      }
-      bound[index] = arg.value;
-    }
-    for (size_t i = 0; i < bound.size(); ++i) {
-      if (bound[i]) continue;
-      if (!callee->parameterDefaults[i]) {
-        throw lang::CompileError(range, name_ + "() is missing value for argument '" +
-                                            callee->parameterNames[i] + "'");
-      }
-      bound[i] = insertConstantValue(emitter.graph(), *callee->parameterDefaults[i],
-                                     callee->parameterTypes[i], range);
-    }
+    std::vector<ir::Value*> bound = bindArguments(*callee, 0, name_, args, range, emitter);
     ir::Node* function = emitter.insertNode(ir::prim::Constant, {}, 1, range);
     function->s_("name", name_);
     function->output()->setType(types::functionType());
@@ -131,9 +138,31 @@ class CompilationUnit::UnitResolver final : public Resolver {
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override {
     return unit_.globals_ ? unit_.globals_->resolveType(name, range) : nullptr;
   }
+  SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
 
  private:
   CompilationUnit& unit_;
+};
+
+// Names in a method: its own globals (the module's Python globals, or the archive file's
+// names), then the builtins; objects through the unit's classes.
+class CompilationUnit::MethodResolver final : public Resolver {
+ public:
+  MethodResolver(CompilationUnit& unit, Resolver* globals) : unit_(unit), globals_(globals) {}
+  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
+    if (globals_) {
+      if (SugaredValuePtr value = globals_->resolveValue(name, range)) return value;
+    }
+    return resolveBuiltin(name);
+  }
+  types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override {
+    return globals_ ? globals_->resolveType(name, range) : nullptr;
+  }
+  SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
+
+ private:
+  CompilationUnit& unit_;
+  Resolver* globals_;
 };
 
 SugaredValuePtr CompilationUnit::functionValue(const std::string& name) {
@@ -175,19 +204,29 @@ const CompiledFunction& CompilationUnit::function(const std::string& name) {
   if (definition == definitions_.end()) {
     throw lang::CompileError(lang::SourceRange(), "no function named '" + name + "'");
   }
-  // Calls check this at the call site (FunctionValue::call); this is the backstop.
-  std::string chain = recursionChain(name);
-  if (!chain.empty()) throw recursionError(definition->second->nameRange, name, chain);
-  compiling_.push_back(name);
   UnitResolver resolver(*this);
+  CompiledFunction compiled = compile(name, *definition->second, resolver, nullptr);
+  return compiled_.emplace(name, std::move(compiled)).first->second;
+}
+
+CompiledFunction CompilationUnit::compile(const std::string& key, const lang::FunctionDefStmt& def,
+                                          Resolver& resolver, const types::TypePtr& selfType) {
+  // Calls check this at the call site (FunctionValue::call); this is the backstop.
+  std::string chain = recursionChain(key);
+  if (!chain.empty()) throw recursionError(def.nameRange, def.name, chain);
+  compiling_.push_back(key);
   try {
-    CompiledFunction compiled = FunctionEmitter(*definition->second, resolver, matcher_).emit();
+    CompiledFunction compiled = FunctionEmitter(def, resolver, matcher_, selfType).emit();
     compiling_.pop_back();
-    // Callees were compiled (and inlined) while emitting this function's calls to them.
-    inlineCalls(*compiled.graph, [this](const std::string& callee) -> std::shared_ptr<const ir::Graph> {
-      auto found = compiled_.find(callee);
-      return found == compiled_.end() ? nullptr : found->second.graph;
-    });
+    if (!selfType) {
+      // A function's graph is flat, as torch.jit prints it: callees were compiled (and
+      // inlined) while emitting this function's calls to them. Methods keep their calls.
+      inlineCalls(*compiled.graph, [this](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
+        if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
+        auto found = compiled_.find(call.input(0)->node()->s("name"));
+        return found == compiled_.end() ? nullptr : found->second.graph;
+      });
+    }
     // Inlined callee constants are copies, unknown to sourceLiterals: they count as
     // synthesized.
     passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
@@ -195,11 +234,65 @@ const CompiledFunction& CompilationUnit::function(const std::string& name) {
     });
     compiled.sourceLiterals.clear();  // the pooled-away nodes are gone
     if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
-    return compiled_.emplace(name, std::move(compiled)).first->second;
+    return compiled;
   } catch (...) {
     compiling_.pop_back();
     throw;
   }
+}
+
+void CompilationUnit::defineClass(std::shared_ptr<ClassDefinition> definition) {
+  const std::string& name = definition->type()->qualifiedName();
+  // Methods compiled for a class of the same name belong to the old definition.
+  std::string prefix = name + ".";
+  for (auto it = compiled_.lower_bound(prefix); it != compiled_.end() && it->first.rfind(prefix, 0) == 0;) {
+    it = compiled_.erase(it);
+  }
+  classes_[name] = std::move(definition);
+}
+
+ClassDefinition* CompilationUnit::findClass(const std::string& qualifiedName) const {
+  auto found = classes_.find(qualifiedName);
+  return found == classes_.end() ? nullptr : found->second.get();
+}
+
+const CompiledFunction& CompilationUnit::method(const types::ClassType& type, const std::string& name) {
+  std::string key = type.qualifiedName() + "." + name;
+  auto done = compiled_.find(key);
+  if (done != compiled_.end()) return done->second;
+  ClassDefinition* definition = findClass(type.qualifiedName());
+  std::optional<MethodSource> source = definition ? definition->methodSource(name) : std::nullopt;
+  if (!source) {
+    throw lang::CompileError(lang::SourceRange(), "class '" + type.qualifiedName() +
+                                                      "' has no method '" + name + "'");
+  }
+  MethodResolver resolver(*this, source->globals);
+  CompiledFunction compiled = compile(key, *source->def, resolver, definition->type());
+  return compiled_.emplace(key, std::move(compiled)).first->second;
+}
+
+std::shared_ptr<ir::Graph> CompilationUnit::inlinedMethodGraph(const types::ClassType& type,
+                                                               const std::string& name) {
+  auto graph = method(type, name).graph->copy();
+  inlineCalls(*graph, [this](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
+    if (call.kind() == ir::Symbol::make("prim", "CallFunction")) {
+      auto found = compiled_.find(call.input(0)->node()->s("name"));
+      return found == compiled_.end() ? nullptr : found->second.graph;
+    }
+    const auto* callee = call.input(0)->type()->as<types::ClassType>();
+    if (!callee) return nullptr;  // an interface: dispatched when it runs
+    return method(*callee, call.s("name")).graph;
+  });
+  if (ir::verifyAfterEachPass()) ir::verify(*graph);
+  return graph;
+}
+
+SugaredValuePtr CompilationUnit::objectValue(ir::Value* object) {
+  const auto* type = object->type()->as<types::ClassType>();
+  if (!type) return nullptr;
+  ClassDefinition* definition = findClass(type->qualifiedName());
+  if (!definition) return nullptr;
+  return std::make_shared<ObjectValue>(*this, *definition, object);
 }
 
 }  // namespace tscript::compiler

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/class_definition.h"
 #include "compiler/function_emitter.h"
 #include "compiler/operator_matcher.h"
 #include "compiler/resolver.h"
@@ -37,15 +38,45 @@ class CompilationUnit {
   // compiled further up the call chain): that chain, "f -> g -> f". Empty otherwise.
   std::string recursionChain(const std::string& callee) const;
 
+  // ---- classes and modules ----
+  // Adds a class; its methods are compiled on first use. A class of the same qualified name
+  // is replaced (the front end names distinct types distinctly).
+  void defineClass(std::shared_ptr<ClassDefinition> definition);
+  ClassDefinition* findClass(const std::string& qualifiedName) const;
+  // Compiles (if not done yet) and returns method `name` of `type`; its graph's first input
+  // is `self`, and its calls are kept (prim::CallMethod, prim::CallFunction) as in torch.jit.
+  // Throws CompileError.
+  const CompiledFunction& method(const types::ClassType& type, const std::string& name);
+  // A copy of a method's graph with every call inlined: what `.inlined_graph` shows and the
+  // interpreter runs.
+  std::shared_ptr<ir::Graph> inlinedMethodGraph(const types::ClassType& type,
+                                                const std::string& name);
+  // The sugared value of an object of class type (attributes, method calls, module
+  // containers); nullptr when its class is not defined in this unit.
+  SugaredValuePtr objectValue(ir::Value* object);
+
  private:
   class UnitResolver;
+  class MethodResolver;
+  // Compiles `def` (a function, or a method when `selfType` is set) under the recursion
+  // check, inlining function calls when it is a function.
+  CompiledFunction compile(const std::string& key, const lang::FunctionDefStmt& def,
+                           Resolver& resolver, const types::TypePtr& selfType);
   const OperatorMatcher& matcher_;
   std::shared_ptr<Resolver> globals_;
   std::vector<lang::Module> modules_;
   std::map<std::string, const lang::FunctionDefStmt*> definitions_;
-  std::map<std::string, CompiledFunction> compiled_;
+  std::map<std::string, CompiledFunction> compiled_;  // functions by name, methods by Class.name
+  std::map<std::string, std::shared_ptr<ClassDefinition>> classes_;
   std::vector<std::string> compiling_;  // the call chain being compiled, for recursion errors
 };
+
+// Binds the arguments of a call to the parameters of `callee` from parameter `first` on (1 for
+// a method, whose `self` is bound already): by position and keyword, type-checked, missing
+// ones filled from defaults. `name` names the callee in errors.
+std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t first,
+                                      const std::string& name, const std::vector<NamedValue>& args,
+                                      const lang::SourceRange& range, FunctionEmitter& emitter);
 
 // The builtins every resolver falls back to: `torch`, `math`, `range`, `print`, `len`, ...
 SugaredValuePtr resolveBuiltin(const std::string& name);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "compiler/function_emitter.h"
+#include "compiler/object_value.h"
 #include "compiler/symbols.h"
 #include "lang/diagnostics.h"
 
@@ -509,6 +510,12 @@ ir::Value* FunctionEmitter::emitIfExpr(const lang::IfExpr& expr) {
 
 ir::Value* FunctionEmitter::emitSubscript(const lang::SubscriptExpr& expr) {
   ir::Value* container = emitValue(*expr.value);
+  if (container->type()->kind() == types::TypeKind::Class) {
+    // self.layers[0]: an element of a module container.
+    if (auto object = std::dynamic_pointer_cast<ObjectValue>(objectValue(container))) {
+      return object->item(expr.range, *this, emitValue(*expr.slice))->asValue(expr.range, *this);
+    }
+  }
   if (container->type()->kind() == types::TypeKind::Tensor) {
     return emitTensorSubscript(container, *expr.slice, expr.range);
   }

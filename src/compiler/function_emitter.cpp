@@ -6,6 +6,7 @@
 
 #include "compiler/canonicalize_loops.h"
 #include "compiler/convert_to_ssa.h"
+#include "compiler/object_value.h"
 #include "compiler/symbols.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
@@ -129,8 +130,12 @@ bool alwaysExits(const lang::Stmt& statement) {
 }  // namespace
 
 FunctionEmitter::FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& resolver,
-                                 const OperatorMatcher& matcher)
-    : def_(def), resolver_(resolver), matcher_(matcher), graph_(std::make_shared<ir::Graph>()) {}
+                                 const OperatorMatcher& matcher, types::TypePtr selfType)
+    : def_(def),
+      resolver_(resolver),
+      matcher_(matcher),
+      selfType_(std::move(selfType)),
+      graph_(std::make_shared<ir::Graph>()) {}
 
 [[noreturn]] void FunctionEmitter::unsupported(const lang::SourceRange& range,
                                                const std::string& problem,
@@ -168,11 +173,19 @@ CompiledFunction FunctionEmitter::emit() {
   for (size_t i = 0; i < args.kwDefaults.size(); ++i) {
     defaults[positionalCount + i] = args.kwDefaults[i].get();
   }
-  std::optional<std::vector<types::TypePtr>> commentTypes = signatureCommentTypes(parameters.size());
+  if (selfType_ && parameters.empty()) {
+    throw lang::CompileError(def_.nameRange, "method '" + def_.name + "' has no `self` parameter; "
+                                             "mark it @staticmethod if it needs none");
+  }
+  // A `# type:` comment on a method leaves out `self`.
+  size_t selfCount = selfType_ ? 1 : 0;
+  std::optional<std::vector<types::TypePtr>> commentTypes =
+      signatureCommentTypes(parameters.size() - selfCount);
   for (size_t i = 0; i < parameters.size(); ++i) {
     const lang::Arg* arg = parameters[i];
-    // Unannotated parameters are Tensors, as in TorchScript.
-    types::TypePtr type = commentTypes ? (*commentTypes)[i]
+    // Unannotated parameters are Tensors, as in TorchScript; `self` is the object.
+    types::TypePtr type = i < selfCount ? selfType_
+                          : commentTypes ? (*commentTypes)[i - selfCount]
                           : arg->annotation ? annotationType(*arg->annotation)
                                             : types::tensorType();
     result.parameterNames.push_back(arg->name);
@@ -670,8 +683,22 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
                   {{range, "", container}, {range, "", key}, {range, "", element}}, range);
       return;
     }
+    case lang::ExprKind::Attribute: {
+      const auto& attribute = *target.as<lang::AttributeExpr>();
+      ir::Value* object = emitValue(*attribute.value);
+      auto objectValue = std::dynamic_pointer_cast<ObjectValue>(this->objectValue(object));
+      if (!objectValue) {
+        throw lang::CompileError(target.range, "cannot assign to attribute '" + attribute.attr +
+                                                   "' of a value of type " +
+                                                   object->type()->annotationStr() +
+                                                   "; only attributes of modules and objects "
+                                                   "can be assigned");
+      }
+      objectValue->setAttr(range, *this, attribute.attr, value->asValue(range, *this));
+      return;
+    }
     default:
-      throw lang::CompileError(target.range, "cannot assign to this expression; assign to a variable, a list item, a dict key or a tensor slice");
+      throw lang::CompileError(target.range, "cannot assign to this expression; assign to a variable, an attribute, a list item, a dict key or a tensor slice");
   }
 }
 
@@ -800,15 +827,34 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
   if (const auto* subscript = target.as<lang::SubscriptExpr>()) {
     return emitAugAssignSubscript(assign, *subscript);
   }
-  if (target.kind != lang::ExprKind::Name) {
-    unsupported(target.range, "augmented assignment to an attribute is not supported by tscript yet",
-                "assign the attribute: self.x = self.x + y");
+  // The target is read once; `store` writes the result back (to the variable, or to the
+  // object's slot for `self.count += 1`).
+  ir::Value* current;
+  std::function<void(ir::Value*)> store;
+  if (const auto* attribute = target.as<lang::AttributeExpr>()) {
+    ir::Value* object = emitValue(*attribute->value);
+    auto objectValue = std::dynamic_pointer_cast<ObjectValue>(this->objectValue(object));
+    if (!objectValue) {
+      throw lang::CompileError(target.range, "cannot assign to attribute '" + attribute->attr +
+                                                 "' of a value of type " +
+                                                 object->type()->annotationStr() +
+                                                 "; only attributes of modules and objects can be "
+                                                 "assigned");
+    }
+    current = objectValue->attr(target.range, *this, attribute->attr)->asValue(target.range, *this);
+    store = [this, objectValue, attribute, &assign](ir::Value* result) {
+      objectValue->setAttr(assign.range, *this, attribute->attr, result);
+    };
+  } else if (const auto* nameExpr = target.as<lang::NameExpr>()) {
+    const std::string& name = nameExpr->id;
+    if (!variableType(name)) {
+      throw lang::CompileError(target.range, "name '" + name + "' is not defined");
+    }
+    current = loadVariable(name, target.range);
+    store = [this, &name, &assign](ir::Value* result) { storeVariable(name, result, assign.range); };
+  } else {
+    throw lang::CompileError(target.range, "cannot assign to this expression; assign to a variable, an attribute, a list item, a dict key or a tensor slice");
   }
-  const std::string& name = target.as<lang::NameExpr>()->id;
-  if (!variableType(name)) {
-    throw lang::CompileError(target.range, "name '" + name + "' is not defined");
-  }
-  ir::Value* current = loadVariable(name, target.range);
   ir::Value* operand = emitValue(*assign.value);
   // Tensors and lists update in place (`x += 1` is aten::add_), as in Python and TorchScript.
   // (torch.jit 1.13 rejects `//=` and compiles a tensor's `%=` to fmod_, which differs from
@@ -829,9 +875,13 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
       {lang::BinOpKind::LShift, "__lshift__"}, {lang::BinOpKind::RShift, "__rshift__"},
       {lang::BinOpKind::MatMult, "matmul"}};
   types::TypeKind kind = current->type()->kind();
+  bool isAttribute = target.kind == lang::ExprKind::Attribute;
   if (kind == types::TypeKind::Tensor && kInPlace.count(assign.op)) {
-    emitBuiltin(ir::Symbol::make("aten", kInPlace.at(assign.op)),
-                {{assign.range, "", current}, {assign.range, "", operand}}, assign.range);
+    ir::Value* updated = emitBuiltin(ir::Symbol::make("aten", kInPlace.at(assign.op)),
+                                     {{assign.range, "", current}, {assign.range, "", operand}},
+                                     assign.range);
+    // Python writes the attribute back (`self.t += 1` is `self.t = self.t.__iadd__(1)`).
+    if (isAttribute) store(updated);
     return;
   }
   if (kind == types::TypeKind::List && assign.op == lang::BinOpKind::Add) {
@@ -844,7 +894,7 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
   ir::Value* result = emitBuiltin(ir::Symbol::make("aten", op->second),
                                   {{assign.range, "", current}, {assign.range, "", operand}},
                                   assign.range);
-  storeVariable(name, result, assign.range);
+  store(result);
 }
 
 void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypePtr> branch[2],

@@ -39,8 +39,9 @@ struct CompiledFunction {
 
 class FunctionEmitter {
  public:
+  // With `selfType`, `def` is a method: its first parameter is `self`, of that type.
   FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& resolver,
-                  const OperatorMatcher& matcher);
+                  const OperatorMatcher& matcher, types::TypePtr selfType = nullptr);
 
   // Emits the whole function and runs the passes that make it a finished graph.
   CompiledFunction emit();
@@ -48,6 +49,8 @@ class FunctionEmitter {
   // ---- services for sugared values ----------------------------------------------------
   ir::Graph& graph() { return *graph_; }
   const OperatorMatcher& matcher() const { return matcher_; }
+  // What a value of class or module type offers (see Resolver::objectValue), or nullptr.
+  SugaredValuePtr objectValue(ir::Value* object) { return resolver_.objectValue(object); }
   ir::Value* emitBuiltin(const char* qualifiedOp, std::vector<ir::Value*> inputs,
                          const lang::SourceRange& range);
   ir::Value* emitBuiltin(ir::Symbol op, const std::vector<NamedValue>& args,
@@ -211,6 +214,7 @@ class FunctionEmitter {
   const lang::FunctionDefStmt& def_;
   Resolver& resolver_;
   const OperatorMatcher& matcher_;
+  types::TypePtr selfType_;
   std::unordered_set<const ir::Node*> sourceLiterals_;
   std::shared_ptr<ir::Graph> graph_;
   std::vector<std::map<std::string, types::TypePtr>> scopes_;

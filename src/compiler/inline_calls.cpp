@@ -12,12 +12,18 @@ const ir::Symbol& callFunction() {
   return s;
 }
 
-// Copies `callee`'s nodes before `call`, reading the call's arguments for its inputs; returns
-// the values that the callee returns.
-std::vector<ir::Value*> insertCalleeBody(ir::Graph& graph, ir::Node* call, const ir::Graph& callee) {
+const ir::Symbol& callMethod() {
+  static const ir::Symbol s = ir::Symbol::make("prim", "CallMethod");
+  return s;
+}
+
+// Copies `callee`'s nodes before `call`, reading the call's arguments (from `firstArgument`
+// on) for its inputs; returns the values that the callee returns.
+std::vector<ir::Value*> insertCalleeBody(ir::Graph& graph, ir::Node* call, size_t firstArgument,
+                                         const ir::Graph& callee) {
   std::unordered_map<const ir::Value*, ir::Value*> mapping;
   for (size_t i = 0; i < callee.inputs().size(); ++i) {
-    mapping[callee.inputs()[i]] = call->input(i + 1);  // input 0 is the function
+    mapping[callee.inputs()[i]] = call->input(i + firstArgument);
   }
   auto lookup = [&](ir::Value* value) { return mapping.at(value); };
   for (const ir::Node* node : callee.nodes()) {
@@ -40,15 +46,23 @@ bool inlineBlock(ir::Graph& graph, ir::Block* block, const CalleeLookup& lookup)
     ir::Node* node = *it;
     ++it;
     for (ir::Block* sub : node->blocks()) changed |= inlineBlock(graph, sub, lookup);
-    if (node->kind() != callFunction()) continue;
-    ir::Node* function = node->input(0)->node();
-    if (function->kind() != ir::prim::Constant || !function->hasAttribute("name")) continue;
-    std::shared_ptr<const ir::Graph> callee = lookup(function->s("name"));
+    size_t firstArgument;
+    ir::Node* function = nullptr;
+    if (node->kind() == callFunction()) {
+      function = node->input(0)->node();
+      if (function->kind() != ir::prim::Constant || !function->hasAttribute("name")) continue;
+      firstArgument = 1;
+    } else if (node->kind() == callMethod()) {
+      firstArgument = 0;  // the object is the method's `self`
+    } else {
+      continue;
+    }
+    std::shared_ptr<const ir::Graph> callee = lookup(*node);
     if (!callee) continue;
-    std::vector<ir::Value*> results = insertCalleeBody(graph, node, *callee);
+    std::vector<ir::Value*> results = insertCalleeBody(graph, node, firstArgument, *callee);
     for (size_t i = 0; i < results.size(); ++i) node->output(i)->replaceAllUsesWith(results[i]);
     node->destroy();
-    if (!function->output()->hasUses()) function->destroy();
+    if (function && !function->output()->hasUses()) function->destroy();
     changed = true;
   }
   return changed;
@@ -57,7 +71,12 @@ bool inlineBlock(ir::Graph& graph, ir::Block* block, const CalleeLookup& lookup)
 }  // namespace
 
 bool inlineCalls(ir::Graph& graph, const CalleeLookup& lookup) {
-  return inlineBlock(graph, graph.block(), lookup);
+  bool changed = false;
+  // Each round inlines the calls present when it starts; the bodies it copies in may hold
+  // calls of their own (a method's callee graphs are not inlined), so repeat until none is
+  // left. Recursion is rejected when compiling, so this ends.
+  while (inlineBlock(graph, graph.block(), lookup)) changed = true;
+  return changed;
 }
 
 }  // namespace tscript::compiler

@@ -22,6 +22,12 @@ class Resolver {
   virtual SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) = 0;
   // A type named in an annotation (classes, named tuples, enums); nullptr when unknown.
   virtual types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) = 0;
+  // What a value of class or module type offers (attributes, methods, iteration over a
+  // module list); nullptr when its class is unknown here.
+  virtual SugaredValuePtr objectValue(ir::Value* object) {
+    (void)object;
+    return nullptr;
+  }
 };
 
 }  // namespace tscript::compiler

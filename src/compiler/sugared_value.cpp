@@ -77,6 +77,9 @@ class TensorCastMethod final : public SugaredValue {
 SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   const std::string& name) {
   types::TypeKind kind = value_->type()->kind();
+  if (kind == types::TypeKind::Class) {
+    if (SugaredValuePtr object = emitter.objectValue(value_)) return object->attr(range, emitter, name);
+  }
   if (kind == types::TypeKind::Tensor) {
     // Tensor properties are prim ops (x.dtype -> prim::dtype); x.shape is x.size().
     static const std::map<std::string, std::pair<const char*, types::TypePtr (*)()>> kProperties = {
@@ -119,8 +122,23 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
                                       "' object has no attribute or method '" + name + "'");
 }
 
+SugaredValuePtr SimpleValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                  std::vector<NamedValue> args) {
+  if (value_->type()->kind() == types::TypeKind::Class) {
+    if (SugaredValuePtr object = emitter.objectValue(value_)) {
+      return object->call(range, emitter, std::move(args));
+    }
+  }
+  return SugaredValue::call(range, emitter, std::move(args));
+}
+
 std::optional<std::vector<SugaredValuePtr>> SimpleValue::unrolledElements(
     const lang::SourceRange& range, FunctionEmitter& emitter) {
+  if (value_->type()->kind() == types::TypeKind::Class) {
+    if (SugaredValuePtr object = emitter.objectValue(value_)) {
+      return object->unrolledElements(range, emitter);
+    }
+  }
   auto* tuple = value_->type()->as<types::TupleType>();
   if (!tuple) return std::nullopt;
   ir::Node* unpack = emitter.insertNode(ir::Symbol::make("prim", "TupleUnpack"), {value_},
@@ -263,6 +281,14 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
     }
     case Which::Len:
       exactly("len", 1);
+      if (args[0].value->type()->kind() == types::TypeKind::Class) {
+        // len(self.layers) of a module container is a constant.
+        if (SugaredValuePtr object = emitter.objectValue(args[0].value)) {
+          if (auto elements = object->unrolledElements(range, emitter)) {
+            return simple(emitter.insertConstant(static_cast<int64_t>(elements->size()), range));
+          }
+        }
+      }
       return simple(emitter.emitBuiltin("aten::len", {args[0].value}, range));
     case Which::Int:
       exactly("int", 1);

@@ -63,8 +63,12 @@ class SimpleValue final : public SugaredValue {
   ir::Value* value() const { return value_; }
   std::string describe() const override;
   ir::Value* asValue(const lang::SourceRange&, FunctionEmitter&) override { return value_; }
+  // Values of class type (modules, script objects) behave as their class says
+  // (FunctionEmitter::objectValue).
   SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter& emitter,
                        const std::string& name) override;
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override;
   std::optional<std::vector<SugaredValuePtr>> unrolledElements(
       const lang::SourceRange& range, FunctionEmitter& emitter) override;
   std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,

@@ -1,0 +1,199 @@
+#include "python/python_resolver.h"
+
+#include "compiler/function_emitter.h"
+#include "compiler/torch_constants.h"
+#include "lang/diagnostics.h"
+#include "lang/parser.h"
+#include "python/python_calls.h"
+
+namespace py = pybind11;
+
+namespace tscript::python {
+
+using compiler::FunctionEmitter;
+using compiler::NamedValue;
+using compiler::SugaredValue;
+using compiler::SugaredValuePtr;
+
+namespace {
+
+// A constant Python global (None, bool, int, float, str).
+class PythonConstant final : public SugaredValue {
+ public:
+  explicit PythonConstant(py::object value) : value_(std::move(value)) {}
+  std::string describe() const override { return "a Python constant"; }
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter) override {
+    if (value_.is_none()) return emitter.insertNoneConstant(range);
+    if (PyBool_Check(value_.ptr())) return emitter.insertBoolConstant(value_.ptr() == Py_True, range);
+    if (PyLong_Check(value_.ptr())) return emitter.insertConstant(value_.cast<int64_t>(), range);
+    if (PyFloat_Check(value_.ptr())) return emitter.insertConstant(value_.cast<double>(), range);
+    if (PyTuple_Check(value_.ptr())) {
+      // A tuple of constants (`LIMITS = (1, 4)`): a tuple built from its elements, so that
+      // indexing and unpacking see each element's own type.
+      std::vector<ir::Value*> elements;
+      std::vector<types::TypePtr> elementTypes;
+      for (py::handle item : value_) {
+        PythonConstant element(py::reinterpret_borrow<py::object>(item));
+        elements.push_back(element.asValue(range, emitter));
+        elementTypes.push_back(elements.back()->type());
+      }
+      ir::Node* tuple = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), elements, 1, range);
+      return tuple->output()->setType(types::tupleOf(std::move(elementTypes)));
+    }
+    return emitter.insertStringConstant(value_.cast<std::string>(), range);
+  }
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(const lang::SourceRange& range,
+                                                               FunctionEmitter& emitter) override {
+    if (!PyTuple_Check(value_.ptr())) return std::nullopt;
+    return compiler::SimpleValue(asValue(range, emitter)).unrolledElements(range, emitter);
+  }
+
+ private:
+  py::object value_;
+};
+
+// torch.jit.is_scripting(): True in compiled code, a compile-time constant.
+class IsScripting final : public SugaredValue {
+ public:
+  std::string describe() const override { return "is_scripting"; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    if (!args.empty()) throw lang::CompileError(range, "is_scripting() takes no arguments");
+    return std::make_shared<compiler::SimpleValue>(emitter.insertBoolConstant(true, range));
+  }
+};
+
+std::string qualifiedName(py::handle function) {
+  py::object name = py::getattr(function, "__qualname__", py::none());
+  if (name.is_none()) name = py::repr(function);
+  return name.cast<std::string>();
+}
+
+// A Python module seen from TorchScript: `torch`, `math`, `torch.jit`, `F`.
+class PythonModule final : public SugaredValue {
+ public:
+  PythonModule(PythonResolver& resolver, py::object module)
+      : resolver_(resolver), module_(std::move(module)) {}
+  std::string describe() const override {
+    return "module '" + py::str(module_.attr("__name__")).cast<std::string>() + "'";
+  }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter&,
+                       const std::string& name) override {
+    py::object descriptor = resolver_.resolveAttribute(module_, name);
+    if (SugaredValuePtr value = sugaredFromDescriptor(resolver_, descriptor, range)) return value;
+    throw lang::CompileError(range, describe() + " has no attribute '" + name + "'");
+  }
+
+ private:
+  PythonResolver& resolver_;
+  py::object module_;
+};
+
+}  // namespace
+
+SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descriptor,
+                                      const lang::SourceRange& range) {
+  if (descriptor.is_none()) return nullptr;
+  py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
+  std::string kind = tuple[0].cast<std::string>();
+  if (kind == "module") return std::make_shared<PythonModule>(resolver, tuple[1]);
+  if (kind == "builtin") {
+    return std::make_shared<compiler::BuiltinFunction>(
+        ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
+  }
+  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1], range));
+  if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
+  if (kind == "is_scripting") return std::make_shared<IsScripting>();
+  if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
+  if (kind == "python_call") return pythonCallValue(tuple, range);
+  if (kind == "unsupported") {
+    std::string instead = tuple[2].cast<std::string>();
+    throw lang::CompileError(range, tuple[1].cast<std::string>() +
+                                        (instead.empty() ? "" : "; " + instead));
+  }
+  if (kind == "torch_constant") {
+    std::string name = tuple[1].cast<std::string>();
+    std::optional<int64_t> value = compiler::torchEnumConstant(name);
+    if (!value) return nullptr;  // a dtype TorchScript does not know: "not supported"
+    return std::make_shared<PythonConstant>(py::int_(*value));
+  }
+  throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
+}
+
+lang::Module PythonResolver::parseFunction(py::handle function, const lang::SourceRange& use) {
+  py::object found = sourceOf_(function);
+  if (found.is_none()) {
+    throw lang::CompileError(use, "cannot compile function '" + qualifiedName(function) +
+                                      "': Python has no source code for it (it was made by "
+                                      "exec or eval, typed at the interactive prompt, or its "
+                                      "file is gone); tscript compiles functions from their "
+                                      "source, so define it in a .py file");
+  }
+  py::tuple source = found;
+  auto file = std::make_shared<lang::SourceFile>(source[1].cast<std::string>(),
+                                                 source[0].cast<std::string>(),
+                                                 source[2].cast<uint32_t>());
+  lang::Module module = lang::parseModule(file);
+  functionsByFile_[file.get()] = py::reinterpret_borrow<py::object>(function);
+  keepAlive_.push_back(py::reinterpret_borrow<py::object>(function));
+  return module;
+}
+
+std::string PythonResolver::define(py::handle function, const lang::SourceRange& use) {
+  auto known = definedNames_.find(function.ptr());
+  if (known != definedNames_.end()) return known->second;
+  lang::Module module = parseFunction(function, use);
+  std::string name;
+  for (const lang::StmtPtr& statement : module.body) {
+    if (auto* def = statement->as<lang::FunctionDefStmt>()) {
+      name = def->name;
+      break;
+    }
+  }
+  if (name.empty()) {
+    throw lang::CompileError(lang::SourceRange(), "no function definition in the source of " +
+                                                      py::repr(function).cast<std::string>());
+  }
+  definedNames_[function.ptr()] = name;
+  unit_->define(std::move(module));
+  return name;
+}
+
+const lang::FunctionDefStmt& PythonResolver::parseMethod(py::handle function) {
+  auto known = methods_.find(function.ptr());
+  if (known == methods_.end()) {
+    known = methods_.emplace(function.ptr(), parseFunction(function, lang::SourceRange())).first;
+  }
+  for (const lang::StmtPtr& statement : known->second.body) {
+    if (auto* def = statement->as<lang::FunctionDefStmt>()) return *def;
+  }
+  throw lang::CompileError(lang::SourceRange(), "no function definition in the source of " +
+                                                    py::repr(function).cast<std::string>());
+}
+
+std::vector<std::string> PythonResolver::defineSource(py::object scope, std::string source,
+                                                      std::string filename) {
+  auto file = std::make_shared<lang::SourceFile>(std::move(filename), std::move(source));
+  lang::Module module = lang::parseModule(file);
+  std::vector<std::string> names;
+  for (const lang::StmtPtr& statement : module.body) {
+    if (auto* def = statement->as<lang::FunctionDefStmt>()) names.push_back(def->name);
+  }
+  functionsByFile_[file.get()] = std::move(scope);
+  unit_->define(std::move(module));
+  return names;
+}
+
+SugaredValuePtr PythonResolver::resolveValue(const std::string& name,
+                                             const lang::SourceRange& range) {
+  auto function = functionsByFile_.find(range.file.get());
+  if (function == functionsByFile_.end()) return nullptr;
+  py::object descriptor = resolveGlobal_(function->second, name);
+  return sugaredFromDescriptor(*this, descriptor, range);
+}
+
+types::TypePtr PythonResolver::resolveType(const std::string&, const lang::SourceRange&) {
+  return nullptr;  // classes, named tuples and enums: the modules issue
+}
+
+}  // namespace tscript::python
