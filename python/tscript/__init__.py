@@ -10,8 +10,10 @@ from tscript._errors import Error
 from tscript._script import (ScriptFunction, annotate, export, ignore, is_scripting, is_tracing,
                              script, unused)
 from tscript._compilation_unit import CompilationUnit
+from tscript._module import RecursiveScriptModule, ScriptMethod, ScriptModule
 
-__all__ = ["CompilationUnit", "CompileError", "Error", "ScriptFunction", "annotate", "export",
+__all__ = ["CompilationUnit", "CompileError", "Error", "RecursiveScriptModule", "ScriptFunction",
+           "ScriptMethod", "ScriptModule", "annotate", "export",
            "ignore", "is_scripting", "is_tracing", "parse_outline", "script", "unused"]
 
 

@@ -304,8 +304,12 @@ def _block_by_indentation(lines, first):
     return block
 
 
+def _indentation(line):
+    return len(line) - len(line.lstrip())
+
+
 def _source_of(fn):
-    """(source, filename, first line) of a function, dedented; None when Python has no source
+    """(source, filename, first line, indentation removed) of a function, dedented; None when Python has no source
     for it (made by exec or eval, typed at the prompt, or its file is gone): the compiler
     reports that as a CompileError naming the function.
 
@@ -319,14 +323,14 @@ def _source_of(fn):
         if 0 <= first < len(lines) and lines[first].lstrip().startswith(("def ", "@", "async def ")):
             block = _block_by_indentation(lines, first)
             if block is not None:
-                return block, code.co_filename, code.co_firstlineno
+                return block, code.co_filename, code.co_firstlineno, _indentation(lines[first])
     try:
         lines, first_line = inspect.getsourcelines(fn)
     except (OSError, TypeError):
         return None
     filename = inspect.getsourcefile(fn) or "<unknown>"
     source = textwrap.dedent("".join(lines))
-    return source, filename, first_line
+    return source, filename, first_line, _indentation(lines[0]) if lines else 0
 
 
 # A compiled function: call it like the Python one; ``.graph`` (the IR as text), ``.schema``,
@@ -335,11 +339,15 @@ ScriptFunction = _C.ScriptFunction
 
 
 def script(obj):
-    """Compile a function to TorchScript. With PYTORCH_JIT=0 it is returned unchanged."""
+    """Compile a function or an nn.Module to TorchScript. With PYTORCH_JIT=0 it is returned
+    unchanged."""
     if os.environ.get("PYTORCH_JIT", "1") == "0":
         return obj
     if isinstance(obj, ScriptFunction):
         return obj
+    if isinstance(obj, torch.nn.Module):
+        from tscript._module import script_module
+        return script_module(obj)
     if not isinstance(obj, types.FunctionType):
         raise _C.CompileError(f"error: tscript.script cannot compile {obj!r} yet: it compiles "
                               "functions only (modules and classes are not implemented)")

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "compiler/erase_unused_reads.h"
 #include "compiler/inline_calls.h"
 #include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
@@ -218,6 +219,7 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
   try {
     CompiledFunction compiled = FunctionEmitter(def, resolver, matcher_, selfType).emit();
     compiling_.pop_back();
+    eraseUnusedAttributeReads(*compiled.graph);
     if (!selfType) {
       // A function's graph is flat, as torch.jit prints it: callees were compiled (and
       // inlined) while emitting this function's calls to them. Methods keep their calls.

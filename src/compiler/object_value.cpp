@@ -81,7 +81,9 @@ std::string ObjectValue::describe() const { return kindAndName(*definition_.type
 ir::Value* ObjectValue::slotValue(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   const std::string& name) {
   const types::ClassType::Attribute* attribute = definition_.type()->findAttribute(name);
-  ir::Node* node = emitter.insertNode(kGetAttr, {self_}, 1, range);
+  // Attribute reads and writes carry no source location, as in torch.jit's graphs.
+  (void)range;
+  ir::Node* node = emitter.insertNode(kGetAttr, {self_}, 1, {});
   node->s_("name", name);
   // torch.jit names the value after the attribute (`%weight`); names that are numbers (the
   // entries of a ModuleList) get a leading underscore (`%_0`).
@@ -213,7 +215,7 @@ void ObjectValue::setAttr(const lang::SourceRange& range, FunctionEmitter& emitt
                                         " to attribute '" + name + "' of type " +
                                         attribute->type->annotationStr());
   }
-  ir::Node* node = emitter.insertNode(kSetAttr, {self_, value}, 0, range);
+  ir::Node* node = emitter.insertNode(kSetAttr, {self_, value}, 0, {});
   node->s_("name", name);
 }
 

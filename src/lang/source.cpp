@@ -4,8 +4,10 @@
 
 namespace tscript::lang {
 
-SourceFile::SourceFile(std::string name, std::string text, uint32_t firstLine)
-    : name_(std::move(name)), text_(std::move(text)), firstLine_(firstLine) {
+SourceFile::SourceFile(std::string name, std::string text, uint32_t firstLine,
+                       uint32_t columnOffset)
+    : name_(std::move(name)), text_(std::move(text)), firstLine_(firstLine),
+      columnOffset_(columnOffset) {
   lineStarts_.push_back(0);
   for (uint32_t i = 0; i < text_.size(); ++i) {
     if (text_[i] == '\n') lineStarts_.push_back(i + 1);
@@ -22,16 +24,16 @@ uint32_t SourceFile::lineOf(uint32_t offset) const {
 }
 
 uint32_t SourceFile::columnOf(uint32_t offset) const {
-  return offset - lineStarts_[lineIndex(lineStarts_, offset)];
+  return offset - lineStarts_[lineIndex(lineStarts_, offset)] + columnOffset_;
 }
 
-std::string_view SourceFile::lineTextAt(uint32_t offset) const {
+std::string SourceFile::lineTextAt(uint32_t offset) const {
   size_t index = lineIndex(lineStarts_, offset);
   uint32_t begin = lineStarts_[index];
   uint32_t end = index + 1 < lineStarts_.size() ? lineStarts_[index + 1] : text_.size();
   std::string_view line(text_.data() + begin, end - begin);
   while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-  return line;
+  return std::string(columnOffset_, ' ') + std::string(line);
 }
 
 SourceRange SourceRange::merge(const SourceRange& other) const {
@@ -47,7 +49,7 @@ std::string SourceRange::location() const {
 
 std::string SourceRange::excerpt() const {
   if (!file) return "";
-  std::string_view lineText = file->lineTextAt(start);
+  std::string lineText = file->lineTextAt(start);
   uint32_t col = column();
   // Very long lines are cut around the caret so the excerpt stays readable.
   constexpr uint32_t kMaxShown = 160;
@@ -55,7 +57,7 @@ std::string SourceRange::excerpt() const {
   if (lineText.size() > kMaxShown && col > kMaxShown / 2) {
     shownFrom = col - kMaxShown / 2;
   }
-  std::string_view shown = lineText.substr(shownFrom, kMaxShown);
+  std::string_view shown = std::string_view(lineText).substr(shownFrom, kMaxShown);
   std::string out(shown);
   out += '\n';
   // Tabs are kept so the caret lines up under tabs in the source line.

@@ -14,8 +14,9 @@ namespace tscript::lang {
 class SourceFile {
  public:
   // `firstLine` lets a snippet cut out of a larger file (a function given by inspect) report
-  // the line numbers of that larger file.
-  SourceFile(std::string name, std::string text, uint32_t firstLine = 1);
+  // the line numbers of that larger file; `columnOffset` is the indentation the snippet was
+  // dedented by (a method cut out of its class), so that columns are the file's too.
+  SourceFile(std::string name, std::string text, uint32_t firstLine = 1, uint32_t columnOffset = 0);
 
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
@@ -23,13 +24,15 @@ class SourceFile {
   // 1-based line and 0-based column (in bytes) of a byte offset, as torch.jit prints them.
   uint32_t lineOf(uint32_t offset) const;
   uint32_t columnOf(uint32_t offset) const;
-  // The text of the line that holds `offset`, without its newline.
-  std::string_view lineTextAt(uint32_t offset) const;
+  // The text of the line that holds `offset`, without its newline, as the file has it (with
+  // the indentation the snippet was dedented by).
+  std::string lineTextAt(uint32_t offset) const;
 
  private:
   std::string name_;
   std::string text_;
   uint32_t firstLine_;
+  uint32_t columnOffset_;
   std::vector<uint32_t> lineStarts_;  // byte offset at which each line begins
 };
 

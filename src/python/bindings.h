@@ -8,6 +8,8 @@ namespace tscript::python {
 void bindFrontEnd(pybind11::module_& m);
 // Compiling and calling scripted functions (bind_script.cpp).
 void bindScript(pybind11::module_& m);
+// Module types, their objects and methods (bind_module.cpp).
+void bindModules(pybind11::module_& m);
 // Calls from compiled code into @ignore'd Python functions (python_calls.cpp).
 void bindPythonCalls(pybind11::module_& m);
 

@@ -8,6 +8,7 @@ PYBIND11_MODULE(_C, m) {
   m.doc() = "tscript native core";
   tscript::python::bindFrontEnd(m);
   tscript::python::bindScript(m);
+  tscript::python::bindModules(m);
   tscript::python::bindPythonCalls(m);  // after bindScript: its error translator goes first
   tscript::python::bindTracer(m);
 }

@@ -130,9 +130,9 @@ lang::Module PythonResolver::parseFunction(py::handle function, const lang::Sour
                                       "source, so define it in a .py file");
   }
   py::tuple source = found;
-  auto file = std::make_shared<lang::SourceFile>(source[1].cast<std::string>(),
-                                                 source[0].cast<std::string>(),
-                                                 source[2].cast<uint32_t>());
+  auto file = std::make_shared<lang::SourceFile>(
+      source[1].cast<std::string>(), source[0].cast<std::string>(), source[2].cast<uint32_t>(),
+      source.size() > 3 ? source[3].cast<uint32_t>() : 0);
   lang::Module module = lang::parseModule(file);
   functionsByFile_[file.get()] = py::reinterpret_borrow<py::object>(function);
   keepAlive_.push_back(py::reinterpret_borrow<py::object>(function));

@@ -1,0 +1,460 @@
+"""``tscript.script`` for ``nn.Module``: module types, their objects, and ScriptModule.
+
+Scripting a module is recursive, as in torch.jit: each submodule is scripted first, then the
+module's *type* is worked out from the live object (its parameters, buffers, submodules and
+attributes, each typed by the class's annotations or by its value), and the methods are
+compiled against that type. Modules whose types come out equal share one compiled type (the
+cache below), so scripting the same model again compiles nothing.
+
+The object made is a ScriptObject (C++, the slots' values). Its tensors are the Python
+module's own, so parameters stay shared with the module they came from. RecursiveScriptModule
+is the Python face of one: an nn.Module whose parameters, buffers and submodules are views of
+the slots, so that nn.Module's own machinery (state_dict, named_parameters, train/eval, to)
+works on it unchanged.
+"""
+import collections.abc
+import typing
+
+import torch
+
+from tscript import _C
+from tscript import _script
+
+__all__ = ["ScriptModule", "RecursiveScriptModule", "ScriptMethod", "script_module"]
+
+# nn.Module's own bookkeeping, never attributes of the compiled type (torch.jit's list).
+_MODULE_INTERNALS = frozenset([
+    "_version", "_parameters", "_buffers", "_non_persistent_buffers_set", "_backward_hooks",
+    "_forward_hooks", "_forward_pre_hooks", "_state_dict_hooks", "_load_state_dict_pre_hooks",
+    "_load_state_dict_post_hooks", "_modules", "_initializing", "dump_patches", "training",
+    "_is_full_backward_hook",
+])
+
+_CONTAINERS = {torch.nn.ModuleList: "list", torch.nn.Sequential: "list",
+               torch.nn.ModuleDict: "dict"}
+
+
+def _init_compiler():
+    _C._init_module_compiler(_script._resolve_global, _script._resolve_attribute,
+                             _script._source_of)
+
+
+# ---- types of attribute values -------------------------------------------------------------
+
+class _NoType(Exception):
+    """A value with no TorchScript type; the message says why and what to do."""
+
+
+def _infer_annotation(value):
+    """The TorchScript annotation of a Python value (`List[int]`), or raise _NoType."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, complex):
+        return "complex"
+    if isinstance(value, str):
+        return "str"
+    if value is None:
+        return "NoneType"
+    if isinstance(value, torch.Tensor):
+        return "Tensor"
+    if isinstance(value, torch.device):
+        return "Device"
+    if isinstance(value, (torch.dtype, torch.layout, torch.memory_format)):
+        return "int"  # as in torch.jit: dtypes are ints in compiled code
+    if isinstance(value, list):
+        if not value:
+            raise _NoType("it is an empty list, whose element type cannot be inferred; "
+                          "annotate it in the class (name: List[int])")
+        return f"List[{_single_type(value, 'list')}]"
+    if isinstance(value, dict):
+        if not value:
+            raise _NoType("it is an empty dict, whose key and value types cannot be inferred; "
+                          "annotate it in the class (name: Dict[str, int])")
+        return f"Dict[{_single_type(list(value.keys()), 'dict key')}, " \
+               f"{_single_type(list(value.values()), 'dict value')}]"
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
+    raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")
+
+
+def _single_type(values, what):
+    annotations = {_infer_annotation(v) for v in values}
+    if len(annotations) != 1:
+        raise _NoType(f"its {what}s have different types ({', '.join(sorted(annotations))}); "
+                      "annotate it in the class with one type (a Union or Any)")
+    return annotations.pop()
+
+
+def _class_annotations(cls):
+    """`cls.__annotations__` looked up as torch.jit does: inherited when the class has none."""
+    return getattr(cls, "__annotations__", {}) or {}
+
+
+def _is_final(annotation):
+    if isinstance(annotation, str):
+        return annotation.startswith(("Final", "torch.jit.Final", "typing.Final"))
+    origin = typing.get_origin(annotation)
+    return origin is typing.Final or getattr(annotation, "__name__", None) == "Final" or \
+        type(annotation).__name__ == "_Final" or repr(annotation).startswith(
+            ("typing.Final", "typing_extensions.Final"))
+
+
+def _annotation_of(cls, name):
+    """The annotation text the class declares for attribute `name`, or None."""
+    annotations = _class_annotations(cls)
+    if name not in annotations:
+        return None
+    annotation = annotations[name]
+    if _is_final(annotation):
+        return None
+    return _script._annotation_text(annotation)
+
+
+def _constant_names(module):
+    cls = type(module)
+    names = set(getattr(cls, "__constants__", ()))
+    for name, annotation in _class_annotations(cls).items():
+        if _is_final(annotation):
+            names.add(name)
+    return names
+
+
+# ---- the concrete type of a module -----------------------------------------------------------
+
+class _ModuleInfo:
+    """What a module's type is made of: everything that makes two modules' types differ."""
+
+    def __init__(self, module, child_types):
+        cls = type(module)
+        self.cls = cls
+        self.attributes = []   # (name, annotation text or ModuleType, kind)
+        self.failed = {}       # name -> why it has no type
+        self.constants = {}
+        constant_names = _constant_names(module)
+        for name, value in module._parameters.items():
+            self.attributes.append((name, _annotation_of(cls, name) or
+                                    ("Tensor" if value is not None else "NoneType"), "parameter"))
+        for name, value in module._buffers.items():
+            self.attributes.append((name, _annotation_of(cls, name) or
+                                    ("Tensor" if value is not None else "NoneType"), "buffer"))
+        self.attributes.append(("training", "bool", "attribute"))
+        self.attributes.append(("_is_full_backward_hook",
+                                "Optional[bool]" if "_is_full_backward_hook" in
+                                _class_annotations(cls) else "NoneType", "attribute"))
+        for name, value in vars(module).items():
+            if name in _MODULE_INTERNALS or name.startswith("__"):
+                continue
+            if name in constant_names:
+                self.constants[name] = _constant_value(cls, name, value)
+                continue
+            annotation = _annotation_of(cls, name)
+            if annotation is None:
+                if callable(value) and not isinstance(value, torch.Tensor):
+                    continue  # functions and bound methods stored on the object
+                try:
+                    annotation = _infer_annotation(value)
+                except _NoType as why:
+                    self.failed[name] = f"attribute '{name}' of {cls.__name__} has no " \
+                                        f"TorchScript type: {why}"
+                    continue
+            self.attributes.append((name, annotation, "attribute"))
+        for name in constant_names:
+            if name not in self.constants and hasattr(module, name) and \
+                    name not in module._modules and name not in module._parameters:
+                self.constants[name] = _constant_value(cls, name, getattr(module, name))
+        for name, child in module._modules.items():
+            if child is None:
+                self.attributes.append((name, "NoneType", "attribute"))
+            else:
+                self.attributes.append((name, child_types[name], "module"))
+
+    def key(self):
+        attributes = tuple((name, id(annotation) if isinstance(annotation, _C.ModuleType)
+                            else annotation, kind) for name, annotation, kind in self.attributes)
+        constants = tuple(sorted((name, repr(value)) for name, value in self.constants.items()))
+        return (self.cls, attributes, constants, tuple(sorted(self.failed)))
+
+
+def _constant_value(cls, name, value):
+    if isinstance(value, list):
+        value = tuple(value)  # as torch.jit: list constants become tuples
+    if value is None or isinstance(value, (bool, int, float, str)) or (
+            isinstance(value, tuple) and all(v is None or isinstance(v, (bool, int, float, str))
+                                             for v in value)):
+        return value
+    raise _C.CompileError(
+        f"error: constant '{name}' of module {cls.__name__} has a value of Python type "
+        f"'{type(value).__name__}'; module constants (__constants__, Final) must be None, bool, "
+        "int, float, str, or a list or tuple of those")
+
+
+def _qualified_name(cls):
+    module = cls.__module__
+    prefix = "__torch__" if module == "__main__" else "__torch__." + module
+    return f"{prefix}.{cls.__name__}"
+
+
+def _class_methods(cls):
+    """The functions a module class defines (its own and inherited, below nn.Module)."""
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, torch.nn.Module):
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, staticmethod):
+                continue  # TODO(modules): static methods
+            if callable(value) and hasattr(value, "__code__"):
+                found[name] = value
+    return found
+
+
+_types_by_key = {}     # concrete type key -> ModuleType
+_names_in_use = {}     # qualified name -> how many types carry it
+
+
+def _module_type(module, child_types):
+    info = _ModuleInfo(module, child_types)
+    key = info.key()
+    existing = _types_by_key.get(key)
+    if existing is not None:
+        return existing, info
+    name = _qualified_name(info.cls)
+    count = _names_in_use.get(name, 0)
+    _names_in_use[name] = count + 1
+    if count:
+        # A second type for the same class: torch.jit's mangled name.
+        package, _, base = name.rpartition(".")
+        name = f"{package}.___torch_mangle_{count - 1}.{base}"
+    module_type = _C.ModuleType(name)
+    for attribute_name, annotation, kind in info.attributes:
+        module_type.add_attribute(attribute_name, annotation, kind)
+    for constant_name, value in info.constants.items():
+        module_type.add_constant(constant_name, value)
+    for failed_name, why in info.failed.items():
+        module_type.add_failed_attribute(failed_name, why)
+    container = next((kind for cls, kind in _CONTAINERS.items() if isinstance(module, cls)), None)
+    if container:
+        module_type.set_container(container)
+    for method_name, function in _class_methods(info.cls).items():
+        modifier = _script._modifier(function)
+        if modifier in ("ignore", "unused"):
+            descriptor = _script._python_call_descriptor(function, modifier)
+            if descriptor[0] == "python_call":
+                # `self` is the object: calls from compiled code pass the other parameters.
+                descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
+            module_type.add_python_call(method_name, descriptor)
+        elif method_name != "forward" or function is not torch.nn.Module.forward:
+            module_type.add_method(method_name, function)
+    module_type.define()
+    _types_by_key[key] = module_type
+    return module_type, info
+
+
+def _entry_methods(module_type, cls):
+    """The methods compiled when the module is scripted: forward and every @export."""
+    names = []
+    if module_type.has_method("forward"):
+        names.append("forward")
+    for name, function in _class_methods(cls).items():
+        if name != "forward" and _script._modifier(function) == "export":
+            names.append(name)
+    return names
+
+
+def script_module(module):
+    """Scripts `module` and its submodules; returns a RecursiveScriptModule."""
+    _init_compiler()
+    if isinstance(module, RecursiveScriptModule):
+        return module
+    children = {}
+    for name, child in module._modules.items():
+        if child is not None:
+            children[name] = script_module(child)
+    module_type, info = _module_type(module, {n: c._type for n, c in children.items()})
+    for name in _entry_methods(module_type, info.cls):
+        module_type.compile(name)
+    scripted = _C.ScriptObject(module_type)
+    for name, annotation, kind in info.attributes:
+        if kind == "module":
+            scripted.set(name, children[name]._c)
+        elif name == "training":
+            scripted.set(name, module.training)
+        elif name == "_is_full_backward_hook":
+            scripted.set(name, None)
+        elif kind == "parameter":
+            scripted.set(name, module._parameters[name])
+        elif kind == "buffer":
+            scripted.set(name, module._buffers[name])
+        else:
+            scripted.set(name, getattr(module, name))
+    return RecursiveScriptModule(scripted, module_type, module, children, info)
+
+
+# ---- ScriptModule ------------------------------------------------------------------------------
+
+class ScriptMethod:
+    """A compiled method bound to its module: call it; `.graph`, `.code`, `.schema`."""
+
+    def __init__(self, owner, name):
+        self._c = owner._c
+        self._type = owner._type
+        self.name = name
+        self.owner = owner
+
+    def __call__(self, *args, **kwargs):
+        return self._c.call(self.name, *args, **kwargs)
+
+    @property
+    def graph(self):
+        return self._type.method_graph(self.name)
+
+    @property
+    def inlined_graph(self):
+        return self._type.method_inlined_graph(self.name)
+
+    @property
+    def code(self):
+        return self._type.method_code(self.name)
+
+    @property
+    def schema(self):
+        return self._type.method_schema(self.name)
+
+    def __repr__(self):
+        return f"<tscript.ScriptMethod {self.name} of {self.owner.original_name}>"
+
+
+class _SlotView(collections.abc.MutableMapping):
+    """The parameters (or buffers) of a scripted module, read from and written to its slots."""
+
+    def __init__(self, owner, names):
+        self._c = owner._c
+        self._names = names
+
+    def __getitem__(self, name):
+        if name not in self._names:
+            raise KeyError(name)
+        return self._c.get(name)
+
+    def __setitem__(self, name, value):
+        if name not in self._names:
+            raise KeyError(f"'{name}' cannot be added to a scripted module: its attributes are "
+                           "fixed when it is scripted")
+        self._c.set(name, value)
+
+    def __delitem__(self, name):
+        raise KeyError(f"'{name}' cannot be deleted from a scripted module")
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self):
+        return len(self._names)
+
+
+class ScriptModule(torch.nn.Module):
+    """The base class of scripted modules (torch.jit.ScriptModule's counterpart)."""
+
+
+class RecursiveScriptModule(ScriptModule):
+    """A scripted nn.Module: call it like the original; `.code`, `.graph`, attribute access,
+    and nn.Module's API (parameters, state_dict, train/eval, ...) on the compiled object."""
+
+    def __init__(self, scripted, module_type, original, children, info):
+        object.__setattr__(self, "_c", scripted)
+        object.__setattr__(self, "_type", module_type)
+        super().__init__()  # this sets `training` to True: restored below
+        scripted.set("training", original.training)
+        kinds = {name: kind for name, _, kind in info.attributes}
+        object.__setattr__(self, "_parameters", _SlotView(
+            self, [n for n, k in kinds.items() if k == "parameter"]))
+        object.__setattr__(self, "_buffers", _SlotView(
+            self, [n for n, k in kinds.items() if k == "buffer"]))
+        object.__setattr__(self, "_modules", collections.OrderedDict(children))
+        object.__setattr__(self, "_non_persistent_buffers_set",
+                           set(original._non_persistent_buffers_set))
+        object.__setattr__(self, "_constants", dict(info.constants))
+        object.__setattr__(self, "original_name", type(original).__name__)
+        object.__setattr__(self, "_slot_kinds", kinds)
+        methods = {}
+        if module_type.has_method("forward"):
+            methods["forward"] = ScriptMethod(self, "forward")
+        object.__setattr__(self, "_methods", methods)
+        if "forward" in methods:
+            object.__setattr__(self, "forward", methods["forward"])
+
+    # `training` is a slot: compiled code reads the same value.
+    @property
+    def training(self):
+        return self._c.get("training")
+
+    @training.setter
+    def training(self, value):
+        self._c.set("training", value)
+
+    def __call__(self, *args, **kwargs):
+        return self._c.call("forward", *args, **kwargs)
+
+    def __getattr__(self, name):
+        kinds = self.__dict__.get("_slot_kinds")
+        if kinds is None:
+            raise AttributeError(name)
+        kind = kinds.get(name)
+        if kind == "module":
+            return self.__dict__["_modules"][name]
+        if kind is not None:
+            return self.__dict__["_c"].get(name)
+        constants = self.__dict__["_constants"]
+        if name in constants:
+            return constants[name]
+        methods = self.__dict__["_methods"]
+        if name in methods:
+            return methods[name]
+        if self.__dict__["_type"].has_method(name):
+            method = methods[name] = ScriptMethod(self, name)
+            return method
+        raise AttributeError(f"'RecursiveScriptModule' object (original_name="
+                             f"{self.__dict__['original_name']}) has no attribute '{name}'")
+
+    def __setattr__(self, name, value):
+        kinds = self.__dict__.get("_slot_kinds", {})
+        kind = kinds.get(name)
+        if kind == "module":
+            if not isinstance(value, RecursiveScriptModule):
+                raise TypeError(f"submodule '{name}' of a scripted module can only be replaced "
+                                "by a scripted module")
+            self._c.set(name, value._c)
+            self._modules[name] = value
+        elif kind is not None:
+            self._c.set(name, value)
+        elif name in self.__dict__.get("_constants", {}):
+            raise AttributeError(f"cannot assign to '{name}': it is a constant of the scripted "
+                                 f"module {self.original_name}")
+        else:
+            object.__setattr__(self, name, value)
+
+    @property
+    def code(self):
+        return self.forward.code
+
+    @property
+    def graph(self):
+        return self.forward.graph
+
+    @property
+    def inlined_graph(self):
+        return self.forward.inlined_graph
+
+    @property
+    def code_with_constants(self):
+        return self.forward.code, {}
+
+    def extra_repr(self):
+        return f"original_name={self.original_name}"
+
+    def _get_name(self):
+        return "RecursiveScriptModule"
