@@ -205,6 +205,8 @@ def _class_methods(cls):
         if klass in (object, torch.nn.Module):
             continue
         for name, value in vars(klass).items():
+            if klass in _CONTAINERS and name != "forward":
+                continue  # len, iteration, indexing and items() are compiled specially
             if isinstance(value, staticmethod):
                 continue  # TODO(modules): static methods
             if callable(value) and hasattr(value, "__code__"):

@@ -424,13 +424,53 @@ class IterationBuiltinLoop final : public LoopIteration {
   ir::Value* start_;
 };
 
+std::optional<std::vector<SugaredValuePtr>> IterationBuiltin::unrolledElements(
+    const lang::SourceRange& range, FunctionEmitter& emitter) {
+  // Over a compile-time sequence (a tuple, a module list) the loop is unrolled too, and then
+  // every iterable must be one: their elements may differ in type.
+  std::vector<std::optional<std::vector<SugaredValuePtr>>> parts;
+  bool anyUnrolled = false;
+  for (const SugaredValuePtr& iterable : iterables_) {
+    parts.push_back(iterable->unrolledElements(range, emitter));
+    anyUnrolled |= parts.back().has_value();
+  }
+  if (!anyUnrolled) return std::nullopt;
+  size_t count = SIZE_MAX;
+  for (const auto& part : parts) {
+    if (!part) {
+      throw lang::CompileError(range, name_ + "() of a tuple or module list with a value whose "
+                                      "length is only known at run time is not supported by "
+                                      "tscript yet; index the list inside the loop instead");
+    }
+    count = std::min(count, part->size());
+  }
+  int64_t first = 0;
+  if (start_) {
+    ir::ConstantValue start;
+    if (!ir::constantValueOf(start_->node(), start) || start.kind != ir::ConstantValue::Kind::Int) {
+      throw lang::CompileError(range, "enumerate() over a tuple or module list needs a constant "
+                                      "start");
+    }
+    first = start.intValue;
+  }
+  std::vector<SugaredValuePtr> elements;
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<SugaredValuePtr> element;
+    if (name_ == "enumerate") {
+      element.push_back(std::make_shared<SimpleValue>(
+          emitter.insertConstant(static_cast<int64_t>(first + i), range)));
+    }
+    for (const auto& part : parts) element.push_back((*part)[i]);
+    elements.push_back(std::make_shared<SugaredTuple>(std::move(element)));
+  }
+  return elements;
+}
+
 std::unique_ptr<LoopIteration> IterationBuiltin::iterate(const lang::SourceRange& range,
                                                          FunctionEmitter& emitter) {
+  // Compile-time sequences were unrolled (unrolledElements) before a loop asks for this.
   std::vector<std::unique_ptr<LoopIteration>> inner;
   for (const SugaredValuePtr& iterable : iterables_) {
-    if (iterable->unrolledElements(range, emitter)) {
-      throw lang::CompileError(range, name_ + "() over a tuple is not supported; index it instead");
-    }
     inner.push_back(iterable->iterate(range, emitter));
   }
   return std::make_unique<IterationBuiltinLoop>(name_ == "enumerate", std::move(inner), start_);

@@ -163,6 +163,9 @@ class IterationBuiltin final : public SugaredValue {
   IterationBuiltin(std::string name, std::vector<SugaredValuePtr> iterables, ir::Value* start)
       : name_(std::move(name)), iterables_(std::move(iterables)), start_(start) {}
   std::string describe() const override { return name_ + "()"; }
+  // Unrolled when an iterable is a tuple or a module list: (index, element) / (a, b) tuples.
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(
+      const lang::SourceRange& range, FunctionEmitter& emitter) override;
   std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
                                          FunctionEmitter& emitter) override;
 

@@ -1,0 +1,129 @@
+"""Small nn.Modules scripted by test_script_module.py (compiled from this file's source)."""
+from typing import Dict, List, Optional
+
+import torch
+from torch import nn
+
+
+class Scale(nn.Module):
+    def __init__(self, factor: float):
+        super().__init__()
+        self.factor = factor
+
+    def forward(self, x):
+        return x * self.factor
+
+
+class Affine(nn.Module):
+    """A parameter, a buffer, a float attribute."""
+
+    def __init__(self, features: int):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(features, features))
+        self.register_buffer("shift", torch.linspace(-1.0, 1.0, features))
+        self.gain = 0.5
+
+    def forward(self, x):
+        return torch.mm(x, self.weight.t()) * self.gain + self.shift
+
+
+class Stack(nn.Module):
+    """Submodules, a ModuleList, a Sequential, a ModuleDict, constants."""
+    __constants__ = ["depth", "names"]
+
+    def __init__(self):
+        super().__init__()
+        self.first = Affine(4)
+        self.blocks = nn.ModuleList([Scale(2.0), Scale(0.5), Scale(3.0)])
+        self.tail = nn.Sequential(Scale(1.5), Scale(-1.0))
+        self.heads = nn.ModuleDict({"a": Scale(1.0), "b": Scale(4.0)})
+        self.depth = 3
+        self.names = ["x", "y"]
+
+    def forward(self, x):
+        y = self.first(x)
+        for block in self.blocks:
+            y = block(y)
+        for i, block in enumerate(self.blocks):
+            y = y + block(y) * i
+        y = self.tail(y) + self.blocks[-1](y)
+        for name, head in self.heads.items():
+            y = y + head(y)
+        return y * self.depth + len(self.blocks) + len(self.names)
+
+
+class Counter(nn.Module):
+    """Attribute writes persist on the object; `training` switches behaviour."""
+    history: List[int]
+    last: Optional[int]
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+        self.total = torch.zeros(3)
+        self.history = []
+        self.last = None
+
+    def forward(self, x):
+        self.calls += 1
+        self.total += x
+        self.history.append(self.calls)
+        self.last = self.calls
+        if self.training:
+            return x * 2
+        return x - 1
+
+
+class Methods(nn.Module):
+    """forward calls other methods; an @export method is compiled too."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = Scale(3.0)
+        self.offsets: Dict[str, float] = {"low": -1.0, "high": 1.0}
+
+    def forward(self, x, which: str = "low"):
+        return self.adjust(self.inner(x), which)
+
+    def adjust(self, x, which: str):
+        return x + self.offsets[which]
+
+    @torch.jit.export
+    def describe(self, n: int) -> str:
+        return "Methods(" + str(n + len(self.offsets)) + ")"
+
+
+class UsesUnused(nn.Module):
+    def forward(self, x):
+        if x.sum() > 1000.0:
+            return self.debug_only(x)
+        return x + 1
+
+    @torch.jit.unused
+    def debug_only(self, x) -> torch.Tensor:
+        import pdb  # noqa: F401  (Python only: never compiled)
+        return x
+
+
+class Untyped(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.mixed = [1, "two"]
+
+    def forward(self, x):
+        return x + len(self.mixed)
+
+
+class WritesMissing(nn.Module):
+    def forward(self, x):
+        self.created_here = x
+        return x
+
+
+class ListIndexedByVariable(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([Scale(1.0), Scale(2.0)])
+
+    def forward(self, x, i: int):
+        return self.blocks[i](x)

@@ -1,0 +1,146 @@
+"""tscript.script on nn.Modules: the same module run eagerly, by torch.jit and by tscript."""
+import copy
+import re
+
+import pytest
+import torch
+
+import module_cases as cases
+import tscript
+
+
+def both(make):
+    """(eager module, torch.jit-scripted copy, tscript-scripted copy), with equal weights."""
+    torch.manual_seed(0)
+    eager = make()
+    return eager, torch.jit.script(copy.deepcopy(eager)), tscript.script(copy.deepcopy(eager))
+
+
+def normalized(graph_text):
+    """Graph text without value numbers and source comments."""
+    text = re.sub(r"\s*#.*", "", graph_text)
+    return re.sub(r"%[\w.]+", "%v", text)
+
+
+@pytest.mark.parametrize("make", [lambda: cases.Scale(2.5), lambda: cases.Affine(4), cases.Stack],
+                         ids=["scale", "affine", "stack"])
+def test_outputs_match_eager_and_torch_jit(make):
+    eager, jit, ours = both(make)
+    x = torch.randn(3, 4)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
+
+
+def test_code_is_torch_jits():
+    eager, jit, ours = both(cases.Affine.__new__ and (lambda: cases.Affine(4)))
+    assert ours.code == jit.code
+    _, jit_stack, ours_stack = both(cases.Stack)
+    assert ours_stack.first.code == jit_stack.first.code
+
+
+def test_graph_calls_submodules_by_method():
+    _, jit, ours = both(cases.Stack)
+    graph = ours.graph
+    assert graph.startswith("graph(%self : __torch__.module_cases.Stack,")
+    assert 'prim::GetAttr[name="first"](%self)' in graph
+    assert re.search(r'prim::CallMethod\[name="forward"\]\(%first, %x', graph)
+    # The ModuleList is unrolled into reads of its elements, named as torch.jit names them.
+    assert 'prim::GetAttr[name="0"](%blocks' in graph and "%_0" in graph
+    assert "prim::Loop" not in graph
+    # Submodule types are the classes' qualified names, as in torch.jit.
+    assert "__torch__.torch.nn.modules.container.ModuleList" in graph
+    inlined = ours.inlined_graph
+    assert "prim::CallMethod" not in inlined and "aten::mm" in inlined
+
+
+def test_attribute_writes_persist_and_training_switches():
+    eager, jit, ours = both(cases.Counter)
+    x = torch.ones(3)
+    for module in (eager, jit, ours):
+        module(x)
+        module(x)
+    assert ours.calls == eager.calls == jit.calls == 2
+    assert ours.history == eager.history == [1, 2]
+    assert ours.last == 2
+    torch.testing.assert_close(ours.total, eager.total)
+    torch.testing.assert_close(ours(x), x * 2)
+    ours.eval()
+    assert ours.training is False
+    torch.testing.assert_close(ours(x), x - 1)
+    ours.train()
+    torch.testing.assert_close(ours(x), x * 2)
+
+
+def test_python_writes_reach_compiled_code():
+    _, _, ours = both(lambda: cases.Scale(2.0))
+    x = torch.ones(2)
+    ours.factor = 5.0
+    torch.testing.assert_close(ours(x), x * 5.0)
+    with pytest.raises(TypeError, match="factor"):
+        ours.factor = "large"
+
+
+def test_parameters_are_shared_with_the_original():
+    torch.manual_seed(0)
+    eager = cases.Affine(4)
+    ours = tscript.script(eager)
+    assert ours.weight is eager.weight
+    with torch.no_grad():
+        eager.weight.mul_(2.0)
+    x = torch.randn(2, 4)
+    torch.testing.assert_close(ours(x), eager(x))
+
+
+def test_module_api_matches_torch_jit():
+    _, jit, ours = both(cases.Stack)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in jit.named_parameters()]
+    assert [n for n, _ in ours.named_buffers()] == [n for n, _ in jit.named_buffers()]
+    assert list(ours.state_dict().keys()) == list(jit.state_dict().keys())
+    assert [n for n, _ in ours.named_modules()] == [n for n, _ in jit.named_modules()]
+    assert ours.original_name == "Stack" and ours.blocks.original_name == "ModuleList"
+    assert ours.depth == 3 and ours.names == ("x", "y")
+    state = {k: torch.full_like(v, 0.25) for k, v in jit.state_dict().items()}
+    ours.load_state_dict(state)
+    jit.load_state_dict(state)
+    x = torch.randn(2, 4)
+    torch.testing.assert_close(ours(x), jit(x))
+    ours.eval()
+    assert all(not m.training for m in ours.modules())
+
+
+def test_methods_defaults_and_export():
+    eager, jit, ours = both(cases.Methods)
+    x = torch.randn(3)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x, "high"), jit(x, "high"))
+    torch.testing.assert_close(ours(x, which="high"), eager(x, which="high"))
+    assert ours.describe(1) == eager.describe(1) == "Methods(3)"
+    assert "prim::CallMethod[name=\"adjust\"](%self" in ours.graph
+    assert ours.forward.schema == "forward(__torch__.module_cases.Methods self, Tensor x, str which=\"low\") -> Tensor"
+
+
+def test_unused_method_raises_when_reached():
+    eager, _, ours = both(cases.UsesUnused)
+    x = torch.ones(2)
+    torch.testing.assert_close(ours(x), eager(x))
+    with pytest.raises(Exception, match="debug_only"):
+        ours(torch.full((2,), 1000.0))
+
+
+def test_equal_module_types_are_shared_and_distinct_ones_mangled():
+    first = tscript.script(cases.Affine(4))
+    second = tscript.script(cases.Affine(4))
+    assert first.graph.splitlines()[0] == second.graph.splitlines()[0]
+    stack = tscript.script(cases.Stack())
+    # Scale(2.0) and Scale(-1.0) have one type: the factor is an attribute, not a constant.
+    assert stack.tail.graph.count("__torch__.module_cases.Scale") >= 1
+
+
+def test_errors_name_the_attribute_and_what_to_do():
+    with pytest.raises(tscript.CompileError, match=r"attribute 'mixed' of Untyped has no "
+                                                   r"TorchScript type.*different types"):
+        tscript.script(cases.Untyped())
+    with pytest.raises(tscript.CompileError, match=r"created_here.*__init__"):
+        tscript.script(cases.WritesMissing())
+    with pytest.raises(tscript.CompileError, match=r"integer literal"):
+        tscript.script(cases.ListIndexedByVariable())
