@@ -175,11 +175,15 @@ CompiledFunction FunctionEmitter::emit() {
     types::TypePtr type = commentTypes ? (*commentTypes)[i]
                           : arg->annotation ? annotationType(*arg->annotation)
                                             : types::tensorType();
+    std::optional<size_t> broadcast =
+        arg->annotation && !commentTypes ? types::broadcastingListSize(*arg->annotation) : std::nullopt;
     result.parameterNames.push_back(arg->name);
     result.parameterTypes.push_back(type);
+    result.parameterBroadcastSizes.push_back(broadcast);
     // Defaults are evaluated before any parameter is in scope, as Python does at `def`.
     result.parameterDefaults.push_back(
-        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type)) : std::nullopt);
+        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type, broadcast))
+                    : std::nullopt);
   }
   pushScope();
   for (size_t i = 0; i < parameters.size(); ++i) {
@@ -276,7 +280,8 @@ std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentType
 
 ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                                    const lang::Expr& expression,
-                                                   const types::TypePtr& type) {
+                                                   const types::TypePtr& type,
+                                                   std::optional<size_t> broadcast) {
   switch (expression.kind) {
     case lang::ExprKind::List:
     case lang::ExprKind::Dict:
@@ -320,6 +325,16 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                              "the default value of parameter '" + arg.name +
                                  "' must be a constant: a number, string, bool, None, device or "
                                  "a tuple of those");
+  }
+  if (broadcast && !types::isSubtypeOf(valueType, type)) {
+    // A scalar (or a tuple of scalars) default of a BroadcastingListN parameter is a list.
+    const types::TypePtr* listType = &type;
+    if (auto* optional = type->as<types::OptionalType>()) listType = &optional->element();
+    if (auto* list = (*listType)->as<types::ListType>()) {
+      if (types::isSubtypeOf(valueType, list->element())) {
+        return ir::ConstantValue::list(std::vector<ir::ConstantValue>(*broadcast, constant));
+      }
+    }
   }
   if (!types::isSubtypeOf(valueType, type)) {
     std::string message = "the default value of parameter '" + arg.name + "' has type " +

@@ -6,7 +6,9 @@
 //   ("module", obj)                  a Python module (torch, math, torch.jit, ...): its
 //                                    attributes are resolved through Python again
 //   ("builtin", "aten::relu")        a builtin operator
-//   ("function", fn)                 a Python function to compile from its source
+//   ("function", fn)                 a Python function to compile from its source (once
+//                                    per process: function_cache.h, which also handles
+//                                    "overloaded", "boolean_dispatch", "always_false")
 //   ("constant", value)              None, bool, int, float or str
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
 //   ("annotate",)                    torch.jit.annotate / tscript.annotate
@@ -29,6 +31,7 @@
 #include "ir/ir.h"
 #include "lang/parser.h"
 #include "python/bindings.h"
+#include "python/function_cache.h"
 #include "python/python_calls.h"
 #include "python/value_conversion.h"
 #include "runtime/builtins_table.h"
@@ -109,6 +112,11 @@ class PythonResolver final : public compiler::Resolver {
         sourceOf_(std::move(sourceOf)) {}
 
   void setUnit(compiler::CompilationUnit* unit) { unit_ = unit; }
+
+  // Names used in `file` are the globals of `function` (function_cache.cpp).
+  void bindFile(const lang::SourceFile* file, py::handle function) {
+    functionsByFile_[file] = py::reinterpret_borrow<py::object>(function);
+  }
 
   // Adds a Python function's source to the unit (once) and returns its name there. `use` is
   // where compiled code refers to it (invalid for the function passed to `script`).
@@ -222,7 +230,7 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
     return std::make_shared<compiler::BuiltinFunction>(
         ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
   }
-  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1], range));
+  if (SugaredValuePtr function = functionDescriptorValue(kind, tuple, range)) return function;
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
@@ -241,6 +249,19 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
 }
 
+}  // namespace
+
+std::shared_ptr<compiler::Resolver> makeFunctionResolver(py::handle function,
+                                                         const std::vector<const lang::SourceFile*>& files) {
+  const PythonCallbacks& callbacks = pythonCallbacks();
+  auto resolver = std::make_shared<PythonResolver>(callbacks.resolveGlobal,
+                                                   callbacks.resolveAttribute, callbacks.sourceOf);
+  for (const lang::SourceFile* file : files) resolver->bindFile(file, function);
+  return resolver;
+}
+
+namespace {
+
 // A compiled function, callable from Python.
 class ScriptFunction {
  public:
@@ -248,25 +269,48 @@ class ScriptFunction {
                  std::shared_ptr<compiler::CompilationUnit> unit, std::string name)
       : resolver_(std::move(resolver)), unit_(std::move(unit)), name_(std::move(name)) {
     function_ = &unit_->function(name_);
+    // Calls to Python functions compiled outside the unit (function_cache.h).
+    inlinePythonFunctionCalls(*function_->graph);
     code_ = std::make_unique<runtime::Code>(function_->graph, name_);
   }
 
+  // A Python function compiled once per process (function_cache.h): `.graph` and `.code`
+  // show its calls, as torch.jit's do; the inlined graph runs.
+  explicit ScriptFunction(std::shared_ptr<const CachedFunction> cached)
+      : name_(cached->name), function_(&cached->compiled), cached_(std::move(cached)) {}
+
   const std::string& name() const { return name_; }
-  std::string graphText() const { return function_->graph->toString(); }
+  std::string graphText() const {
+    return cached_ ? cached_->displayGraph(nullptr)->toString() : function_->graph->toString();
+  }
+  std::string inlinedGraphText() const {
+    return cached_ ? cached_->inlinedGraph()->toString() : function_->graph->toString();
+  }
 
   // The function as TorchScript source, as torch.jit's `.code` prints it.
   std::string code() const {
     ir::CodeSignature signature;
     signature.name = name_;
     for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
+      std::optional<size_t> broadcast;
+      if (i < function_->parameterBroadcastSizes.size()) broadcast = function_->parameterBroadcastSizes[i];
       signature.arguments.push_back({function_->parameterNames[i], function_->parameterTypes[i],
-                                     function_->parameterDefaults[i], {}});
+                                     function_->parameterDefaults[i], broadcast});
     }
     signature.returnType = function_->returnType;
     ir::CodePrinterOptions options;
     options.operatorInfo = runtime::operatorInfoForPrinting;
+    std::shared_ptr<const ir::Graph> graph = function_->graph;
+    auto qualifiedNames = std::make_shared<std::map<std::string, std::string>>();
+    if (cached_) {
+      graph = cached_->displayGraph(qualifiedNames.get());
+      options.qualifiedFunctionName = [qualifiedNames](const std::string& name) {
+        auto found = qualifiedNames->find(name);
+        return found != qualifiedNames->end() ? found->second : "__torch__." + name;
+      };
+    }
     ir::CodePrinter printer(std::move(options));
-    printer.printFunction(*function_->graph, signature);
+    printer.printFunction(*graph, signature);
     return printer.text();
   }
 
@@ -336,6 +380,7 @@ class ScriptFunction {
         }
       }
     }
+    if (!code_) code_ = std::make_unique<runtime::Code>(cached_->inlinedGraph(), name_);
     {
       // The interpreter touches no Python object: other threads may run meanwhile.
       py::gil_scoped_release release;
@@ -349,6 +394,7 @@ class ScriptFunction {
   std::shared_ptr<compiler::CompilationUnit> unit_;
   std::string name_;
   const compiler::CompiledFunction* function_ = nullptr;
+  std::shared_ptr<const CachedFunction> cached_;  // null for a CompilationUnit's functions
   std::unique_ptr<runtime::Code> code_;
 };
 
@@ -402,7 +448,7 @@ void bindScript(py::module_& m) {
       .def_property_readonly("qualified_name",
                              [](const ScriptFunction& f) { return "__torch__." + f.name(); })
       .def_property_readonly("graph", &ScriptFunction::graphText)
-      .def_property_readonly("inlined_graph", &ScriptFunction::graphText)
+      .def_property_readonly("inlined_graph", &ScriptFunction::inlinedGraphText)
       .def_property_readonly("schema", &ScriptFunction::schema)
       .def_property_readonly("code", &ScriptFunction::code)
       .def("__repr__", [](const ScriptFunction& f) {
@@ -414,14 +460,8 @@ void bindScript(py::module_& m) {
       [](py::object function, py::object resolveGlobal, py::object resolveAttribute,
          py::object sourceOf) {
         runtime::registerBuiltinOperators();
-        auto resolver = std::make_shared<PythonResolver>(std::move(resolveGlobal),
-                                                         std::move(resolveAttribute),
-                                                         std::move(sourceOf));
-        auto unit = std::make_shared<compiler::CompilationUnit>(compiler::registryOperatorMatcher(),
-                                                                resolver);
-        resolver->setUnit(unit.get());
-        std::string name = resolver->define(function, lang::SourceRange());
-        return ScriptFunction(resolver, unit, name);
+        setPythonCallbacks({std::move(resolveGlobal), std::move(resolveAttribute), std::move(sourceOf)});
+        return ScriptFunction(compilePythonFunction(function, lang::SourceRange()));
       },
       py::arg("function"), py::arg("resolve_global"), py::arg("resolve_attribute"),
       py::arg("source_of"), "Compiles a Python function (see python/tscript/_script.py).");
@@ -431,6 +471,12 @@ void bindScript(py::module_& m) {
       [](std::string source, std::string filename, py::object scope, py::object resolveName,
          py::object resolveAttribute, py::object sourceOf) {
         runtime::registerBuiltinOperators();
+        if (!pythonCallbacks().resolveGlobal) {
+          // Python functions the source calls resolve their own globals as script() does.
+          py::module_ script = py::module_::import("tscript._script");
+          setPythonCallbacks({script.attr("_resolve_global"), script.attr("_resolve_attribute"),
+                              script.attr("_source_of")});
+        }
         auto resolver = std::make_shared<PythonResolver>(std::move(resolveName),
                                                          std::move(resolveAttribute),
                                                          std::move(sourceOf));
