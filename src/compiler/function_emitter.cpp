@@ -326,6 +326,13 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                  "' must be a constant: a number, string, bool, None, device or "
                                  "a tuple of those");
   }
+  // An int default of a float parameter (`margin: float = 0`) is that float, as in torch.jit.
+  if (constant.kind == ir::ConstantValue::Kind::Int && valueType->kind() == types::TypeKind::Int &&
+      (type->kind() == types::TypeKind::Float ||
+       (type->kind() == types::TypeKind::Optional &&
+        type->as<types::OptionalType>()->element()->kind() == types::TypeKind::Float))) {
+    return ir::ConstantValue::fromDouble(static_cast<double>(constant.intValue));
+  }
   if (broadcast && !types::isSubtypeOf(valueType, type)) {
     // A scalar (or a tuple of scalars) default of a BroadcastingListN parameter is a list.
     const types::TypePtr* listType = &type;
