@@ -17,6 +17,7 @@ import typing
 import torch
 
 from tscript import _C
+from tscript import _resolution
 
 __all__ = ["script", "ScriptFunction", "annotate", "export", "is_scripting", "is_tracing", "ignore",
            "unused"]
@@ -224,6 +225,11 @@ def _describe(obj):
         return ("builtin", "aten::device")
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
+    if callable(obj):
+        # Library callables: builtin operators, has_torch_function, boolean dispatch.
+        described = _resolution.describe_callable(obj)
+        if described is not None:
+            return described
     if isinstance(obj, types.BuiltinFunctionType):
         if obj.__self__ is math:
             # math.remainder is IEEE's remainder, aten::mathremainder (aten::remainder is %).
@@ -236,12 +242,8 @@ def _describe(obj):
             return ("builtin", "aten::" + obj.__name__)
         return None
     if isinstance(obj, types.FunctionType):
-        module = getattr(obj, "__module__", "") or ""
-        if module == "torch.nn.functional" or module.startswith("torch.functional"):
-            # tscript maps torch.nn.functional to the ATen operators of the same name until it
-            # compiles torch.nn.functional from its source (the modules issue).
-            return ("builtin", "aten::" + obj.__name__)
-        return ("function", obj)
+        # Compiled from source, torch.nn.functional's functions included (as torch.jit does).
+        return _resolution.describe_function(obj)
     return None
 
 

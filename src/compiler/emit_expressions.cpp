@@ -460,6 +460,10 @@ ir::Value* FunctionEmitter::emitBoolOp(const lang::BoolOpExpr& expr) {
   // true (and) / all false (or), so it sees what they prove.
   std::map<std::string, types::TypePtr> known;
   for (size_t i = 1; i < expr.values.size(); ++i) {
+    // A compile-time constant that decides the result (`not is_scripting() and ...` is
+    // False): the operands after it are not compiled, as in torch.jit.
+    bool constant;
+    if (isConstantBool(result, constant) && constant != isAnd) return result;
     Refinements previous = refinementsOf(*expr.values[i - 1]);
     for (const auto& [name, type] : isAnd ? previous.whenTrue : previous.whenFalse) known[name] = type;
     ir::Node* node = insertNode(ir::prim::If, {result}, 1, expr.range);

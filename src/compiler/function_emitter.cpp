@@ -188,11 +188,15 @@ CompiledFunction FunctionEmitter::emit() {
                           : commentTypes ? (*commentTypes)[i - selfCount]
                           : arg->annotation ? annotationType(*arg->annotation)
                                             : types::tensorType();
+    std::optional<size_t> broadcast =
+        arg->annotation && !commentTypes ? types::broadcastingListSize(*arg->annotation) : std::nullopt;
     result.parameterNames.push_back(arg->name);
     result.parameterTypes.push_back(type);
+    result.parameterBroadcastSizes.push_back(broadcast);
     // Defaults are evaluated before any parameter is in scope, as Python does at `def`.
     result.parameterDefaults.push_back(
-        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type)) : std::nullopt);
+        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type, broadcast))
+                    : std::nullopt);
   }
   pushScope();
   for (size_t i = 0; i < parameters.size(); ++i) {
@@ -289,7 +293,8 @@ std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentType
 
 ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                                    const lang::Expr& expression,
-                                                   const types::TypePtr& type) {
+                                                   const types::TypePtr& type,
+                                                   std::optional<size_t> broadcast) {
   switch (expression.kind) {
     case lang::ExprKind::List:
     case lang::ExprKind::Dict:
@@ -333,6 +338,23 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                              "the default value of parameter '" + arg.name +
                                  "' must be a constant: a number, string, bool, None, device or "
                                  "a tuple of those");
+  }
+  // An int default of a float parameter (`margin: float = 0`) is that float, as in torch.jit.
+  if (constant.kind == ir::ConstantValue::Kind::Int && valueType->kind() == types::TypeKind::Int &&
+      (type->kind() == types::TypeKind::Float ||
+       (type->kind() == types::TypeKind::Optional &&
+        type->as<types::OptionalType>()->element()->kind() == types::TypeKind::Float))) {
+    return ir::ConstantValue::fromDouble(static_cast<double>(constant.intValue));
+  }
+  if (broadcast && !types::isSubtypeOf(valueType, type)) {
+    // A scalar (or a tuple of scalars) default of a BroadcastingListN parameter is a list.
+    const types::TypePtr* listType = &type;
+    if (auto* optional = type->as<types::OptionalType>()) listType = &optional->element();
+    if (auto* list = (*listType)->as<types::ListType>()) {
+      if (types::isSubtypeOf(valueType, list->element())) {
+        return ir::ConstantValue::list(std::vector<ir::ConstantValue>(*broadcast, constant));
+      }
+    }
   }
   if (!types::isSubtypeOf(valueType, type)) {
     std::string message = "the default value of parameter '" + arg.name + "' has type " +
@@ -493,9 +515,12 @@ void FunctionEmitter::emitReturnGuard(const lang::SourceRange& range,
 
 void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
   switch (statement.kind) {
-    case lang::StmtKind::Expr:
-      emitSugared(*static_cast<const lang::ExprStmt&>(statement).value);
+    case lang::StmtKind::Expr: {
+      // A literal as a statement (a docstring) does nothing: no constant for it.
+      const lang::Expr& value = *static_cast<const lang::ExprStmt&>(statement).value;
+      if (value.kind != lang::ExprKind::Constant) emitSugared(value);
       return;
+    }
     case lang::StmtKind::Assign:
       return emitAssign(static_cast<const lang::AssignStmt&>(statement));
     case lang::StmtKind::AugAssign:

@@ -31,6 +31,9 @@ struct CompiledFunction {
   std::vector<types::TypePtr> parameterTypes;
   // The default of each parameter (nullopt: none), a constant evaluated at compile time.
   std::vector<std::optional<ir::ConstantValue>> parameterDefaults;
+  // N for a `BroadcastingListN[T]` parameter (a List[T] that also accepts one T, repeated N
+  // times, as the schema `T[N]`); nullopt for the others.
+  std::vector<std::optional<size_t>> parameterBroadcastSizes;
   types::TypePtr returnType;
   // The prim::Constant nodes written as literals in the source (the rest were synthesized:
   // defaults, loop conditions); constant pooling orders the two groups differently.
@@ -200,8 +203,11 @@ class FunctionEmitter {
   types::TypePtr annotationType(const lang::Expr& annotation);
   // The default of parameter `arg` (typed `type`): `expression` must evaluate to a constant
   // (number, str, bool, None, device, tuple of those) whose type fits.
+  // `broadcast`: the parameter is a BroadcastingListN, whose scalar default is repeated N
+  // times (`padding: BroadcastingList2[int] = 0` is [0, 0]).
   ir::ConstantValue evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
-                                    const types::TypePtr& type);
+                                    const types::TypePtr& type,
+                                    std::optional<size_t> broadcast = std::nullopt);
   // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
   std::optional<std::vector<types::TypePtr>> signatureCommentTypes(size_t parameterCount);
   // Rejects a construct. `problem` is the whole statement, verb included ("lambdas are not

@@ -40,6 +40,36 @@ ir::Value* floorDivide(const OperatorMatcher& matcher, ir::Graph& graph,
   return emitOp(matcher, graph, "aten::floor_divide", {inputs[0], inputs[1]}, range);
 }
 
+// _pair(x: BroadcastingList2[int]) -> List[int]: return x (and _single, _triple, _quadruple,
+// for int and float): the repetition happens when the argument is matched.
+ir::Value* identity(const OperatorMatcher&, ir::Graph&, const std::vector<ir::Value*>& inputs,
+                    const lang::SourceRange&) {
+  return inputs[0];
+}
+
+// list_with_default(out_size: List[int], defaults: List[int]):
+//   assert len(defaults) > len(out_size)
+//   return out_size
+ir::Value* listWithDefault(const OperatorMatcher& matcher, ir::Graph& graph,
+                           const std::vector<ir::Value*>& inputs, const lang::SourceRange& range) {
+  ir::Value* defaultsLength = emitOp(matcher, graph, "aten::len", {inputs[1]}, range);
+  ir::Value* sizeLength = emitOp(matcher, graph, "aten::len", {inputs[0]}, range);
+  ir::Value* longer = emitOp(matcher, graph, "aten::gt", {defaultsLength, sizeLength}, range);
+  ir::Node* check = graph.insert(ir::prim::If, {longer}, 0);
+  check->setSourceRange(range);
+  check->addBlock();
+  ir::Block* raise = check->addBlock();
+  {
+    ir::WithInsertPoint guard(graph, raise);
+    ir::Value* message = insertConstantValue(graph, ir::ConstantValue::fromString("AssertionError: "),
+                                             types::strType(), range);
+    ir::Value* none = insertConstantValue(graph, ir::ConstantValue::none(), types::noneType(), range);
+    ir::Node* node = graph.insert(ir::Symbol::make("prim", "RaiseException"), {message, none}, 0);
+    node->setSourceRange(range);
+  }
+  return inputs[0];
+}
+
 constexpr char kMul[] = "aten::mul";
 constexpr char kAdd[] = "aten::add";
 constexpr char kEq[] = "aten::eq";
@@ -90,6 +120,28 @@ std::unordered_map<std::string, std::vector<ScriptBuiltin>> buildTable() {
   for (const types::TypePtr& right : {types::numberType(), types::tensorType()}) {
     table["aten::floordiv"].push_back(
         {schemaOf("floordiv", types::tensorType(), "self", right, "other"), floorDivide});
+  }
+  const std::pair<const char*, int64_t> tuples[] = {
+      {"_single", 1}, {"_pair", 2}, {"_triple", 3}, {"_quadruple", 4}};
+  for (const auto& [name, size] : tuples) {
+    for (const types::TypePtr& element : {types::intType(), types::floatType()}) {
+      SchemaView view;
+      view.name = std::string("aten::") + name;
+      view.arguments.push_back({"x", types::listOf(element), size, false, false, std::nullopt});
+      view.returns.push_back(types::listOf(element));
+      view.text = std::string(name) + "(" + element->annotationStr() + "[" + std::to_string(size) +
+                  "] x) -> " + element->annotationStr() + "[]";
+      table[view.name].push_back({std::move(view), identity});
+    }
+  }
+  {
+    SchemaView view;
+    view.name = "aten::list_with_default";
+    view.arguments.push_back({"out_size", types::listOf(types::intType()), std::nullopt, false, false, std::nullopt});
+    view.arguments.push_back({"defaults", types::listOf(types::intType()), std::nullopt, false, false, std::nullopt});
+    view.returns.push_back(types::listOf(types::intType()));
+    view.text = "list_with_default(int[] out_size, int[] defaults) -> int[]";
+    table[view.name].push_back({std::move(view), listWithDefault});
   }
   return table;
 }

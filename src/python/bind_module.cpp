@@ -22,6 +22,7 @@
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
 #include "python/bindings.h"
+#include "python/function_cache.h"
 #include "python/python_calls.h"
 #include "python/python_resolver.h"
 #include "python/value_conversion.h"
@@ -101,7 +102,10 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     return moduleCompiler().unit->method(*type_, name);
   }
   std::shared_ptr<const ir::Graph> inlinedGraph(const std::string& name) {
-    return moduleCompiler().unit->inlinedMethodGraph(*type_, name);
+    std::shared_ptr<ir::Graph> graph = moduleCompiler().unit->inlinedMethodGraph(*type_, name);
+    // Calls of Python functions (F.relu) are compiled outside the unit (function_cache.h).
+    inlinePythonFunctionCalls(*graph);
+    return graph;
   }
   runtime::Code& code(const std::string& name) {
     auto found = codes_.find(name);
@@ -294,8 +298,14 @@ std::string methodCode(ModuleType& type, const std::string& name) {
   ir::CodePrinterOptions options;
   options.operatorInfo = runtime::operatorInfoForPrinting;
   options.printFirstArgumentType = false;  // `def forward(self, ...)`, as `.code` prints it
+  auto qualifiedNames = std::make_shared<std::map<std::string, std::string>>();
+  std::shared_ptr<ir::Graph> graph = displayGraphOf(*method.graph, qualifiedNames.get());
+  options.qualifiedFunctionName = [qualifiedNames](const std::string& name) {
+    auto found = qualifiedNames->find(name);
+    return found != qualifiedNames->end() ? found->second : "__torch__." + name;
+  };
   ir::CodePrinter printer(std::move(options));
-  printer.printFunction(*method.graph, signature);
+  printer.printFunction(*graph, signature);
   return printer.text();
 }
 
@@ -318,6 +328,9 @@ void bindModules(py::module_& m) {
       [](py::object resolveGlobal, py::object resolveAttribute, py::object sourceOf) {
         if (moduleCompilerSlot()) return;
         runtime::registerBuiltinOperators();
+        if (!pythonCallbacks().resolveGlobal) {
+          setPythonCallbacks({resolveGlobal, resolveAttribute, sourceOf});
+        }
         auto* compiler = new ModuleCompiler;
         compiler->resolver = std::make_shared<PythonResolver>(
             std::move(resolveGlobal), std::move(resolveAttribute), std::move(sourceOf));
@@ -367,7 +380,7 @@ void bindModules(py::module_& m) {
       .def("define", &ModuleType::define)
       .def("compile", [](ModuleType& t, const std::string& name) { t.method(name); })
       .def("method_graph", [](ModuleType& t, const std::string& name) {
-        return t.method(name).graph->toString();
+        return displayGraphOf(*t.method(name).graph, nullptr)->toString();
       })
       .def("method_inlined_graph", [](ModuleType& t, const std::string& name) {
         return t.definition()->inlinedGraph(name)->toString();

@@ -1,6 +1,7 @@
 // Bindings of the compiler and the interpreter: `tscript.script` for functions.
 //
-// Names are resolved through Python (python_resolver.h).
+// Names are resolved through Python (python_resolver.h); Python functions are compiled once
+// per process (function_cache.h).
 #include <pybind11/stl.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 #include "lang/parser.h"
 #include "python/bindings.h"
 #include "python/python_resolver.h"
+#include "python/function_cache.h"
 #include "python/python_calls.h"
 #include "python/value_conversion.h"
 #include "runtime/builtins_table.h"
@@ -36,25 +38,48 @@ class ScriptFunction {
                  std::shared_ptr<compiler::CompilationUnit> unit, std::string name)
       : resolver_(std::move(resolver)), unit_(std::move(unit)), name_(std::move(name)) {
     function_ = &unit_->function(name_);
+    // Calls to Python functions compiled outside the unit (function_cache.h).
+    inlinePythonFunctionCalls(*function_->graph);
     code_ = std::make_unique<runtime::Code>(function_->graph, name_);
   }
 
+  // A Python function compiled once per process (function_cache.h): `.graph` and `.code`
+  // show its calls, as torch.jit's do; the inlined graph runs.
+  explicit ScriptFunction(std::shared_ptr<const CachedFunction> cached)
+      : name_(cached->name), function_(&cached->compiled), cached_(std::move(cached)) {}
+
   const std::string& name() const { return name_; }
-  std::string graphText() const { return function_->graph->toString(); }
+  std::string graphText() const {
+    return cached_ ? cached_->displayGraph(nullptr)->toString() : function_->graph->toString();
+  }
+  std::string inlinedGraphText() const {
+    return cached_ ? cached_->inlinedGraph()->toString() : function_->graph->toString();
+  }
 
   // The function as TorchScript source, as torch.jit's `.code` prints it.
   std::string code() const {
     ir::CodeSignature signature;
     signature.name = name_;
     for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
+      std::optional<size_t> broadcast;
+      if (i < function_->parameterBroadcastSizes.size()) broadcast = function_->parameterBroadcastSizes[i];
       signature.arguments.push_back({function_->parameterNames[i], function_->parameterTypes[i],
-                                     function_->parameterDefaults[i], {}});
+                                     function_->parameterDefaults[i], broadcast});
     }
     signature.returnType = function_->returnType;
     ir::CodePrinterOptions options;
     options.operatorInfo = runtime::operatorInfoForPrinting;
+    std::shared_ptr<const ir::Graph> graph = function_->graph;
+    auto qualifiedNames = std::make_shared<std::map<std::string, std::string>>();
+    if (cached_) {
+      graph = cached_->displayGraph(qualifiedNames.get());
+      options.qualifiedFunctionName = [qualifiedNames](const std::string& name) {
+        auto found = qualifiedNames->find(name);
+        return found != qualifiedNames->end() ? found->second : "__torch__." + name;
+      };
+    }
     ir::CodePrinter printer(std::move(options));
-    printer.printFunction(*function_->graph, signature);
+    printer.printFunction(*graph, signature);
     return printer.text();
   }
 
@@ -124,6 +149,7 @@ class ScriptFunction {
         }
       }
     }
+    if (!code_) code_ = std::make_unique<runtime::Code>(cached_->inlinedGraph(), name_);
     {
       // The interpreter touches no Python object: other threads may run meanwhile.
       py::gil_scoped_release release;
@@ -137,6 +163,7 @@ class ScriptFunction {
   std::shared_ptr<compiler::CompilationUnit> unit_;
   std::string name_;
   const compiler::CompiledFunction* function_ = nullptr;
+  std::shared_ptr<const CachedFunction> cached_;  // null for a CompilationUnit's functions
   std::unique_ptr<runtime::Code> code_;
 };
 
@@ -190,7 +217,7 @@ void bindScript(py::module_& m) {
       .def_property_readonly("qualified_name",
                              [](const ScriptFunction& f) { return "__torch__." + f.name(); })
       .def_property_readonly("graph", &ScriptFunction::graphText)
-      .def_property_readonly("inlined_graph", &ScriptFunction::graphText)
+      .def_property_readonly("inlined_graph", &ScriptFunction::inlinedGraphText)
       .def_property_readonly("schema", &ScriptFunction::schema)
       .def_property_readonly("code", &ScriptFunction::code)
       .def("__repr__", [](const ScriptFunction& f) {
@@ -202,14 +229,8 @@ void bindScript(py::module_& m) {
       [](py::object function, py::object resolveGlobal, py::object resolveAttribute,
          py::object sourceOf) {
         runtime::registerBuiltinOperators();
-        auto resolver = std::make_shared<PythonResolver>(std::move(resolveGlobal),
-                                                         std::move(resolveAttribute),
-                                                         std::move(sourceOf));
-        auto unit = std::make_shared<compiler::CompilationUnit>(compiler::registryOperatorMatcher(),
-                                                                resolver);
-        resolver->setUnit(unit.get());
-        std::string name = resolver->define(function, lang::SourceRange());
-        return ScriptFunction(resolver, unit, name);
+        setPythonCallbacks({std::move(resolveGlobal), std::move(resolveAttribute), std::move(sourceOf)});
+        return ScriptFunction(compilePythonFunction(function, lang::SourceRange()));
       },
       py::arg("function"), py::arg("resolve_global"), py::arg("resolve_attribute"),
       py::arg("source_of"), "Compiles a Python function (see python/tscript/_script.py).");
@@ -219,6 +240,12 @@ void bindScript(py::module_& m) {
       [](std::string source, std::string filename, py::object scope, py::object resolveName,
          py::object resolveAttribute, py::object sourceOf) {
         runtime::registerBuiltinOperators();
+        if (!pythonCallbacks().resolveGlobal) {
+          // Python functions the source calls resolve their own globals as script() does.
+          py::module_ script = py::module_::import("tscript._script");
+          setPythonCallbacks({script.attr("_resolve_global"), script.attr("_resolve_attribute"),
+                              script.attr("_source_of")});
+        }
         auto resolver = std::make_shared<PythonResolver>(std::move(resolveName),
                                                          std::move(resolveAttribute),
                                                          std::move(sourceOf));

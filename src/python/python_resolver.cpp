@@ -4,6 +4,7 @@
 #include "compiler/torch_constants.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
+#include "python/function_cache.h"
 #include "python/python_calls.h"
 
 namespace py = pybind11;
@@ -101,7 +102,7 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
     return std::make_shared<compiler::BuiltinFunction>(
         ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
   }
-  if (kind == "function") return resolver.unit().functionValue(resolver.define(tuple[1], range));
+  if (SugaredValuePtr function = functionDescriptorValue(kind, tuple, range)) return function;
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
@@ -118,6 +119,15 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
     return std::make_shared<PythonConstant>(py::int_(*value));
   }
   throw lang::CompileError(range, "internal: unknown name descriptor '" + kind + "'");
+}
+
+std::shared_ptr<compiler::Resolver> makeFunctionResolver(
+    py::handle function, const std::vector<const lang::SourceFile*>& files) {
+  const PythonCallbacks& callbacks = pythonCallbacks();
+  auto resolver = std::make_shared<PythonResolver>(callbacks.resolveGlobal,
+                                                   callbacks.resolveAttribute, callbacks.sourceOf);
+  for (const lang::SourceFile* file : files) resolver->bindFile(file, function);
+  return resolver;
 }
 
 lang::Module PythonResolver::parseFunction(py::handle function, const lang::SourceRange& use) {

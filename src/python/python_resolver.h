@@ -6,7 +6,9 @@
 //   ("module", obj)                  a Python module (torch, math, torch.jit, ...): its
 //                                    attributes are resolved through Python again
 //   ("builtin", "aten::relu")        a builtin operator
-//   ("function", fn)                 a Python function to compile from its source
+//   ("function", fn)                 a Python function to compile from its source (once
+//                                    per process: function_cache.h, which also handles
+//                                    "overloaded", "boolean_dispatch", "always_false")
 //   ("constant", value)              None, bool, int, float or str
 //   ("is_scripting",)                torch.jit.is_scripting / tscript.is_scripting
 //   ("annotate",)                    torch.jit.annotate / tscript.annotate
@@ -41,6 +43,10 @@ class PythonResolver final : public compiler::Resolver {
         sourceOf_(std::move(sourceOf)) {}
 
   void setUnit(compiler::CompilationUnit* unit) { unit_ = unit; }
+  // Names used in `file` are the globals of `function` (function_cache.cpp).
+  void bindFile(const lang::SourceFile* file, pybind11::handle function) {
+    functionsByFile_[file] = pybind11::reinterpret_borrow<pybind11::object>(function);
+  }
   compiler::CompilationUnit& unit() { return *unit_; }
 
   // Adds a Python function's source to the unit (once) and returns its name there. `use` is

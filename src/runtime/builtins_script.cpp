@@ -1,5 +1,7 @@
 // Operators the TorchScript compiler itself emits (loop index arithmetic, implicit tensor ->
 // number conversions, tensor literals, raise/print/warn) rather than ones users call by name.
+#include <ATen/core/grad_mode.h>
+#include <ATen/ops/embedding_renorm.h>
 #include <ATen/ops/scalar_tensor.h>
 
 #include <iostream>
@@ -113,6 +115,16 @@ void warn(Stack& stack) {
   std::cerr << "UserWarning: " << pop(stack).toStringRef() << "\n";
 }
 
+// torch.nn.functional's _no_grad_embedding_renorm_: embedding_renorm_ without autograd.
+void noGradEmbeddingRenorm(Stack& stack) {
+  double normType = pop(stack).toFloat();
+  double maxNorm = pop(stack).toFloat();
+  at::Tensor input = pop(stack).toTensor();
+  at::Tensor weight = pop(stack).toTensor();
+  at::NoGradGuard noGrad;
+  stack.emplace_back(at::embedding_renorm_(weight, input, maxNorm, normType));
+}
+
 void tupleIndex(Stack& stack) {
   int64_t index = pop(stack).toInt();
   Value tuple = pop(stack);
@@ -135,6 +147,10 @@ const std::vector<BuiltinOperator> kOperators = {
     {"aten::tensor.bool(bool t, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor",
      tensorFromNumber<at::kBool>},
     {"aten::is_scripting() -> bool", [](Stack& s) { s.emplace_back(true); }},
+    // Compiled code is never being traced by torch.jit's tracer.
+    {"aten::_get_tracing_state() -> bool", [](Stack& s) { s.emplace_back(false); }},
+    {"aten::_no_grad_embedding_renorm_(Tensor weight, Tensor input, float max_norm, float norm_type) -> Tensor",
+     noGradEmbeddingRenorm},
     {"prim::RaiseException(str msg, str? cls=None) -> ()", raiseException},
     {"prim::Print(...) -> ()", print},
     {"aten::warn(str message, int stacklevel=2) -> ()", warn},

@@ -87,6 +87,15 @@ std::optional<Constructor> constructorNamed(const std::string& name) {
       {"torch.futures.Future", Constructor::Future},
       {"RRef", Constructor::RRef},
       {"torch.distributed.rpc.RRef", Constructor::RRef},
+      // `BroadcastingList2[int]` (torch.nn.functional's parameters) is List[int] as a type;
+      // that a single int is also accepted (and repeated) is the function signature's
+      // business (broadcastingListSize), not the type's.
+      {"BroadcastingList1", Constructor::List},
+      {"BroadcastingList2", Constructor::List},
+      {"BroadcastingList3", Constructor::List},
+      {"BroadcastingList4", Constructor::List},
+      {"BroadcastingList5", Constructor::List},
+      {"BroadcastingList6", Constructor::List},
   };
   auto it = table.find(name);
   if (it == table.end()) return std::nullopt;
@@ -358,6 +367,24 @@ class AnnotationConverter {
 };
 
 }  // namespace
+
+std::optional<size_t> broadcastingListSize(const lang::Expr& annotation) {
+  const auto* subscript = annotation.as<lang::SubscriptExpr>();
+  if (!subscript) return std::nullopt;
+  std::optional<std::string> name = dottedName(*subscript->value);
+  if (!name) return std::nullopt;
+  std::string base = withoutTypingPrefix(*name);
+  if (base == "Optional") return broadcastingListSize(*subscript->slice);
+  size_t dot = base.rfind('.');
+  if (dot != std::string::npos) base = base.substr(dot + 1);
+  static const std::string kPrefix = "BroadcastingList";
+  if (base.size() != kPrefix.size() + 1 || base.compare(0, kPrefix.size(), kPrefix) != 0) {
+    return std::nullopt;
+  }
+  char digit = base.back();
+  if (digit < '1' || digit > '6') return std::nullopt;
+  return static_cast<size_t>(digit - '0');
+}
 
 TypePtr typeFromAnnotation(const lang::Expr& expr, const AnnotationResolver& resolver) {
   return AnnotationConverter(resolver).convertTop(expr, /*allowFinal=*/false).type;

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,10 @@ struct AnnotatedType {
   bool isFinal = false;
 };
 AnnotatedType annotationAllowingFinal(const lang::Expr& expr, const AnnotationResolver& resolver);
+
+// N when the annotation is `BroadcastingListN[T]` or `Optional[BroadcastingListN[T]]`: a
+// parameter of type List[T] that also accepts a single T, repeated N times (schema `T[N]`).
+std::optional<size_t> broadcastingListSize(const lang::Expr& annotation);
 
 // The types of a `# type: (int, List[str]) -> Tensor` comment.
 struct TypeCommentTypes {
