@@ -20,7 +20,7 @@ the facts of torch/jit/_builtins.py and torch/_jit_internal.py:
 - every other Python function is compiled from its source.
 
 This module reads torch._jit_internal's registries (plain Python dicts); it never calls
-torch.jit.
+libtorch's TorchScript.
 """
 import cmath
 import math
