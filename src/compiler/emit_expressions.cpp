@@ -417,6 +417,20 @@ ir::Value* FunctionEmitter::emitComparison(lang::CmpOpKind op, ir::Value* left, 
                                        {{range, "", right}, {range, "", left}}, range);
     return op == lang::CmpOpKind::In ? contained : emitBuiltin("aten::__not__", {contained}, range);
   }
+  if (op == lang::CmpOpKind::Is || op == lang::CmpOpKind::IsNot) {
+    // Decided by the static types when one side is always None and the other always or never
+    // is (`self.downsample is not None` for a submodule left None), as torch.jit decides it:
+    // the branch that cannot run is then not compiled.
+    auto alwaysNone = [](const ir::Value* v) { return v->type()->kind() == types::TypeKind::None; };
+    auto neverNone = [](const ir::Value* v) { return !types::isSubtypeOf(types::noneType(), v->type()); };
+    std::optional<bool> same;
+    if (alwaysNone(left) && alwaysNone(right)) {
+      same = true;
+    } else if ((alwaysNone(left) && neverNone(right)) || (neverNone(left) && alwaysNone(right))) {
+      same = false;
+    }
+    if (same) return insertBoolConstant((op == lang::CmpOpKind::Is) == *same, range);
+  }
   return emitBuiltin(ir::Symbol::fromQualString(comparisonOperatorName(op)),
                      {{range, "", left}, {range, "", right}}, range);
 }
