@@ -395,6 +395,11 @@ ir::Value* FunctionEmitter::emitCondition(const lang::Expr& expr) {
       kind == types::TypeKind::Float) {
     return emitBuiltin("aten::Bool", {value}, expr.range);
   }
+  if (kind == types::TypeKind::Str) {
+    // A str is true when it is not empty (`if not why_not_fast_path:` in nn.MultiheadAttention).
+    ir::Value* length = emitBuiltin("aten::len", {value}, expr.range);
+    return emitBuiltin("aten::gt", {length, insertConstant(int64_t(0), expr.range)}, expr.range);
+  }
   throw lang::CompileError(expr.range, "expected a bool condition but found a value of type " +
                                            value->type()->annotationStr());
 }

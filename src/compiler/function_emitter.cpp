@@ -1,6 +1,7 @@
 // Statements: assignment, control flow, return/raise/assert (see function_emitter.h).
 #include "compiler/function_emitter.h"
 
+#include <algorithm>
 #include <functional>
 #include <limits>
 
@@ -1104,6 +1105,31 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
   }
   ir::Value* value = statement.value ? emitValueWithHint(*statement.value, declaredReturnType_)
                                      : insertNoneConstant(statement.range);
+  if (declaredReturnType_ && value->type()->kind() == types::TypeKind::Tuple &&
+      declaredReturnType_->kind() == types::TypeKind::List) {
+    // A tuple returned as a List[T] is converted when every element is a T, as torch.jit
+    // converts it (`return q.chunk(...)`-style code in nn.functional returns tuples so).
+    const auto& element = declaredReturnType_->as<types::ListType>()->element();
+    const auto& members = value->type()->as<types::TupleType>()->elements();
+    bool fits = std::all_of(members.begin(), members.end(), [&](const types::TypePtr& member) {
+      return types::isSubtypeOf(member, element);
+    });
+    if (fits) {
+      std::vector<ir::Value*> elements;
+      if (value->node()->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
+        elements = value->node()->inputs();
+      } else {
+        ir::Node* unpack = insertNode(ir::Symbol::make("prim", "TupleUnpack"), {value},
+                                      members.size(), statement.range);
+        for (size_t i = 0; i < members.size(); ++i) {
+          elements.push_back(unpack->output(i)->setType(members[i]));
+        }
+      }
+      ir::Node* list = insertNode(ir::Symbol::make("prim", "ListConstruct"), elements, 1,
+                                  statement.range);
+      value = list->output()->setType(declaredReturnType_);
+    }
+  }
   if (declaredReturnType_ && !types::isSubtypeOf(value->type(), declaredReturnType_)) {
     throw lang::CompileError(statement.value ? statement.value->range : statement.range,
                              "Return value was annotated as having type " +
@@ -1179,8 +1205,13 @@ void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   node->addBlock();
   ir::Block* failed = node->addBlock();
+  Refinements refinements = refinementsOf(*statement.test);
   {
     ir::WithInsertPoint guard(*graph_, failed);
+    // The message is evaluated where the condition is false: `assert b is None or
+    // b.shape == s, f"{b.shape}"` reads b as a Tensor there.
+    pushScope();
+    applyRefinements(refinements.whenFalse, statement.range);
     ir::Value* message;
     if (statement.msg) {
       ir::Value* text = emitValue(*statement.msg);
@@ -1193,9 +1224,10 @@ void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
       message = insertStringConstant("AssertionError: ", statement.range);
     }
     insertNode(kinds::raiseException(), {message, insertNoneConstant()}, 0, statement.range);
+    popScope();
   }
   // Past the assert its condition holds: `assert x is not None` refines x.
-  applyRefinements(refinementsOf(*statement.test).whenTrue, statement.range);
+  applyRefinements(refinements.whenTrue, statement.range);
 }
 
 }  // namespace tscript::compiler

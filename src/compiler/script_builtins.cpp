@@ -70,6 +70,30 @@ ir::Value* listWithDefault(const OperatorMatcher& matcher, ir::Graph& graph,
   return inputs[0];
 }
 
+// torch._assert(condition, message): `assert condition, message` (a Tensor condition is
+// converted with aten::Bool first).
+ir::Value* assertBody(const OperatorMatcher& matcher, ir::Graph& graph,
+                      const std::vector<ir::Value*>& inputs, const lang::SourceRange& range) {
+  ir::Value* condition = inputs[0];
+  if (condition->type()->kind() == types::TypeKind::Tensor) {
+    condition = emitOp(matcher, graph, "aten::Bool", {condition}, range);
+  }
+  ir::Node* check = graph.insert(ir::prim::If, {condition}, 0);
+  check->setSourceRange(range);
+  check->addBlock();
+  ir::Block* raise = check->addBlock();
+  {
+    ir::WithInsertPoint guard(graph, raise);
+    ir::Value* prefix = insertConstantValue(graph, ir::ConstantValue::fromString("AssertionError: "),
+                                            types::strType(), range);
+    ir::Value* message = emitOp(matcher, graph, "aten::add", {prefix, inputs[1]}, range);
+    ir::Value* none = insertConstantValue(graph, ir::ConstantValue::none(), types::noneType(), range);
+    ir::Node* node = graph.insert(ir::Symbol::make("prim", "RaiseException"), {message, none}, 0);
+    node->setSourceRange(range);
+  }
+  return insertConstantValue(graph, ir::ConstantValue::none(), types::noneType(), range);
+}
+
 constexpr char kMul[] = "aten::mul";
 constexpr char kAdd[] = "aten::add";
 constexpr char kEq[] = "aten::eq";
@@ -142,6 +166,15 @@ std::unordered_map<std::string, std::vector<ScriptBuiltin>> buildTable() {
     view.returns.push_back(types::listOf(types::intType()));
     view.text = "list_with_default(int[] out_size, int[] defaults) -> int[]";
     table[view.name].push_back({std::move(view), listWithDefault});
+  }
+  for (const types::TypePtr& condition : {types::boolType(), types::tensorType()}) {
+    SchemaView view;
+    view.name = "aten::_assert";
+    view.arguments.push_back({"condition", condition, std::nullopt, false, false, std::nullopt});
+    view.arguments.push_back({"message", types::strType(), std::nullopt, false, false, std::nullopt});
+    view.returns.push_back(types::noneType());
+    view.text = "_assert(" + condition->annotationStr() + " condition, str message) -> NoneType";
+    table[view.name].push_back({std::move(view), assertBody});
   }
   return table;
 }

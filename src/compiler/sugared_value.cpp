@@ -86,6 +86,7 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
         {"dtype", {"prim::dtype", types::intType}},
         {"device", {"prim::device", types::deviceType}},
         {"is_cuda", {"prim::is_cuda", types::boolType}},
+        {"is_nested", {"prim::is_nested", types::boolType}},
         {"requires_grad", {"prim::requires_grad", types::boolType}},
         {"data", {"prim::data", types::tensorType}},
         {"layout", {"prim::layout", types::intType}},

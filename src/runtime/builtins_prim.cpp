@@ -1,5 +1,6 @@
 // prim:: value operators that need no IR, plus the builtins on any value (`is`, hash) and the
 // tensor <-> number conversions.
+#include <ATen/autocast_mode.h>
 #include <ATen/ops/abs.h>
 #include <ATen/ops/scalar_tensor.h>
 #include <c10/core/GradMode.h>
@@ -177,6 +178,13 @@ const std::vector<BuiltinOperator> kOperators = {
      [](Stack& s) { s.back() = Value(s.back().toTensor().requires_grad()); }},
     {"prim::is_cuda(Tensor a) -> bool",
      [](Stack& s) { s.back() = Value(s.back().toTensor().is_cuda()); }},
+    // Autocast state of this thread (read by nn.MultiheadAttention's fast-path checks).
+    {"aten::is_autocast_enabled() -> bool",
+     [](Stack& s) { s.push_back(Value(at::autocast::is_enabled())); }},
+    {"aten::is_autocast_cpu_enabled() -> bool",
+     [](Stack& s) { s.push_back(Value(at::autocast::is_cpu_enabled())); }},
+    {"prim::is_nested(Tensor a) -> bool",
+     [](Stack& s) { s.back() = Value(s.back().toTensor().is_nested()); }},
     {"aten::dim(Tensor self) -> int", [](Stack& s) { s.back() = Value(s.back().toTensor().dim()); }},
     {"aten::len.Tensor(Tensor t) -> int",
      [](Stack& s) {
