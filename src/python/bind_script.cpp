@@ -16,6 +16,8 @@
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
+//   ("traced_function", f)           a function made by tscript.trace: its graph is copied
+//                                    in at the call (traced_function.h)
 // Anything else (None) is an unknown name, reported by the compiler.
 #include <pybind11/stl.h>
 
@@ -30,6 +32,7 @@
 #include "lang/parser.h"
 #include "python/bindings.h"
 #include "python/python_calls.h"
+#include "python/traced_function.h"
 #include "python/value_conversion.h"
 #include "runtime/builtins_table.h"
 #include "runtime/code.h"
@@ -227,6 +230,7 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
   if (kind == "python_call") return pythonCallValue(tuple, range);
+  if (kind == "traced_function") return tracedFunctionValue(tuple[1]);  // traced_function.h
   if (kind == "unsupported") {
     std::string instead = tuple[2].cast<std::string>();
     throw lang::CompileError(range, tuple[1].cast<std::string>() +
