@@ -120,7 +120,8 @@ def _is_condition(frame):
     code = frame.f_code
     offsets = _jump_opcodes.get(code)
     if offsets is None:
-        offsets = {i.offset for i in dis.get_instructions(code) if "JUMP_IF" in i.opname}
+        offsets = {i.offset for i in dis.get_instructions(code)
+                   if "JUMP" in i.opname and "_IF_" in i.opname}
         _jump_opcodes[code] = offsets
     return frame.f_lasti in offsets
 
@@ -132,7 +133,7 @@ def _control_flow_warning(frame, value):
     what = {"if": "`if`", "elif": "`elif`", "while": "`while` loop",
             "assert": "`assert`"}.get(first, "condition")
     where = "%s:%d" % (frame.f_code.co_filename, frame.f_lineno)
-    return ("The Python %s at %s was decided by tensor data during the trace (it was %s): the "
+    return ("The Python %s at %s was decided by a tensor (its values or sizes) during the trace (it was %s): the "
             "trace records only the path taken, so every other input will take it too. Use "
             "tscript.script (or tscript.script_if_tracing) for control flow that depends on "
             "data." % (what, where, value))
@@ -599,7 +600,7 @@ def _check_trace(check_inputs, func, traced, check_tolerance, strict, force_outp
                         "Trace had nondeterministic nodes. Did you forget call .eval() on your "
                         "model? Nodes:\n" + "\n".join(_indent(n) for n in nodes[:20]) +
                         "\nThis may cause errors in trace checking. To disable trace checking, "
-                        "pass check_trace=False to torch.jit.trace()")
+                        "pass check_trace=False to tscript.trace()")
 
             def run(fn, running_what):
                 try:
