@@ -27,6 +27,7 @@ import linecache
 import os
 import re
 import sys
+import types
 import warnings
 
 import torch
@@ -45,7 +46,8 @@ _original = {}
 
 
 class TracerWarning(Warning):
-    """A trace may not generalize to other inputs (torch.jit.TracerWarning's counterpart)."""
+    """A trace may not generalize to other inputs (the counterpart of torch.jit's
+    TracerWarning)."""
 
     @staticmethod
     def ignore_lib_warnings():
@@ -84,11 +86,25 @@ def _recording():
     return _C._trace_is_recording()
 
 
-def is_tracing():
+class _TracingState(types.ModuleType):
+    """`_tracing_state.active` is whether a recording runs user code on this thread. A module
+    attribute so that compilers that read is_tracing's source (tscript's, and torch.jit's when
+    it compiles a function calling tscript.is_tracing) see a bool constant, not a call into
+    tscript._C."""
+
+    @property
+    def active(self):
+        return _C._trace_is_recording()
+
+
+_tracing_state = _TracingState("tscript._tracing_state")
+
+
+def is_tracing() -> bool:
     """True while tscript.trace runs the function being traced (False in compiled code)."""
     if is_scripting():
         return False
-    return _C._trace_is_recording()
+    return _tracing_state.active
 
 
 # ---- warnings ----------------------------------------------------------------------------
@@ -415,13 +431,12 @@ def trace(func, example_inputs, optimize=None, check_trace=True, check_inputs=No
           _compilation_unit=None):
     """Trace a function: run it once on ``example_inputs``, record the tensor operations it
     performs, and return them as a compiled function run by tscript's interpreter (see
-    torch.jit.trace; modules are not supported yet). With PYTORCH_JIT=0 it returns ``func``.
+    torch.jit's trace; modules are not supported yet). With PYTORCH_JIT=0 it returns ``func``.
     """
     if os.environ.get("PYTORCH_JIT", "1") == "0":
         return func
     if optimize is not None:
-        warnings.warn("`optimize` is deprecated and has no effect. Use `with "
-                      "torch.jit.optimized_execution() instead", stacklevel=2)
+        warnings.warn("`optimize` is deprecated and has no effect.", stacklevel=2)
     if _is_module(func) or (inspect.ismethod(func) and _is_module(func.__self__) and
                             func.__name__ == "forward"):
         raise NotImplementedError(
