@@ -7,14 +7,15 @@ not exported, so that a missing feature fails loudly instead of silently.
 from tscript import _C
 from tscript._C import CompileError
 from tscript._errors import Error
-from tscript._script import (ScriptFunction, annotate, export, ignore, is_scripting, is_tracing,
-                             script, unused)
+from tscript._script import (ScriptFunction, annotate, export, ignore, is_scripting, script,
+                             unused)
 from tscript._compilation_unit import CompilationUnit
 from tscript._module import RecursiveScriptModule, ScriptMethod, ScriptModule
 
 __all__ = ["CompilationUnit", "CompileError", "Error", "RecursiveScriptModule", "ScriptFunction",
-           "ScriptMethod", "ScriptModule", "annotate", "export",
-           "ignore", "is_scripting", "is_tracing", "parse_outline", "script", "unused"]
+           "ScriptMethod", "ScriptModule", "TracerWarning", "TracingCheckError", "annotate",
+           "export", "ignore", "is_scripting", "is_tracing", "parse_outline", "script",
+           "script_if_tracing", "trace", "unused"]
 
 
 def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) -> str:
@@ -23,4 +24,5 @@ def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) 
     Raises CompileError (with ``file:line:col``, the source line and a caret) on a syntax error.
     """
     return _C._parse_outline(source, filename, first_line)
-from tscript._tracing import TraceError, trace_graph_text  # noqa: E402
+from tscript._tracing import (TraceError, TracerWarning, TracingCheckError, is_tracing,  # noqa: E402
+                              script_if_tracing, trace, trace_graph_text)

@@ -211,6 +211,10 @@ def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_scripting_marker(obj):
         return ("is_scripting",)
+    # Objects that describe themselves (traced functions: python/tscript/_tracing.py).
+    describe_self = getattr(type(obj), "_tscript_descriptor", None)
+    if describe_self is not None:
+        return describe_self(obj)
     if _is_annotate(obj):
         return ("annotate",)
     modifier = _modifier(obj)

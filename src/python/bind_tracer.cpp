@@ -14,8 +14,13 @@
 #include <string>
 #include <vector>
 
+#include <c10/core/impl/LocalDispatchKeySet.h>
+
+#include "ir/parser.h"
 #include "python/bindings.h"
+#include "python/traced_function.h"
 #include "tracer/recorder.h"
+#include "tracer/recording_key.h"
 
 namespace py = pybind11;
 
@@ -95,6 +100,54 @@ py::object toPython(const c10::IValue& value) {
   throw tracer::TraceError(std::string("cannot return a ") + value.tagKind() + " to Python");
 }
 
+// Arguments of a compiled function called during a trace: what toIValue takes, plus the
+// plain Python values a call may pass (they become constants in the graph).
+c10::IValue argumentIValue(py::handle object, const std::string& where) {
+  if (object.is_none()) return c10::IValue();
+  if (PyBool_Check(object.ptr())) return c10::IValue(object.ptr() == Py_True);
+  if (PyLong_Check(object.ptr())) return c10::IValue(object.cast<int64_t>());
+  if (PyFloat_Check(object.ptr())) return c10::IValue(object.cast<double>());
+  if (PyUnicode_Check(object.ptr())) return c10::IValue(object.cast<std::string>());
+  if (py::isinstance<py::list>(object)) {
+    bool allTensors = true;
+    for (py::handle element : object) allTensors = allTensors && THPVariable_Check(element.ptr());
+    if (!allTensors) {
+      std::vector<int64_t> ints;
+      std::vector<double> doubles;
+      bool allInts = true, allNumbers = true;
+      for (py::handle element : object) {
+        allInts = allInts && PyLong_Check(element.ptr()) && !PyBool_Check(element.ptr());
+        allNumbers = allNumbers && (PyLong_Check(element.ptr()) || PyFloat_Check(element.ptr()));
+        if (allNumbers) doubles.push_back(element.cast<double>());
+        if (allInts) ints.push_back(element.cast<int64_t>());
+      }
+      if (allInts) return c10::IValue(ints);
+      if (allNumbers) return c10::IValue(doubles);
+    }
+  }
+  return toIValue(object, where);
+}
+
+// A result of a compiled function called during a trace, for mapping its tensors; values
+// without tensors are None here (they stay Python values).
+c10::IValue resultIValue(py::handle object) {
+  if (THPVariable_Check(object.ptr())) return THPVariable_Unpack(object.ptr());
+  if (py::isinstance<py::tuple>(object)) {
+    std::vector<c10::IValue> elements;
+    for (py::handle element : object) elements.push_back(resultIValue(element));
+    return c10::ivalue::Tuple::create(std::move(elements));
+  }
+  if (py::isinstance<py::list>(object)) {
+    c10::List<at::Tensor> tensors;
+    for (py::handle element : object) {
+      if (!THPVariable_Check(element.ptr())) return c10::IValue();
+      tensors.push_back(THPVariable_Unpack(element.ptr()));
+    }
+    return tensors;
+  }
+  return c10::IValue();
+}
+
 // The innermost Python frame whose file is not one of `skipFiles` (new reference), or null.
 PyFrameObject* userFrame(const std::vector<std::string>& skipFiles) {
   PyFrameObject* frame = PyEval_GetFrame();
@@ -145,11 +198,20 @@ tracer::TraceHooks pythonHooks(std::vector<std::string> skipFiles) {
     }
     return "";
   };
+  hooks.warn = [](const std::string& message) {
+    py::gil_scoped_acquire gil;
+    py::object category = py::module_::import("tscript._tracing").attr("TracerWarning");
+    // Level 1: the Python frame running the operator call, i.e. the user's line.
+    if (PyErr_WarnEx(category.ptr(), message.c_str(), 1) != 0) throw py::error_already_set();
+  };
   return hooks;
 }
 
 // One recording, owned by Python. The session (the recording dispatch key) is only active
 // inside `record(fn, inputs)`, so Python code outside the traced call is never recorded.
+class PyTrace;
+thread_local PyTrace* activeTrace = nullptr;
+
 class PyTrace {
  public:
   explicit PyTrace(std::vector<std::string> skipFiles)
@@ -160,12 +222,24 @@ class PyTrace {
     return toPython(recorder_.addInput(toIValue(example, where), name));
   }
 
+  // Calls fn(*inputs) with recording on and returns its result (not yet the graph's output).
+  py::object run(py::function fn, py::tuple inputs) {
+    tracer::TraceSession session(recorder_);
+    struct Active {
+      explicit Active(PyTrace* trace) { activeTrace = trace; }
+      ~Active() { activeTrace = nullptr; }
+    } active(this);
+    return fn(*inputs);
+  }
+
   py::object record(py::function fn, py::tuple inputs) {
-    py::object result;
-    {
-      tracer::TraceSession session(recorder_);
-      result = fn(*inputs);
-    }
+    py::object result = run(std::move(fn), std::move(inputs));
+    setOutput(result);
+    return result;
+  }
+
+  // Makes `result` the graph's output and finishes the graph.
+  void setOutput(py::handle result) {
     if (result.is_none()) {
       throw tracer::TraceError(
           "the traced function returned None: a trace records only what the outputs depend "
@@ -173,7 +247,42 @@ class PyTrace {
     }
     recorder_.setOutput(toIValue(result, "trace output"));
     recorder_.finish();
+  }
+
+  // Records a call of a compiled function (see recordCompiledCall in traced_function.h).
+  py::object recordCall(std::string name, std::shared_ptr<const ir::Graph> graph,
+                        py::tuple arguments, const py::function& runCallee) {
+    // One name, one graph: a different function under a taken name gets a suffix.
+    std::string unique = name;
+    for (int n = 1;; ++n) {
+      auto known = callees_.find(unique);
+      if (known == callees_.end()) {
+        callees_.emplace(unique, graph);
+        break;
+      }
+      if (known->second == graph || known->second->toString() == graph->toString()) break;
+      unique = name + "_" + std::to_string(n);
+    }
+    std::vector<c10::IValue> values;
+    for (py::handle argument : arguments) {
+      values.push_back(argumentIValue(argument, "argument of '" + name + "'"));
+    }
+    types::TypePtr returnType = graph->outputs().size() == 1
+                                    ? types::unshapedType(graph->outputs()[0]->type())
+                                    : types::noneType();
+    ir::Node* call = recorder_.recordFunctionCall(unique, values, returnType);
+    py::object result;
+    {
+      tracer::RecordingPaused paused;
+      result = runCallee();
+    }
+    recorder_.recordCallResult(call, resultIValue(result));
     return result;
+  }
+
+  TracedFunction makeFunction(std::string name, std::vector<std::string> argumentNames) {
+    return TracedFunction(std::move(name), recorder_.graphPtr(), recorder_.tensorConstants(),
+                          callees_, std::move(argumentNames));
   }
 
   std::string graphText(bool printSourceLocations) {
@@ -184,6 +293,7 @@ class PyTrace {
 
  private:
   tracer::Recorder recorder_;
+  CalleeGraphs callees_;
 };
 
 tracer::Recorder& activeOrThrow() {
@@ -199,9 +309,23 @@ at::Tensor tensorArgument(py::handle object, const char* what) {
   return THPVariable_Unpack(object.ptr());
 }
 
+bool recordingNow() {
+  return tracer::activeRecorder() != nullptr &&
+         !c10::impl::tls_is_dispatch_key_excluded(tracer::kRecordingKey);
+}
+
 }  // namespace
 
+bool isTracingOnThisThread() { return activeTrace != nullptr && recordingNow(); }
+
+py::object recordCompiledCall(const std::string& name, std::shared_ptr<const ir::Graph> graph,
+                              py::tuple arguments, const py::function& run) {
+  if (activeTrace == nullptr) throw tracer::TraceError("no trace is being recorded on this thread");
+  return activeTrace->recordCall(name, std::move(graph), std::move(arguments), run);
+}
+
 void bindTracer(py::module_& m) {
+  bindTracedFunction(m);
   static py::exception<tracer::TraceError> traceError(m, "TraceError", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr error) {
     try {
@@ -219,10 +343,29 @@ void bindTracer(py::module_& m) {
            "Add a graph input for `example`; returns the value to call the function with.")
       .def("record", &PyTrace::record, py::arg("fn"), py::arg("inputs"),
            "Call fn(*inputs) with recording on; its result becomes the graph output.")
+      .def("run", &PyTrace::run, py::arg("fn"), py::arg("inputs"),
+           "Call fn(*inputs) with recording on and return the result.")
+      .def("set_output", &PyTrace::setOutput, py::arg("result"),
+           "Make `result` the graph's output and finish the graph.")
+      .def("set_force_outplace",
+           [](PyTrace& trace, bool force) { trace.recorder().setForceOutplace(force); })
+      .def("make_function", &PyTrace::makeFunction, py::arg("name"), py::arg("argument_names"),
+           "The finished recording as a TracedFunction.")
       .def("graph_text", &PyTrace::graphText, py::arg("print_source_locations") = true);
 
   // Called by _tracing.py's Tensor method patches while a trace is recorded on this thread.
-  m.def("_trace_is_recording", [] { return tracer::activeRecorder() != nullptr; });
+  // True while a recording runs user code on this thread (not inside a compiled function
+  // recorded as one call, nor inside the recorder's own work).
+  m.def("_trace_is_recording", [] { return recordingNow(); });
+  m.def("_trace_call_compiled",
+        [](const std::string& name, const std::string& graphText, py::tuple arguments,
+           py::function run) {
+          std::shared_ptr<const ir::Graph> graph = ir::parseGraph(graphText);
+          return recordCompiledCall(name, std::move(graph), std::move(arguments), run);
+        },
+        py::arg("name"), py::arg("graph_text"), py::arg("arguments"), py::arg("run"),
+        "Record a call of the compiled function `name` (whose .graph is `graph_text`) on "
+        "the active trace; `run()` calls it with recording paused.");
   m.def("_trace_size", [](py::handle self, int64_t dim) {
     at::Tensor result = activeOrThrow().recordSize(tensorArgument(self, "size"), dim);
     return py::reinterpret_steal<py::object>(THPVariable_Wrap(result));

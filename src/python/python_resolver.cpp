@@ -6,6 +6,7 @@
 #include "lang/parser.h"
 #include "python/function_cache.h"
 #include "python/python_calls.h"
+#include "python/traced_function.h"
 
 namespace py = pybind11;
 
@@ -107,6 +108,7 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
   if (kind == "python_call") return pythonCallValue(tuple, range);
+  if (kind == "traced_function") return tracedFunctionValue(tuple[1]);  // traced_function.h
   if (kind == "unsupported") {
     std::string instead = tuple[2].cast<std::string>();
     throw lang::CompileError(range, tuple[1].cast<std::string>() +

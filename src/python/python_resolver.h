@@ -18,6 +18,8 @@
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
+//   ("traced_function", f)           a function made by tscript.trace: its graph is copied
+//                                    in at the call (traced_function.h)
 // Anything else (None) is an unknown name, reported by the compiler.
 #pragma once
 

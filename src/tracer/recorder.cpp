@@ -10,6 +10,7 @@
 #include <sstream>
 #include <unordered_set>
 
+#include "ops/registry.h"
 #include "ops/schema.h"
 #include "tracer/recording_key.h"
 
@@ -211,10 +212,12 @@ ir::Value* Recorder::insertConstant(const c10::IValue& value, const types::TypeP
 
 ir::Value* Recorder::tensorConstant(const at::Tensor& tensor) {
   if (tensor.requires_grad()) {
+    // 1.13's words (the overview page's FAQ shows them), then the tensor as 1.13 prints it.
+    std::ostringstream printed;
+    printed << tensor.detach();
     throw TraceError(
-        "Cannot insert a Tensor that requires grad as a constant: a tensor the traced code "
-        "uses is neither an input nor computed from one. Make it an input or a parameter, or "
-        "detach it. Tensor of type " + tensorTypeOf(tensor)->str());
+        "Cannot insert a Tensor that requires grad as a constant. Consider making it a "
+        "parameter or input, or detaching the gradient\nTensor:\n" + printed.str());
   }
   ir::Node* node = graph_->create(ir::prim::Constant);
   node->setAttribute("value", ir::AttributeValue(ir::TensorText{tensorConstantText(tensor)}));
@@ -358,7 +361,33 @@ ir::Node* Recorder::recordCall(const ops::Schema& schema,
                      std::to_string(schema.arguments.size()));
   }
   currentLocation_.reset();  // asked at most once per recorded call
-  ir::Node* node = graph_->create(ir::Symbol::fromQualString(schema.name), {}, 0);
+  std::string kind = schema.name;
+  if (forceOutplace_ && schema.isMutable() && !arguments.empty() && arguments[0].isTensor() &&
+      arguments[0].toTensor().has_storage() && hooks_.warn) {
+    // 1.13's ensureUniqueIfOutOfPlaced: an in-place write recorded out of place is not seen
+    // by the other views of the data.
+    size_t aliases = arguments[0].toTensor().storage().use_count();
+    if (aliases > 1) {
+      std::string op = schema.name.substr(schema.name.find("::") + 2);
+      if (op == "copy_") op += " (possibly due to an assignment)";
+      hooks_.warn("There are " + std::to_string(aliases) +
+                  " live references to the data region being modified when tracing in-place "
+                  "operator " + op + ". This might cause the trace to be incorrect, because all "
+                  "other views that also reference this data will not reflect this change in "
+                  "the trace! On the other hand, if all other views use the same memory chunk, "
+                  "but are disjoint (e.g. are outputs of torch.split), this might still be safe.");
+    }
+  }
+  if (forceOutplace_ && schema.isMutable() && kind.size() > 1 && kind.back() == '_' &&
+      kind[kind.size() - 2] != '_') {
+    // `aten::add_` -> `aten::add` with the same overload and arguments, if there is one.
+    std::string outplace = kind.substr(0, kind.size() - 1);
+    const ops::Operator* other = ops::findExact(outplace, schema.overloadName);
+    if (other != nullptr && other->schema().arguments.size() == schema.arguments.size()) {
+      kind = outplace;
+    }
+  }
+  ir::Node* node = graph_->create(ir::Symbol::fromQualString(kind), {}, 0);
   try {
     for (size_t i = 0; i < arguments.size(); ++i) {
       const ops::Argument& argument = schema.arguments[i];
@@ -372,10 +401,92 @@ ir::Node* Recorder::recordCall(const ops::Schema& schema,
   }
   graph_->insertNode(node);
   locate(node);
-  if (schema.isMutable()) mutatingNodes_.insert(node);
+  if (schema.isMutable() && kind == schema.name) mutatingNodes_.insert(node);
   pendingIndices_.clear();
   return node;
 }
+
+ir::Node* Recorder::recordFunctionCall(const std::string& name,
+                                       const std::vector<c10::IValue>& arguments,
+                                       const types::TypePtr& returnType) {
+  NotRecorded notRecorded;
+  currentLocation_.reset();
+  std::vector<ir::Value*> inputs;
+  ir::Node* function = graph_->insert(ir::prim::Constant, {});
+  function->s_("name", name);
+  function->output()->setType(types::functionType());
+  inputs.push_back(function->output());
+  for (const c10::IValue& argument : arguments) {
+    if (argument.isTensor()) {
+      inputs.push_back(valueOf(argument.toTensor()));
+    } else if (argument.isTuple() || argument.isTensorList()) {
+      // Containers of tensors are rebuilt in the graph from their elements.
+      std::vector<ir::Value*> elements;
+      std::vector<types::TypePtr> elementTypes;
+      bool isTuple = argument.isTuple();
+      std::vector<c10::IValue> items =
+          isTuple ? argument.toTupleRef().elements().vec()
+                  : std::vector<c10::IValue>(argument.toListRef().begin(), argument.toListRef().end());
+      for (const c10::IValue& item : items) {
+        if (!item.isTensor()) {
+          throw TraceError("cannot record a call of '" + name + "': a container argument holds a " +
+                           item.tagKind() + "; only tensors are supported inside containers");
+        }
+        elements.push_back(valueOf(item.toTensor()));
+        elementTypes.push_back(types::tensorType());
+      }
+      ir::Node* construct = graph_->insert(isTuple ? kTupleConstruct : kListConstruct, elements);
+      construct->output()->setType(isTuple ? types::tupleOf(std::move(elementTypes))
+                                           : types::listOf(types::tensorType()));
+      inputs.push_back(construct->output());
+    } else {
+      inputs.push_back(insertConstant(argument, nullptr, /*withLocation=*/false));
+    }
+  }
+  ir::Node* call = graph_->insert(ir::Symbol::fromQualString("prim::CallFunction"), inputs);
+  call->output()->setType(returnType);
+  pendingIndices_.clear();
+  return call;
+}
+
+namespace {
+void mapResult(Recorder& recorder, ir::Graph& graph, ir::Value* value, const c10::IValue& result) {
+  if (result.isTensor()) {
+    if (result.toTensor().defined()) recorder.setValue(result.toTensor(), value);
+    return;
+  }
+  if (result.isTuple()) {
+    const auto& elements = result.toTupleRef().elements();
+    ir::Node* unpack = graph.insert(kTupleUnpack, {value}, elements.size());
+    const auto& types = value->type()->containedTypes();
+    for (size_t i = 0; i < elements.size(); ++i) {
+      unpack->output(i)->setType(i < types.size() ? types[i] : types::tensorType());
+      mapResult(recorder, graph, unpack->output(i), elements[i]);
+    }
+    return;
+  }
+  if (result.isTensorList()) {
+    std::vector<at::Tensor> tensors = result.toTensorVector();
+    ir::Node* unpack = graph.insert(kListUnpack, {value}, tensors.size());
+    for (size_t i = 0; i < tensors.size(); ++i) {
+      unpack->output(i)->setType(types::tensorType());
+      recorder.setValue(tensors[i], unpack->output(i));
+    }
+  }
+  // Other results (numbers, strings) are Python values from here on: constants if used.
+}
+}  // namespace
+
+void Recorder::recordCallResult(ir::Node* call, const c10::IValue& result) {
+  NotRecorded notRecorded;
+  mapResult(*this, *graph_, call->output(), result);
+}
+
+struct RecordingPaused::Guard {
+  c10::impl::ExcludeDispatchKeyGuard exclude{kRecordingKey};
+};
+RecordingPaused::RecordingPaused() : guard_(std::make_unique<Guard>()) {}
+RecordingPaused::~RecordingPaused() = default;
 
 void Recorder::recordOutputs(ir::Node* node, const ops::Schema& schema,
                              const std::vector<c10::IValue>& results) {
@@ -567,6 +678,26 @@ ir::Value* Recorder::outputValue(const c10::IValue& output, size_t index) {
     ir::Node* list = graph_->insert(kListConstruct, elements);
     list->output()->setType(types::listOf(types::tensorType()));
     return list->output();
+  }
+  if (output.isGenericDict()) {
+    // Only reached with strict=False (the Python side refuses dicts otherwise, as 1.13).
+    std::vector<ir::Value*> items;
+    auto dict = output.toGenericDict();
+    types::TypePtr keyType;
+    for (const auto& entry : dict) {
+      if (!entry.value().isTensor()) {
+        throw TraceError("output " + std::to_string(index) + " of the traced function is a dict "
+                         "holding a " + entry.value().tagKind() + ": only tensors can be values");
+      }
+      items.push_back(insertConstant(entry.key(), nullptr, /*withLocation=*/false));
+      keyType = items.back()->type();
+      items.push_back(outputValue(entry.value(), index));
+    }
+    ir::Node* construct =
+        graph_->insert(ir::Symbol::fromQualString("prim::DictConstruct"), items);
+    construct->output()->setType(
+        types::dictOf(keyType ? keyType : types::strType(), types::tensorType()));
+    return construct->output();
   }
   throw TraceError(std::string("output ") + std::to_string(index) + " of the traced function " +
                    "is a " + output.tagKind() +

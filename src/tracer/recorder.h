@@ -49,6 +49,8 @@ struct TraceHooks {
   // The name of a variable of the user's code holding `tensor` ("" when none). Asked when a
   // recorded value without a name is used, as 1.13 names values (`%n` for `n = x.size(0)`).
   std::function<std::string(const at::Tensor& tensor)> variableName;
+  // Issues a TracerWarning at the user's current line.
+  std::function<void(const std::string& message)> warn;
 };
 
 // A trace that cannot be recorded as asked: the message names the problem (and the operator
@@ -121,6 +123,27 @@ class Recorder {
     if (!itemContexts_.empty()) itemContexts_.pop_back();
   }
 
+  // ---- calls of compiled functions ------------------------------------------------------
+  // A compiled (scripted or traced) function called during the trace is recorded as a call,
+  // not through the operators it runs, so its control flow survives (1.13 does the same):
+  //   %f : Function = prim::Constant[name="foo"]()
+  //   %r : Tensor = prim::CallFunction(%f, %x, %y)
+  // `arguments` are the values the function is called with (tensors by their traced value,
+  // anything else as a constant); the call's one output has type `returnType`. The caller
+  // runs the function with RecordingPaused in scope, then maps its result with
+  // recordCallResult.
+  ir::Node* recordFunctionCall(const std::string& name, const std::vector<c10::IValue>& arguments,
+                               const types::TypePtr& returnType);
+  // Maps the tensors of `result` (a tensor, or tuples / tensor lists of them) to the call's
+  // output: tuples through prim::TupleUnpack, tensor lists through prim::ListUnpack.
+  void recordCallResult(ir::Node* call, const c10::IValue& result);
+
+  // ---- options ------------------------------------------------------------------------
+  // torch.jit.trace's `_force_outplace`: an in-place operator (`add_`) is recorded as its
+  // out-of-place overload (`add`) when one exists; its result is the written tensor's new
+  // value, as before.
+  void setForceOutplace(bool forceOutplace) { forceOutplace_ = forceOutplace; }
+
   // ---- outputs ------------------------------------------------------------------------
   // Registers `output` as the graph's output: a tensor must be traced (else TraceError, as
   // 1.13: no observable data dependence); tuples become prim::TupleConstruct, tensor lists
@@ -170,6 +193,21 @@ class Recorder {
   // The location of the call being recorded, asked from the hooks once per call.
   std::optional<std::string> currentLocation_;
   int nestedDepth_ = 0;
+  bool forceOutplace_ = false;
+};
+
+// While alive, this thread's operator calls are not recorded (the recording key is
+// excluded): the tracer's own tensor work, and compiled functions recorded as one call.
+class RecordingPaused {
+ public:
+  RecordingPaused();
+  ~RecordingPaused();
+  RecordingPaused(const RecordingPaused&) = delete;
+  RecordingPaused& operator=(const RecordingPaused&) = delete;
+
+ private:
+  struct Guard;
+  std::unique_ptr<Guard> guard_;
 };
 
 // Activates `recorder` on this thread for the session's lifetime: puts the recording

@@ -1,0 +1,81 @@
+"""Trace time: torch.jit.trace vs tscript.trace on torchvision's resnet18, traced as a function.
+
+    PYTHONPATH=$PWD/python /usr/bin/python3 bench/trace_time.py [--repeat N] [--size S]
+
+Until tscript has ScriptModule, the model is traced as a function of the input that calls the
+module (eval mode, parameters frozen: they are captured as tensor constants by both tracers).
+Two timings each, in the same run: `check_trace=False` (one recorded run) and the default
+`check_trace=True` (1.13 re-traces and runs the trace and the Python function once more).
+The median of N runs is reported, and the ratio tscript / torch.jit (issue 7's target: at
+most 0.5). Also checks once that the traced function gives eager's result.
+"""
+import argparse
+import pathlib
+import statistics
+import sys
+import time
+import warnings
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "python"))
+
+import torch  # noqa: E402
+import torchvision  # noqa: E402
+
+import tscript  # noqa: E402
+
+TARGET_RATIO = 0.5
+
+
+def frozen_resnet18():
+    torch.manual_seed(0)
+    model = torchvision.models.resnet18().eval()
+    for parameter in model.parameters():
+        parameter.requires_grad_(False)
+    return model
+
+
+def timed(trace, fn, inputs, check_trace, repeat):
+    times = []
+    for _ in range(repeat):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            start = time.perf_counter()
+            trace(fn, inputs, check_trace=check_trace)
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--size", type=int, default=224, help="input height and width")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+
+    model = frozen_resnet18()
+
+    def resnet18(x):
+        return model(x)
+
+    inputs = (torch.rand(1, 3, args.size, args.size),)
+    traced = tscript.trace(resnet18, inputs, check_trace=False)
+    other = torch.rand(2, 3, args.size, args.size)
+    torch.testing.assert_close(traced(other), model(other), rtol=1e-4, atol=1e-4)
+
+    print("trace time of resnet18 (input 1x3x%dx%d, median of %d, 1 thread)"
+          % (args.size, args.size, args.repeat))
+    print("%-18s %12s %12s %8s" % ("", "torch.jit", "tscript", "ratio"))
+    ratios = []
+    for check_trace in (False, True):
+        jit = timed(torch.jit.trace, resnet18, inputs, check_trace, args.repeat)
+        ours = timed(tscript.trace, resnet18, inputs, check_trace, args.repeat)
+        ratios.append(ours / jit)
+        print("%-18s %10.3f s %10.3f s %7.2fx" % ("check_trace=%s" % check_trace, jit, ours,
+                                                 ours / jit))
+    print("target: at most %.1fx of torch.jit's time: %s" % (
+        TARGET_RATIO, "met" if max(ratios) <= TARGET_RATIO else "not met"))
+
+
+if __name__ == "__main__":
+    main()
