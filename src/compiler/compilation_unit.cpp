@@ -273,6 +273,17 @@ const CompiledFunction& CompilationUnit::method(const types::ClassType& type, co
   return compiled_.emplace(key, std::move(compiled)).first->second;
 }
 
+void CompilationUnit::addCompiledMethod(const types::ClassType& type, const std::string& name,
+                                        CompiledFunction method) {
+  compiled_[type.qualifiedName() + "." + name] = std::move(method);
+}
+
+bool CompilationUnit::hasMethod(const types::ClassType& type, const std::string& name) {
+  if (compiled_.count(type.qualifiedName() + "." + name)) return true;
+  ClassDefinition* definition = findClass(type.qualifiedName());
+  return definition && definition->methodSource(name).has_value();
+}
+
 std::shared_ptr<ir::Graph> CompilationUnit::inlinedMethodGraph(const types::ClassType& type,
                                                                const std::string& name) {
   auto graph = method(type, name).graph->copy();

@@ -47,6 +47,12 @@ class CompilationUnit {
   // is `self`, and its calls are kept (prim::CallMethod, prim::CallFunction) as in torch.jit.
   // Throws CompileError.
   const CompiledFunction& method(const types::ClassType& type, const std::string& name);
+  // Adds a method whose graph was made without source (a traced method); its first input
+  // is `self`. Replaces a method of that name.
+  void addCompiledMethod(const types::ClassType& type, const std::string& name,
+                         CompiledFunction method);
+  // Whether `type` has method `name` (compiled, or with source to compile).
+  bool hasMethod(const types::ClassType& type, const std::string& name);
   // A copy of a method's graph with every call inlined: what `.inlined_graph` shows and the
   // interpreter runs.
   std::shared_ptr<ir::Graph> inlinedMethodGraph(const types::ClassType& type,

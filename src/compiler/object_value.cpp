@@ -100,7 +100,7 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
     return std::make_shared<SimpleValue>(
         insertConstantValue(emitter.graph(), constantOf(*constant), constant->type(), range));
   }
-  if (definition_.methodSource(name)) return std::make_shared<MethodValue>(unit_, self_, name);
+  if (unit_.hasMethod(type, name)) return std::make_shared<MethodValue>(unit_, self_, name);
   if (SugaredValuePtr extra = definition_.extraAttribute(self_, name, range, emitter)) return extra;
   if (definition_.container() == ClassDefinition::Container::Dict &&
       (name == "keys" || name == "values" || name == "items")) {
@@ -116,7 +116,7 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
 SugaredValuePtr ObjectValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   std::vector<NamedValue> args) {
   const char* method = definition_.type()->isModule() ? "forward" : "__call__";
-  if (!definition_.methodSource(method)) {
+  if (!unit_.hasMethod(*definition_.type(), method)) {
     throw lang::CompileError(range, describe() + " is not callable: it has no " + method +
                                         " method");
   }

@@ -1,290 +1,23 @@
-// Bindings for scripted modules: module types, their objects, and running their methods.
+// Bindings for scripted modules (the objects are described in module_objects.h).
 //
 // python/tscript/_module.py walks an nn.Module, decides the type of each attribute (as
-// torch.jit's concrete module types do) and describes the module type here: a ModuleType is
-// a ClassType (the slots) plus where the source of each method is (the ClassDefinition the
-// compiler asks). Every module type lives in one process-wide compilation unit, so a type
-// (and its compiled methods) is shared by all the modules that have it, and functions such as
-// F.relu are compiled once.
-//
-// A ScriptObject is a runtime Object (the slots' values) with its ModuleType; the Python
-// ScriptModule wraps one. Tensors in slots are the Python module's own tensors (no copy), so
-// parameters stay shared with the nn.Module they came from.
+// torch.jit's concrete module types do) and describes the module type through ModuleType.
+// Tensors in slots are the Python module's own tensors (no copy), so parameters stay shared
+// with the nn.Module they came from.
 #include <pybind11/stl.h>
 
-#include <map>
-#include <memory>
-#include <mutex>
-
-#include "compiler/compilation_unit.h"
 #include "compiler/schema_matching.h"
 #include "ir/code_printer.h"
-#include "lang/diagnostics.h"
-#include "lang/parser.h"
 #include "python/bindings.h"
-#include "python/function_cache.h"
-#include "python/python_calls.h"
-#include "python/python_resolver.h"
-#include "python/value_conversion.h"
+#include "python/module_objects.h"
 #include "runtime/builtins_table.h"
-#include "runtime/code.h"
-#include "runtime/constants.h"
-#include "runtime/interpreter.h"
 #include "runtime/operator_info.h"
-#include "types/annotation.h"
-#include "types/named_types.h"
 
 namespace py = pybind11;
 
 namespace tscript::python {
 
 namespace {
-
-// The process-wide unit of module types and the Python resolver of their methods' globals.
-struct ModuleCompiler {
-  std::shared_ptr<PythonResolver> resolver;
-  std::shared_ptr<compiler::CompilationUnit> unit;
-};
-
-ModuleCompiler*& moduleCompilerSlot() {
-  static ModuleCompiler* compiler = nullptr;  // leaked: holds Python objects past finalization
-  return compiler;
-}
-
-ModuleCompiler& moduleCompiler() {
-  ModuleCompiler* compiler = moduleCompilerSlot();
-  if (!compiler) throw std::runtime_error("internal: tscript's module compiler is not set up");
-  return *compiler;
-}
-
-// A module type as Python describes it (ModuleType below is its Python handle).
-class PyClassDefinition final : public compiler::ClassDefinition {
- public:
-  PyClassDefinition(const std::string& qualifiedName, bool isModule)
-      : type_(types::ClassType::create(qualifiedName, isModule)) {}
-
-  const std::shared_ptr<types::ClassType>& type() const override { return type_; }
-  Container container() const override { return container_; }
-  void setContainer(Container container) { container_ = container; }
-
-  std::optional<compiler::MethodSource> methodSource(const std::string& name) override {
-    auto method = methods_.find(name);
-    if (method == methods_.end()) return std::nullopt;
-    PythonResolver& resolver = *moduleCompiler().resolver;
-    return compiler::MethodSource{&resolver.parseMethod(method->second), &resolver};
-  }
-
-  compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
-                                           const lang::SourceRange& range,
-                                           compiler::FunctionEmitter&) override {
-    auto call = pythonCalls_.find(name);
-    if (call == pythonCalls_.end()) return nullptr;
-    return pythonCallValue(call->second, range);
-  }
-
-  std::string whyNoAttribute(const std::string& name) const override {
-    auto why = failedAttributes_.find(name);
-    return why == failedAttributes_.end() ? "" : why->second;
-  }
-
-  void addMethod(const std::string& name, py::object function) { methods_[name] = std::move(function); }
-  void addPythonCall(const std::string& name, py::object descriptor) {
-    pythonCalls_[name] = std::move(descriptor);
-  }
-  void addFailedAttribute(const std::string& name, std::string why) {
-    failedAttributes_[name] = std::move(why);
-  }
-  bool hasMethod(const std::string& name) const { return methods_.count(name) > 0; }
-
-  // The compiled method and the interpreter code of it with every call inlined (shared by
-  // all objects of this type). Throws CompileError.
-  const compiler::CompiledFunction& method(const std::string& name) {
-    return moduleCompiler().unit->method(*type_, name);
-  }
-  std::shared_ptr<const ir::Graph> inlinedGraph(const std::string& name) {
-    std::shared_ptr<ir::Graph> graph = moduleCompiler().unit->inlinedMethodGraph(*type_, name);
-    // Calls of Python functions (F.relu) are compiled outside the unit (function_cache.h).
-    inlinePythonFunctionCalls(*graph);
-    return graph;
-  }
-  runtime::Code& code(const std::string& name) {
-    auto found = codes_.find(name);
-    if (found == codes_.end()) {
-      found = codes_.emplace(name, std::make_unique<runtime::Code>(inlinedGraph(name), name)).first;
-    }
-    return *found->second;
-  }
-
- private:
-  std::shared_ptr<types::ClassType> type_;
-  Container container_ = Container::None;
-  std::map<std::string, py::object> methods_;      // name -> the Python function (unbound)
-  std::map<std::string, py::object> pythonCalls_;  // @unused / @ignore: python_call descriptors
-  std::map<std::string, std::string> failedAttributes_;
-  std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
-};
-
-// The Python handle of a module type.
-class ModuleType {
- public:
-  ModuleType(const std::string& qualifiedName, bool isModule)
-      : definition_(std::make_shared<PyClassDefinition>(qualifiedName, isModule)) {}
-
-  const std::shared_ptr<PyClassDefinition>& definition() const { return definition_; }
-  const types::ClassType& type() const { return *definition_->type(); }
-
-  // `annotation` is a TorchScript annotation (`List[int]`, `Optional[Tensor]`) or a
-  // ModuleType (a submodule). `kind` is "parameter", "buffer", "module" or "attribute".
-  void addAttribute(const std::string& name, py::object annotation, const std::string& kind) {
-    types::ClassType::Attribute attribute;
-    attribute.name = name;
-    if (py::isinstance<ModuleType>(annotation)) {
-      attribute.type = annotation.cast<ModuleType&>().definition_->type();
-    } else {
-      attribute.type = parseAnnotation(annotation.cast<std::string>(), name);
-    }
-    attribute.isParameter = kind == "parameter";
-    attribute.isBuffer = kind == "buffer";
-    attribute.isModule = kind == "module";
-    definition_->type()->addAttribute(std::move(attribute));
-  }
-
-  void addConstant(const std::string& name, py::handle value) {
-    definition_->type()->addConstant(name, constantLiteral(value, name));
-  }
-
-  std::string attributeType(const std::string& name) const {
-    const types::ClassType::Attribute* attribute = type().findAttribute(name);
-    if (!attribute) throw py::key_error(name);
-    return attribute->type->annotationStr();
-  }
-
-  // Makes the type known to the compiler (after all attributes and methods are added).
-  void define() { moduleCompiler().unit->defineClass(definition_); }
-
-  // The method's signature parts, for Python's calls and `.schema`.
-  const compiler::CompiledFunction& method(const std::string& name) { return definition_->method(name); }
-
- private:
-  static types::TypePtr parseAnnotation(const std::string& text, const std::string& attribute) {
-    auto file = std::make_shared<lang::SourceFile>("<type of attribute '" + attribute + "'>", text);
-    lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, [](const std::string&, const lang::SourceRange&) {
-      return types::TypePtr();
-    });
-  }
-
-  static types::ConstantLiteral constantLiteral(py::handle value, const std::string& name) {
-    using types::ConstantLiteral;
-    if (value.is_none()) return ConstantLiteral::none();
-    if (PyBool_Check(value.ptr())) return ConstantLiteral::ofBool(value.ptr() == Py_True);
-    if (PyLong_Check(value.ptr())) return ConstantLiteral::ofInt(value.cast<int64_t>());
-    if (PyFloat_Check(value.ptr())) return ConstantLiteral::ofFloat(value.cast<double>());
-    if (PyUnicode_Check(value.ptr())) return ConstantLiteral::ofStr(value.cast<std::string>());
-    if (PyTuple_Check(value.ptr()) || PyList_Check(value.ptr())) {
-      std::vector<ConstantLiteral> elements;
-      for (py::handle element : value) elements.push_back(constantLiteral(element, name));
-      return ConstantLiteral::ofTuple(std::move(elements));
-    }
-    throw py::type_error("constant '" + name + "' has a value of Python type '" +
-                         pythonTypeName(value) + "'; module constants (__constants__, Final) "
-                         "must be None, bool, int, float, str or a tuple of those");
-  }
-
-  std::shared_ptr<PyClassDefinition> definition_;
-};
-
-// An object of a module type: the slots' values.
-class ScriptObject {
- public:
-  explicit ScriptObject(const ModuleType& type)
-      : definition_(type.definition()),
-        object_(c10::make_intrusive<runtime::Object>(definition_->type(),
-                                                     definition_->type()->attributes().size())) {}
-
-  const std::shared_ptr<PyClassDefinition>& definition() const { return definition_; }
-
-  size_t slot(const std::string& name) const {
-    std::optional<size_t> slot = definition_->type()->findAttributeSlot(name);
-    if (!slot) throw py::attribute_error(name);
-    return *slot;
-  }
-  bool hasSlot(const std::string& name) const {
-    return definition_->type()->findAttributeSlot(name).has_value();
-  }
-
-  py::object get(const std::string& name) const { return toPython(object_->slots[slot(name)]); }
-
-  // Assigns a slot from Python, converted to (and checked against) the slot's type.
-  void set(const std::string& name, py::handle value) {
-    size_t index = slot(name);
-    const types::ClassType::Attribute& attribute = definition_->type()->attributes()[index];
-    if (py::isinstance<ScriptObject>(value)) {
-      ScriptObject& other = value.cast<ScriptObject&>();
-      if (!types::isSubtypeOf(other.definition_->type(), attribute.type)) {
-        throw py::type_error("cannot assign a module of type " +
-                             other.definition_->type()->qualifiedName() + " to attribute '" +
-                             name + "' of type " + attribute.type->annotationStr());
-      }
-      object_->slots[index] = runtime::Value(other.object_);
-      return;
-    }
-    object_->slots[index] = toValue(value, attribute.type, definition_->type()->baseName(), name);
-  }
-
-  // Calls method `name` with Python arguments (positional `args`, keyword `kwargs` or null).
-  py::object call(const std::string& name, PyObject* args, PyObject* kwargs) {
-    const compiler::CompiledFunction& method = definition_->method(name);
-    runtime::Code& code = definition_->code(name);
-    const auto& names = method.parameterNames;
-    const auto& types = method.parameterTypes;
-    size_t positional = static_cast<size_t>(PyTuple_GET_SIZE(args));
-    if (positional + 1 > names.size()) {
-      throw py::type_error(name + "() expected at most " + std::to_string(names.size() - 1) +
-                           " argument(s) but received " + std::to_string(positional) +
-                           " argument(s).");
-    }
-    bool hasKeywords = kwargs && PyDict_GET_SIZE(kwargs) > 0;
-    runtime::Stack stack;
-    stack.reserve(names.size() + 1);
-    stack.push_back(runtime::Value(object_));
-    size_t consumedKeywords = 0;
-    for (size_t i = 1; i < names.size(); ++i) {
-      PyObject* keyword = hasKeywords ? PyDict_GetItemString(kwargs, names[i].c_str()) : nullptr;
-      if (i - 1 < positional) {
-        if (keyword) {
-          throw py::type_error(name + "() got multiple values for argument '" + names[i] + "'");
-        }
-        stack.push_back(toValue(PyTuple_GET_ITEM(args, i - 1), types[i], name, names[i]));
-      } else if (keyword) {
-        stack.push_back(toValue(keyword, types[i], name, names[i]));
-        ++consumedKeywords;
-      } else if (const auto& fallback = method.parameterDefaults[i]) {
-        stack.push_back(runtime::valueFromConstant(*fallback, types[i]));
-      } else {
-        throw py::type_error(name + "() is missing value for argument '" + names[i] + "'.");
-      }
-    }
-    if (hasKeywords && consumedKeywords != static_cast<size_t>(PyDict_GET_SIZE(kwargs))) {
-      for (auto item : py::reinterpret_borrow<py::dict>(kwargs)) {
-        std::string keyword = py::str(item.first);
-        if (std::find(names.begin() + 1, names.end(), keyword) == names.end()) {
-          throw py::type_error(name + "() got an unexpected keyword argument '" + keyword + "'");
-        }
-      }
-    }
-    {
-      // The interpreter touches no Python object: other threads may run meanwhile.
-      py::gil_scoped_release release;
-      runtime::run(code, stack);
-    }
-    return toPython(stack.back());
-  }
-
- private:
-  std::shared_ptr<PyClassDefinition> definition_;
-  c10::intrusive_ptr<runtime::Object> object_;
-};
 
 std::string methodCode(ModuleType& type, const std::string& name) {
   const compiler::CompiledFunction& method = type.method(name);
@@ -362,7 +95,9 @@ void bindModules(py::module_& m) {
                                      : kind == "dict" ? Container::Dict
                                                       : Container::None);
       })
-      .def("has_method", [](ModuleType& t, const std::string& name) { return t.definition()->hasMethod(name); })
+      .def("has_method", [](ModuleType& t, const std::string& name) {
+        return moduleCompiler().unit->hasMethod(t.type(), name);
+      })
       .def("attribute_names", [](const ModuleType& t) {
         std::vector<std::string> names;
         for (const auto& attribute : t.type().attributes()) names.push_back(attribute.name);
