@@ -250,16 +250,39 @@ def _module_type(module, child_types):
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
             module_type.add_python_call(method_name, descriptor)
         elif method_name != "forward" or function is not torch.nn.Module.forward:
-            module_type.add_method(method_name, function)
+            declarations = _method_overloads(function, info.cls)
+            if declarations:
+                module_type.add_overloaded_method(method_name, function, list(declarations))
+            else:
+                module_type.add_method(method_name, function)
     module_type.define()
     _types_by_key[key] = module_type
     return module_type, info
 
 
+def _method_overloads(function, cls):
+    """The `@_overload_method` declarations of a method (torch._jit_internal's registry, where
+    torch.jit's decorator puts them), or None."""
+    from torch import _jit_internal
+    registry = getattr(_jit_internal, "_overloaded_methods", {})
+    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
+    if not any(key.endswith("." + function.__name__) for key in registry) or \
+            not hasattr(function, "__code__"):
+        return None
+    try:
+        return _jit_internal._get_overloaded_methods(function, cls)
+    except Exception:  # noqa: BLE001 - a registry entry for another class of that name
+        del name
+        return None
+
+
 def _entry_methods(module_type, cls):
     """The methods compiled when the module is scripted: forward and every @export."""
     names = []
-    if module_type.has_method("forward"):
+    overloads = module_type.overloads("forward")
+    if overloads:
+        names.extend(overloads)
+    elif module_type.has_method("forward"):
         names.append("forward")
     for name, function in _class_methods(cls).items():
         if name != "forward" and _script._modifier(function) == "export":
@@ -306,9 +329,19 @@ class ScriptMethod:
         self._type = owner._type
         self.name = name
         self.owner = owner
+        # An overloaded method is called as the first overload that takes the arguments.
+        self._overloads = owner._type.overloads(name)
 
     def __call__(self, *args, **kwargs):
-        return self._c.call(self.name, *args, **kwargs)
+        if not self._overloads:
+            return self._c.call(self.name, *args, **kwargs)
+        errors = []
+        for overload in self._overloads:
+            try:
+                return self._c.call(overload, *args, **kwargs)
+            except TypeError as error:
+                errors.append(f"{overload}: {error}")
+        raise TypeError(f"no overload of {self.name} accepts these arguments:\n" + "\n".join(errors))
 
     @property
     def graph(self):
@@ -383,7 +416,7 @@ class RecursiveScriptModule(ScriptModule):
         object.__setattr__(self, "original_name", type(original).__name__)
         object.__setattr__(self, "_slot_kinds", kinds)
         methods = {}
-        if module_type.has_method("forward"):
+        if module_type.has_method("forward") or module_type.overloads("forward"):
             methods["forward"] = ScriptMethod(self, "forward")
         object.__setattr__(self, "_methods", methods)
         if "forward" in methods:
@@ -399,7 +432,7 @@ class RecursiveScriptModule(ScriptModule):
         self._c.set("training", value)
 
     def __call__(self, *args, **kwargs):
-        return self._c.call("forward", *args, **kwargs)
+        return self.forward(*args, **kwargs)
 
     def __getattr__(self, name):
         kinds = self.__dict__.get("_slot_kinds")
@@ -416,7 +449,7 @@ class RecursiveScriptModule(ScriptModule):
         methods = self.__dict__["_methods"]
         if name in methods:
             return methods[name]
-        if self.__dict__["_type"].has_method(name):
+        if self.__dict__["_type"].has_method(name) or self.__dict__["_type"].overloads(name):
             method = methods[name] = ScriptMethod(self, name)
             return method
         raise AttributeError(f"'RecursiveScriptModule' object (original_name="

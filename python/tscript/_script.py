@@ -207,8 +207,28 @@ def _is_constant(obj):
     return type(obj) is tuple and all(_is_constant(item) for item in obj)
 
 
+def _is_namedtuple_class(obj):
+    return isinstance(obj, type) and issubclass(obj, tuple) and hasattr(obj, "_fields")
+
+
+def _namedtuple_descriptor(cls):
+    """("namedtuple", qualified name, [(field, annotation text)], {field: default}) of a
+    NamedTuple class (typing.NamedTuple, or collections.namedtuple, whose fields are Tensors
+    unless the class has __annotations__, as in torch.jit)."""
+    module = cls.__module__
+    prefix = "__torch__" if module == "__main__" else "__torch__." + module
+    annotations = getattr(cls, "__annotations__", {}) or {}
+    fields = [(name, _annotation_text(annotations[name]) if name in annotations else "Tensor")
+              for name in cls._fields]
+    defaults = {name: value for name, value in getattr(cls, "_field_defaults", {}).items()
+                if _is_constant(value)}
+    return ("namedtuple", f"{prefix}.{cls.__name__}", fields, defaults)
+
+
 def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
+    if _is_namedtuple_class(obj):
+        return _namedtuple_descriptor(obj)
     if _is_scripting_marker(obj):
         return ("is_scripting",)
     # Objects that describe themselves (traced functions: python/tscript/_tracing.py).

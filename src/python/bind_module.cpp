@@ -83,6 +83,11 @@ void bindModules(py::module_& m) {
       .def("add_method", [](ModuleType& t, const std::string& name, py::object fn) {
         t.definition()->addMethod(name, std::move(fn));
       })
+      .def("add_overloaded_method",
+           [](ModuleType& t, const std::string& name, py::object fn, py::list declarations) {
+             t.definition()->addOverloadedMethod(name, std::move(fn), std::move(declarations));
+           })
+      .def("overloads", [](ModuleType& t, const std::string& name) { return t.definition()->overloads(name); })
       .def("add_python_call", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addPythonCall(name, std::move(descriptor));
       })

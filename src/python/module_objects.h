@@ -62,7 +62,9 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     auto method = methods_.find(name);
     if (method == methods_.end()) return std::nullopt;
     PythonResolver& resolver = *moduleCompiler().resolver;
-    return compiler::MethodSource{&resolver.parseMethod(method->second), &resolver};
+    auto declaration = declarations_.find(name);
+    py::handle stub = declaration == declarations_.end() ? py::handle() : declaration->second;
+    return compiler::MethodSource{&resolver.parseMethod(method->second, stub), &resolver};
   }
 
   compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
@@ -79,6 +81,21 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   }
 
   void addMethod(const std::string& name, py::object function) { methods_[name] = std::move(function); }
+  // An `@_overload_method` method: one method `name__i` per declaration, each with the
+  // declaration's signature and `function`'s body.
+  void addOverloadedMethod(const std::string& name, py::object function, py::list declarations) {
+    std::vector<std::string>& names = overloads_[name];
+    for (size_t i = 0; i < declarations.size(); ++i) {
+      std::string mangled = name + "__" + std::to_string(i);
+      methods_[mangled] = function;
+      declarations_[mangled] = declarations[i];
+      names.push_back(mangled);
+    }
+  }
+  std::vector<std::string> overloads(const std::string& name) const override {
+    auto found = overloads_.find(name);
+    return found == overloads_.end() ? std::vector<std::string>{} : found->second;
+  }
   void addPythonCall(const std::string& name, py::object descriptor) {
     pythonCalls_[name] = std::move(descriptor);
   }
@@ -110,6 +127,8 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::shared_ptr<types::ClassType> type_;
   Container container_ = Container::None;
   std::map<std::string, py::object> methods_;      // name -> the Python function (unbound)
+  std::map<std::string, py::object> declarations_;  // name__i -> its @_overload_method stub
+  std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
   std::map<std::string, py::object> pythonCalls_;  // @unused / @ignore: python_call descriptors
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
