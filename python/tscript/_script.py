@@ -6,6 +6,7 @@ descriptor back (the format is documented in src/python/bind_script.cpp).
 """
 import ast
 import builtins
+import collections
 import inspect
 import linecache
 import math
@@ -229,6 +230,9 @@ def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_namedtuple_class(obj):
         return _namedtuple_descriptor(obj)
+    if obj is dict or obj is collections.OrderedDict:
+        # dict() / OrderedDict() is an empty Dict[str, Tensor]; dict(d) a copy (aten::dict).
+        return ("builtin", "aten::dict")
     if _is_scripting_marker(obj):
         return ("is_scripting",)
     # Objects that describe themselves (traced functions: python/tscript/_tracing.py).
