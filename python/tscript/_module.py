@@ -13,6 +13,7 @@ the slots, so that nn.Module's own machinery (state_dict, named_parameters, trai
 works on it unchanged.
 """
 import collections.abc
+import types
 import typing
 
 import torch
@@ -274,6 +275,42 @@ def _method_overloads(function, cls):
     except Exception:  # noqa: BLE001 - a registry entry for another class of that name
         del name
         return None
+
+
+_class_types = {}  # Python class -> ModuleType of its TorchScript class
+
+
+def script_class_type(cls):
+    """The TorchScript class of Python class `cls`, compiled on first use: attributes from the
+    class annotations and from what `__init__` assigns to `self`; methods compiled when
+    called."""
+    known = _class_types.get(cls)
+    if known is not None:
+        return known
+    _init_compiler()
+    class_type = _C.ModuleType(_qualified_name(cls), False)
+    for name, annotation in (vars(cls).get("__annotations__") or {}).items():
+        class_type.add_attribute(name, _script._annotation_text(annotation), "attribute")
+    for name, function in vars(cls).items():
+        if not isinstance(function, types.FunctionType):
+            continue
+        modifier = _script._modifier(function)
+        if modifier in ("ignore", "unused"):
+            descriptor = _script._python_call_descriptor(function, modifier)
+            if descriptor[0] == "python_call":
+                descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
+            class_type.add_python_call(name, descriptor)
+        else:
+            class_type.add_method(name, function)
+    class_type.define()
+    _class_types[cls] = class_type
+    if class_type.has_method("__init__"):
+        try:
+            class_type.compile("__init__")  # defines the attributes
+        except Exception:
+            del _class_types[cls]
+            raise
+    return class_type
 
 
 def _entry_methods(module_type, cls):

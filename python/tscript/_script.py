@@ -208,6 +208,19 @@ def _is_constant(obj):
     return type(obj) is tuple and all(_is_constant(item) for item in obj)
 
 
+def _is_script_class(obj):
+    """A Python class compiled as a TorchScript class: one with Python source that is not a
+    module, an exception, an enum or a builtin type."""
+    if not isinstance(obj, type) or obj.__module__ in ("builtins", "typing", "enum"):
+        return False
+    if issubclass(obj, (torch.nn.Module, BaseException, tuple, torch.Tensor)):
+        return False
+    import enum
+    if issubclass(obj, enum.Enum) or (obj.__module__ or "").startswith("torch."):
+        return False
+    return any(isinstance(v, types.FunctionType) for v in vars(obj).values())
+
+
 def _is_namedtuple_class(obj):
     return isinstance(obj, type) and issubclass(obj, tuple) and hasattr(obj, "_fields")
 
@@ -230,6 +243,9 @@ def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
     if _is_namedtuple_class(obj):
         return _namedtuple_descriptor(obj)
+    if _is_script_class(obj):
+        from tscript._module import script_class_type
+        return ("class", script_class_type(obj))
     if obj is dict or obj is collections.OrderedDict:
         # dict() / OrderedDict() is an empty Dict[str, Tensor]; dict(d) a copy (aten::dict).
         return ("builtin", "aten::dict")

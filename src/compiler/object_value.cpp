@@ -201,8 +201,14 @@ SugaredValuePtr ObjectValue::item(const lang::SourceRange& range, FunctionEmitte
 
 void ObjectValue::setAttr(const lang::SourceRange& range, FunctionEmitter& emitter,
                           const std::string& name, ir::Value* value) {
-  const types::ClassType& type = *definition_.type();
+  types::ClassType& type = *definition_.type();
   const types::ClassType::Attribute* attribute = type.findAttribute(name);
+  if (!attribute && emitter.definesAttributesOf(self_) && !type.findConstant(name)) {
+    // `self.x = v` in a class's __init__ defines x, typed by v (class annotations, added
+    // before, take precedence).
+    type.addAttribute({name, value->type()});
+    attribute = type.findAttribute(name);
+  }
   if (!attribute) {
     if (type.findConstant(name)) {
       throw lang::CompileError(range, "cannot assign to '" + name + "': it is a constant of " +

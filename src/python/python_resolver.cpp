@@ -145,6 +145,19 @@ class NamedTupleClass final : public SugaredValue {
 
 }  // namespace
 
+// Defined in bind_module.cpp: the type of a ModuleType handle, and its constructor.
+types::TypePtr classTypeOf(py::handle moduleType);
+SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange& range);
+
+compiler::CompilationUnit*& classUnit() {
+  static compiler::CompilationUnit* unit = nullptr;
+  return unit;
+}
+
+SugaredValuePtr PythonResolver::objectValue(ir::Value* object) {
+  return classUnit() ? classUnit()->objectValue(object) : nullptr;
+}
+
 types::TypePtr namedTupleType(const py::tuple& descriptor) {
   std::vector<std::string> names;
   std::vector<types::TypePtr> fieldTypes;
@@ -170,6 +183,7 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   }
   if (SugaredValuePtr function = functionDescriptorValue(kind, tuple, range)) return function;
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
+  if (kind == "class") return classConstructor(tuple[1], range);
   if (kind == "namedtuple") {
     return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
   }
@@ -301,7 +315,9 @@ types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::
   py::object descriptor = resolveGlobal_(function->second, name);
   if (descriptor.is_none()) return nullptr;
   py::tuple tuple = descriptor;
-  if (tuple[0].cast<std::string>() != "namedtuple") return nullptr;
+  std::string kind = tuple[0].cast<std::string>();
+  if (kind == "class") return classTypeOf(tuple[1]);
+  if (kind != "namedtuple") return nullptr;
   return namedTupleType(tuple);
 }
 

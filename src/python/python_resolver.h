@@ -21,6 +21,9 @@
 //   ("namedtuple", name, [(field, annotation)], {field: default})
 //                                    a NamedTuple class: a type in annotations, a constructor
 //                                    in calls
+//   ("class", module_type)           a Python class compiled as a TorchScript class (its
+//                                    ModuleType, module_objects.h): a type in annotations,
+//                                    a constructor in calls
 //   ("traced_function", f)           a function made by tscript.trace: its graph is copied
 //                                    in at the call (traced_function.h)
 // Anything else (None) is an unknown name, reported by the compiler.
@@ -72,6 +75,8 @@ class PythonResolver final : public compiler::Resolver {
   compiler::SugaredValuePtr resolveValue(const std::string& name,
                                          const lang::SourceRange& range) override;
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override;
+  // Objects of script classes and modules: through the process-wide unit of classes.
+  compiler::SugaredValuePtr objectValue(ir::Value* object) override;
   pybind11::object resolveAttribute(pybind11::handle object, const std::string& name) {
     return resolveAttribute_(object, name);
   }
@@ -89,6 +94,10 @@ class PythonResolver final : public compiler::Resolver {
   std::map<std::pair<PyObject*, PyObject*>, lang::Module> methods_;  // (body, declaration)
   std::vector<pybind11::object> keepAlive_;
 };
+
+// The process-wide unit that holds script classes and module types (set up by
+// bind_module.cpp); null before the first module or class is scripted.
+compiler::CompilationUnit*& classUnit();
 
 // The type of a ("namedtuple", qualified name, [(field, annotation)], defaults) descriptor.
 types::TypePtr namedTupleType(const pybind11::tuple& descriptor);
