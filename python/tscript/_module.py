@@ -525,6 +525,25 @@ class RecursiveScriptModule(ScriptModule):
     def code_with_constants(self):
         return self.forward.code, {}
 
+    # Module containers (ModuleList, Sequential, ModuleDict) index, iterate and measure as the
+    # originals do.
+    def __getitem__(self, key):
+        modules = self.__dict__["_modules"]
+        if isinstance(key, str):
+            return modules[key]
+        values = list(modules.values())
+        if isinstance(key, slice):
+            raise TypeError("slicing a scripted module container is not supported")
+        return values[key]
+
+    def __len__(self):
+        return len(self.__dict__["_modules"])
+
+    def __iter__(self):
+        modules = self.__dict__["_modules"]
+        return iter(modules.keys()) if self.original_name == "ModuleDict" else \
+            iter(modules.values())
+
     def extra_repr(self):
         return f"original_name={self.original_name}"
 

@@ -901,13 +901,13 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
       {lang::BinOpKind::LShift, "__lshift__"}, {lang::BinOpKind::RShift, "__rshift__"},
       {lang::BinOpKind::MatMult, "matmul"}};
   types::TypeKind kind = current->type()->kind();
-  bool isAttribute = target.kind == lang::ExprKind::Attribute;
   if (kind == types::TypeKind::Tensor && kInPlace.count(assign.op)) {
     ir::Value* updated = emitBuiltin(ir::Symbol::make("aten", kInPlace.at(assign.op)),
                                      {{assign.range, "", current}, {assign.range, "", operand}},
                                      assign.range);
-    // Python writes the attribute back (`self.t += 1` is `self.t = self.t.__iadd__(1)`).
-    if (isAttribute) store(updated);
+    // Python rebinds the target to the result (`x += 1` is `x = x.__iadd__(1)`, the same
+    // tensor), as torch.jit's graphs show: later reads use the in-place op's output.
+    store(updated);
     return;
   }
   if (kind == types::TypeKind::List && assign.op == lang::BinOpKind::Add) {
