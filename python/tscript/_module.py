@@ -242,38 +242,42 @@ def _module_type(module, child_types):
     container = next((kind for cls, kind in _CONTAINERS.items() if isinstance(module, cls)), None)
     if container:
         module_type.set_container(container)
-    for method_name, function in _class_methods(info.cls).items():
+    _add_methods(module_type, _class_methods(info.cls), info.cls)
+    module_type.define()
+    _types_by_key[key] = module_type
+    return module_type, info
+
+
+def _add_methods(class_type, functions, cls):
+    """Tells `class_type` where its methods are: compiled ones (plain or `@_overload_method`)
+    and the ones left in Python (`@ignore`, `@unused`)."""
+    for name, function in functions.items():
         modifier = _script._modifier(function)
         if modifier in ("ignore", "unused"):
             descriptor = _script._python_call_descriptor(function, modifier)
             if descriptor[0] == "python_call":
                 # `self` is the object: calls from compiled code pass the other parameters.
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            module_type.add_python_call(method_name, descriptor)
-        elif method_name != "forward" or function is not torch.nn.Module.forward:
-            declarations = _method_overloads(function, info.cls)
+            class_type.add_python_call(name, descriptor)
+        elif name != "forward" or function is not torch.nn.Module.forward:
+            declarations = _method_overloads(function, cls)
             if declarations:
-                module_type.add_overloaded_method(method_name, function, list(declarations))
+                class_type.add_overloaded_method(name, function, list(declarations))
             else:
-                module_type.add_method(method_name, function)
-    module_type.define()
-    _types_by_key[key] = module_type
-    return module_type, info
+                class_type.add_method(name, function)
 
 
 def _method_overloads(function, cls):
-    """The `@_overload_method` declarations of a method (torch._jit_internal's registry, where
-    torch.jit's decorator puts them), or None."""
+    """The `@_overload_method` declarations of a method (torch._jit_internal's registry, a
+    plain dict where torch.jit's decorator puts them), or None."""
     from torch import _jit_internal
     registry = getattr(_jit_internal, "_overloaded_methods", {})
-    name = f"{getattr(function, '__module__', '')}.{getattr(function, '__qualname__', '')}"
-    if not any(key.endswith("." + function.__name__) for key in registry) or \
-            not hasattr(function, "__code__"):
+    if not hasattr(function, "__code__") or \
+            not any(key.endswith("." + function.__name__) for key in registry):
         return None
     try:
         return _jit_internal._get_overloaded_methods(function, cls)
-    except Exception:  # noqa: BLE001 - a registry entry for another class of that name
-        del name
+    except Exception:  # noqa: BLE001 - the entry is another class's of the same name
         return None
 
 
@@ -291,17 +295,8 @@ def script_class_type(cls):
     class_type = _C.ModuleType(_qualified_name(cls), False)
     for name, annotation in (vars(cls).get("__annotations__") or {}).items():
         class_type.add_attribute(name, _script._annotation_text(annotation), "attribute")
-    for name, function in vars(cls).items():
-        if not isinstance(function, types.FunctionType):
-            continue
-        modifier = _script._modifier(function)
-        if modifier in ("ignore", "unused"):
-            descriptor = _script._python_call_descriptor(function, modifier)
-            if descriptor[0] == "python_call":
-                descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            class_type.add_python_call(name, descriptor)
-        else:
-            class_type.add_method(name, function)
+    _add_methods(class_type, {name: function for name, function in vars(cls).items()
+                              if isinstance(function, types.FunctionType)}, cls)
     class_type.define()
     _class_types[cls] = class_type
     if class_type.has_method("__init__"):
