@@ -77,6 +77,8 @@ def _infer_annotation(value):
                           "annotate it in the class (name: Dict[str, int])")
         return f"Dict[{_single_type(list(value.keys()), 'dict key')}, " \
                f"{_single_type(list(value.values()), 'dict value')}]"
+    if _script._is_script_class(type(value)):
+        return script_class_type(type(value))  # an object of a TorchScript class
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
     raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")
@@ -84,6 +86,9 @@ def _infer_annotation(value):
 
 def _single_type(values, what):
     annotations = {_infer_annotation(v) for v in values}
+    if any(not isinstance(a, str) for a in annotations):
+        raise _NoType(f"its {what}s are objects of TorchScript classes, which tscript cannot "
+                      "hold in containers of module attributes yet")
     if len(annotations) != 1:
         raise _NoType(f"its {what}s have different types ({', '.join(sorted(annotations))}); "
                       "annotate it in the class with one type (a Union or Any)")
@@ -112,6 +117,8 @@ def _annotation_of(cls, name):
     annotation = annotations[name]
     if _is_final(annotation):
         return None
+    if _script._is_script_class(annotation):
+        return script_class_type(annotation)
     return _script._annotation_text(annotation)
 
 
@@ -134,6 +141,7 @@ class _ModuleInfo:
         self.cls = cls
         self.attributes = []   # (name, annotation text or ModuleType, kind)
         self.failed = {}       # name -> why it has no type
+        self.functions = {}    # name -> a Python function stored as an attribute
         self.constants = {}
         constant_names = _constant_names(module)
         for name, value in module._parameters.items():
@@ -154,8 +162,13 @@ class _ModuleInfo:
                 continue
             annotation = _annotation_of(cls, name)
             if annotation is None:
+                if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)):
+                    # A function stored on the module (`self.activation = F.relu`): calls
+                    # compile to calls of it, as torch.jit's function attributes do.
+                    self.functions[name] = value
+                    continue
                 if callable(value) and not isinstance(value, torch.Tensor):
-                    continue  # functions and bound methods stored on the object
+                    continue  # bound methods and other callables stored on the object
                 try:
                     annotation = _infer_annotation(value)
                 except _NoType as why:
@@ -177,7 +190,8 @@ class _ModuleInfo:
         attributes = tuple((name, id(annotation) if isinstance(annotation, _C.ModuleType)
                             else annotation, kind) for name, annotation, kind in self.attributes)
         constants = tuple(sorted((name, repr(value)) for name, value in self.constants.items()))
-        return (self.cls, attributes, constants, tuple(sorted(self.failed)))
+        functions = tuple(sorted((name, id(fn)) for name, fn in self.functions.items()))
+        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions)
 
 
 def _constant_value(cls, name, value):
@@ -239,6 +253,9 @@ def _module_type(module, child_types):
         module_type.add_constant(constant_name, value)
     for failed_name, why in info.failed.items():
         module_type.add_failed_attribute(failed_name, why)
+    for function_name, function in info.functions.items():
+        module_type.add_named_value(function_name,
+                                    _script._describe_or_explain(function, function_name))
     container = next((kind for cls, kind in _CONTAINERS.items() if isinstance(module, cls)), None)
     if container:
         module_type.set_container(container)
@@ -258,7 +275,7 @@ def _add_methods(class_type, functions, cls):
             if descriptor[0] == "python_call":
                 # `self` is the object: calls from compiled code pass the other parameters.
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            class_type.add_python_call(name, descriptor)
+            class_type.add_named_value(name, descriptor)
         elif name != "forward" or function is not torch.nn.Module.forward:
             declarations = _method_overloads(function, cls)
             if declarations:
@@ -308,6 +325,18 @@ def script_class_type(cls):
     return class_type
 
 
+def _script_object(instance, class_type):
+    """The compiled object of a Python object of a TorchScript class: its attributes, read
+    from the instance and converted to the attribute types."""
+    scripted = _C.ScriptObject(class_type)
+    for name in class_type.attribute_names():
+        value = getattr(instance, name)
+        if _script._is_script_class(type(value)):
+            value = _script_object(value, script_class_type(type(value)))
+        scripted.set(name, value)
+    return scripted
+
+
 def _entry_methods(module_type, cls):
     """The methods compiled when the module is scripted: forward and every @export."""
     names = []
@@ -327,6 +356,10 @@ def script_module(module):
     _init_compiler()
     if isinstance(module, RecursiveScriptModule):
         return module
+    # A module may offer a scriptable stand-in (torchaudio's wav2vec2 drops weight_norm).
+    prepare = getattr(module, "__prepare_scriptable__", None)
+    if callable(prepare):
+        module = prepare()
     children = {}
     for name, child in module._modules.items():
         if child is not None:
@@ -347,7 +380,10 @@ def script_module(module):
         elif kind == "buffer":
             scripted.set(name, module._buffers[name])
         else:
-            scripted.set(name, getattr(module, name))
+            value = getattr(module, name)
+            if isinstance(annotation, _C.ModuleType):
+                value = _script_object(value, annotation)
+            scripted.set(name, value)
     return RecursiveScriptModule(scripted, module_type, module, children, info)
 
 

@@ -116,8 +116,8 @@ void bindModules(py::module_& m) {
              t.definition()->addOverloadedMethod(name, std::move(fn), std::move(declarations));
            })
       .def("overloads", [](ModuleType& t, const std::string& name) { return t.definition()->overloads(name); })
-      .def("add_python_call", [](ModuleType& t, const std::string& name, py::object descriptor) {
-        t.definition()->addPythonCall(name, std::move(descriptor));
+      .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
+        t.definition()->addNamedValue(name, std::move(descriptor));
       })
       .def("add_failed_attribute", [](ModuleType& t, const std::string& name, std::string why) {
         t.definition()->addFailedAttribute(name, std::move(why));

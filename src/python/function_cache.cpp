@@ -171,6 +171,10 @@ class AliasResolver final : public compiler::Resolver {
     return compiler::resolveBuiltin(name);  // range, len, print, torch, math, ...
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return inner_->objectValue(object); }
+  std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                    const lang::SourceRange& where) override {
+    return inner_->parameterDefault(parameter, where);
+  }
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override {
     if (types::TypePtr type = inner_->resolveType(name, range)) return type;
     // Leaked: a static py::object would be released after the interpreter is gone.

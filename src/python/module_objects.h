@@ -70,9 +70,9 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
                                            const lang::SourceRange& range,
                                            compiler::FunctionEmitter&) override {
-    auto call = pythonCalls_.find(name);
-    if (call == pythonCalls_.end()) return nullptr;
-    return pythonCallValue(call->second, range);
+    auto found = namedValues_.find(name);
+    if (found == namedValues_.end()) return nullptr;
+    return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
   }
 
   std::string whyNoAttribute(const std::string& name) const override {
@@ -96,8 +96,10 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     auto found = overloads_.find(name);
     return found == overloads_.end() ? std::vector<std::string>{} : found->second;
   }
-  void addPythonCall(const std::string& name, py::object descriptor) {
-    pythonCalls_[name] = std::move(descriptor);
+  // An attribute that is not a slot: a method left in Python (a python_call descriptor) or a
+  // function stored on the module (`self.activation = F.relu`), described as a global name.
+  void addNamedValue(const std::string& name, py::object descriptor) {
+    namedValues_[name] = std::move(descriptor);
   }
   void addFailedAttribute(const std::string& name, std::string why) {
     failedAttributes_[name] = std::move(why);
@@ -129,7 +131,7 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::map<std::string, py::object> methods_;      // name -> the Python function (unbound)
   std::map<std::string, py::object> declarations_;  // name__i -> its @_overload_method stub
   std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
-  std::map<std::string, py::object> pythonCalls_;  // @unused / @ignore: python_call descriptors
+  std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };

@@ -154,6 +154,23 @@ compiler::CompilationUnit*& classUnit() {
   return unit;
 }
 
+std::optional<ir::ConstantValue> PythonResolver::parameterDefault(const std::string& parameter,
+                                                                  const lang::SourceRange& where) {
+  auto function = functionsByFile_.find(where.file.get());
+  if (function == functionsByFile_.end()) return std::nullopt;
+  static py::object* lookup =
+      new py::object(py::module_::import("tscript._script").attr("_parameter_default"));
+  py::object value = (*lookup)(function->second, parameter);
+  if (!PyTuple_Check(value.ptr()) || PyTuple_GET_SIZE(value.ptr()) != 1) return std::nullopt;
+  py::handle constant = PyTuple_GET_ITEM(value.ptr(), 0);
+  if (constant.is_none()) return ir::ConstantValue::none();
+  if (PyBool_Check(constant.ptr())) return ir::ConstantValue::fromBool(constant.ptr() == Py_True);
+  if (PyLong_Check(constant.ptr())) return ir::ConstantValue::fromInt(constant.cast<int64_t>());
+  if (PyFloat_Check(constant.ptr())) return ir::ConstantValue::fromDouble(constant.cast<double>());
+  if (PyUnicode_Check(constant.ptr())) return ir::ConstantValue::fromString(constant.cast<std::string>());
+  return std::nullopt;
+}
+
 SugaredValuePtr PythonResolver::objectValue(ir::Value* object) {
   return classUnit() ? classUnit()->objectValue(object) : nullptr;
 }

@@ -75,6 +75,9 @@ class PythonResolver final : public compiler::Resolver {
   compiler::SugaredValuePtr resolveValue(const std::string& name,
                                          const lang::SourceRange& range) override;
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override;
+  // A default Python evaluated (inspect.signature of the function written in `where`'s file).
+  std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                    const lang::SourceRange& where) override;
   // Objects of script classes and modules: through the process-wide unit of classes.
   compiler::SugaredValuePtr objectValue(ir::Value* object) override;
   pybind11::object resolveAttribute(pybind11::handle object, const std::string& name) {

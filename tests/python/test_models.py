@@ -34,8 +34,9 @@ VIDEO = {"r3d_18": (1, 3, 4, 32, 32)}
 DETECTION = ["fasterrcnn_mobilenet_v3_large_fpn", "retinanet_resnet50_fpn", "fcos_resnet50_fpn",
              "ssd300_vgg16", "ssdlite320_mobilenet_v3_large", "maskrcnn_resnet50_fpn",
              "keypointrcnn_resnet50_fpn"]
-NOT_YET = {name: "detection models need torch.as_tensor and more of torchvision.ops "
-                 "(the first missing piece is aten::as_tensor)" for name in DETECTION}
+NOT_YET = {name: "detection models need torch.functional compiled from source (the first "
+                 "missing piece is torch.unique, in torchvision.ops.batched_nms)"
+           for name in DETECTION}
 
 
 def _build(name):
