@@ -72,7 +72,9 @@ class AttributeChains {
       ir::Node* get = graph_.create(kGetAttr, {current});
       get->s_("name", name);
       get->output()->setType(type);
-      get->output()->setDebugName(name);
+      // 1.13 names `%_0` the value of attribute "0" (a name cannot be all digits).
+      bool digits = name.find_first_not_of("0123456789") == std::string::npos;
+      get->output()->setDebugName(digits ? "_" + name : name);
       if (after == nullptr) {
         prependTo(graph_, get);
       } else {
@@ -129,6 +131,11 @@ class Splitter {
     return found->second;
   }
 
+  types::TypePtr shapedType(const ir::Value* value) const {
+    auto shaped = shapedTypes_.find(value);
+    return shaped != shapedTypes_.end() ? shaped->second : value->type();
+  }
+
   // A placeholder for the module at `path` in the flat graph (the `self` of a call).
   ir::Value* modulePlaceholder(const TracedScope& scope) {
     auto found = modules_.find(scope.path);
@@ -164,7 +171,9 @@ class Splitter {
       } else {
         // Read from outside the call: an input of the method, passed by the caller.
         result = graph.addInput(value->hasDebugName() ? value->debugName() : "");
-        result->setType(value->type());
+        // A call's output is typed `Tensor`; the method reading it sees the shaped type
+        // of the value the callee computed, as in 1.13.
+        result->setType(shapedType(value));
         captures.push_back(value);
       }
       return mapping[value] = result;
@@ -229,13 +238,14 @@ class Splitter {
     } else if (outputs.size() == 1) {
       graph.registerOutput(mapping.at(outputs[0].value));
       call->output()->setType(types::unshapedType(outputs[0].value->type()));
+      shapedTypes_[call->output()] = shapedType(outputs[0].value);
       outputs[0].value->replaceAllUsesWith(call->output());
     } else {
       std::vector<ir::Value*> elements;
       std::vector<types::TypePtr> shaped, unshaped;
       for (const Output& output : outputs) {
         elements.push_back(mapping.at(output.value));
-        shaped.push_back(output.value->type());
+        shaped.push_back(shapedType(output.value));
         unshaped.push_back(types::unshapedType(output.value->type()));
       }
       ir::Node* tuple = graph.insert(kTupleConstruct, elements);
@@ -294,6 +304,7 @@ class Splitter {
   const std::function<std::string(const TracedScope&)>& namer_;
   std::map<std::string, ir::Value*> modules_;
   std::unordered_set<const ir::Node*> synthetic_;
+  std::unordered_map<const ir::Value*, types::TypePtr> shapedTypes_;
   std::vector<TracedMethod> methods_;
 };
 

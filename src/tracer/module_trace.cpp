@@ -23,7 +23,9 @@ void Recorder::addTracedAttribute(const at::Tensor& tensor, const std::string& p
   node->s_("scope", path);
   node->output()->setType(types::tensorType());
   // Named as 1.13 names the prim::GetAttr it becomes, so no local variable name is asked.
-  node->output()->setDebugName(path.substr(path.rfind('.') + 1));
+  std::string name = path.substr(path.rfind('.') + 1);
+  bool digits = name.find_first_not_of("0123456789") == std::string::npos;
+  node->output()->setDebugName(digits ? "_" + name : name);
   prependTo(*graph_, node);
   setValue(tensor, node->output());
 }
