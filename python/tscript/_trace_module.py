@@ -286,7 +286,7 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
                  check_tolerance=1e-5, strict=True, _force_outplace=False, _module_class=None,
                  _compilation_unit=None):
     """Trace the methods of ``mod`` named in ``inputs`` (``{method_name: example_inputs}``)
-    into one module (see torch.jit.trace_module). ``check_inputs`` is a list of dicts of the
+    into one module (see torch.jit's trace_module). ``check_inputs`` is a list of dicts of the
     same shape. With PYTORCH_JIT=0 it returns ``mod``."""
     if os.environ.get("PYTORCH_JIT", "1") == "0":
         return mod
