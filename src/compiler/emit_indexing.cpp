@@ -74,6 +74,13 @@ FunctionEmitter::IndexedTensor FunctionEmitter::emitTensorIndices(ir::Value* ten
       continue;
     }
     ir::Value* index = emitValue(item);
+    if (const auto* list = index->type()->as<types::ListType>();
+        list && (list->element()->kind() == types::TypeKind::Int ||
+                 list->element()->kind() == types::TypeKind::Bool)) {
+      // x[[0, 2]]: the list becomes an index tensor (aten::tensor), as torch.jit does.
+      index = emitBuiltin(ir::Symbol::fromQualString("aten::tensor"), {{item.range, "", index}},
+                          item.range);
+    }
     switch (index->type()->kind()) {
       case types::TypeKind::Int:
         result.value = emitBuiltin("aten::select", {result.value, insertConstant(dim), index}, item.range);

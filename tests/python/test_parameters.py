@@ -73,9 +73,10 @@ def test_unannotated_parameter_with_a_float_default_says_to_annotate():
         tscript.script(unannotated_float_default)
 
 
-def test_default_that_is_not_a_constant_is_an_error():
-    # torch.jit takes defaults from the evaluated Python function and accepts this one;
-    # tscript folds defaults from the source (the same path as `tscript compile`), so it
-    # accepts only expressions that fold to constants (numbers, strings, globals, tuples).
-    with pytest.raises(tscript.CompileError, match="must be a constant"):
-        tscript.script(non_constant_default)
+def test_default_computed_by_python_is_its_value():
+    # As torch.jit does, a default that is an expression (`len("abc")`) takes the value Python
+    # computed when it ran the def, when that value is a constant.
+    ours, reference = tscript.script(non_constant_default), torch.jit.script(non_constant_default)
+    assert ours.schema == "non_constant_default(Tensor x, int n=3) -> Tensor"
+    x = torch.ones(2)
+    torch.testing.assert_close(ours(x), reference(x))
