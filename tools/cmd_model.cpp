@@ -4,10 +4,12 @@
 //   tscript run MODEL.pt [--method NAME] [--input SPEC]... [--seed N] [--values] [--bench N]
 //       Loads the archive and runs a method (forward by default) on the inputs, then prints
 //       each output: tensors as `Tensor[1, 1000] Float` with summary statistics (and every
-//       value, one line, with --values), other values as Python's repr. An input SPEC is
-//       `1x3x224x224[:dtype]` (normal samples from --seed, default 0; dtype float, double,
-//       half, int, long, bool, ...), or anything `tscript run-ir --arg` reads (a FILE.pt of
-//       torch.save, `tensor:2x2:1.5`, `3`, `2.5`, `1,2,3`), read as the parameter's type.
+//       value, one line, with --values), other values as Python's repr. An input SPEC for a
+//       Tensor parameter may be `1x3x224x224[:dtype]` (normal samples from --seed + the
+//       input's index, as at::manual_seed + randn in double then converted; dtype float,
+//       double, half, int, long, bool, ...); otherwise it is anything `tscript run-ir --arg`
+//       reads (a FILE.pt of torch.save, `tensor:2x2:1.5`, `3`, `2.5`, `1,2,3`), read as the
+//       parameter's type.
 //       --bench N runs N more times and prints latency statistics.
 //   tscript info MODEL.pt
 //       Format version, classes, methods with their schemas, parameters and buffers with
@@ -170,12 +172,18 @@ int runModel(const std::vector<std::string>& args) {
     const compiler::CompiledFunction& function = model->importer().unit().method(type, method);
     std::vector<runtime::Value> arguments;
     for (size_t i = 0; i < inputs.size(); ++i) {
-      if (std::optional<at::Tensor> tensor = shapeInput(inputs[i], seed + static_cast<int64_t>(i))) {
+      types::TypePtr parameterType = i + 1 < function.parameterTypes.size()
+                                         ? function.parameterTypes[i + 1]
+                                         : types::anyType();
+      types::TypePtr tensorPart = parameterType;
+      if (const auto* optional = parameterType->as<types::OptionalType>()) tensorPart = optional->element();
+      std::optional<at::Tensor> tensor;
+      if (tensorPart->kind() == types::TypeKind::Tensor || tensorPart->kind() == types::TypeKind::Any) {
+        tensor = shapeInput(inputs[i], seed + static_cast<int64_t>(i));
+      }
+      if (tensor) {
         arguments.emplace_back(*tensor);
       } else {
-        types::TypePtr parameterType = i + 1 < function.parameterTypes.size()
-                                           ? function.parameterTypes[i + 1]
-                                           : types::anyType();
         arguments.push_back(parseArgument(i, inputs[i], parameterType));
       }
     }
