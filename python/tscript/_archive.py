@@ -157,10 +157,10 @@ class LoadedModule:
 
     def state_dict(self):
         state = OrderedDict()
-        for name, tensor in self.named_parameters():
-            state[name] = tensor.detach()
-        for name, tensor in self.named_buffers():
-            state[name] = tensor.detach()
+        for prefix, module in self.named_modules():
+            for kind in ("parameter", "buffer"):
+                for name, tensor in module._named_tensors(kind, prefix + ("." if prefix else ""), False):
+                    state[name] = tensor.detach()
         return state
 
     def train(self, mode=True):
