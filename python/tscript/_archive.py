@@ -1,4 +1,4 @@
-"""tscript.load: TorchScript archives (torch.jit.save's .pt files) as callable modules.
+"""tscript.load: TorchScript archives (the .pt files of torch.jit's save) as callable modules.
 
 The archive is read, its code compiled and its data turned into objects by the C++ loader
 (src/archive/archive_loader.h); this file only gives the objects a module's Python face:
@@ -52,7 +52,7 @@ class LoadedMethod:
 class LoadedModule:
     """A module (or script object) of a loaded archive.
 
-    Behaves like the RecursiveScriptModule torch.jit.load returns for the common uses:
+    Behaves like the RecursiveScriptModule torch.jit's load returns, for the common uses:
     ``m(x)``, ``m.forward(x)``, ``m.other_method(...)``, ``m.attr``, ``m.sub.attr``,
     ``m.code``, ``m.graph``, ``named_parameters()``, ``state_dict()``, ``eval()``.
     """
@@ -178,10 +178,10 @@ class LoadedModule:
 
 
 def load(f, map_location=None, _extra_files=None):
-    """Load an archive written by ``torch.jit.save`` or ``tscript.save``.
+    """Load an archive written by torch.jit's ``save`` (tscript cannot save yet).
 
     ``f`` is a path or a file-like object (its bytes are read). ``map_location`` may be None
-    or the CPU (``"cpu"`` / ``torch.device("cpu")``). ``_extra_files``, as in torch.jit.load,
+    or the CPU (``"cpu"`` / ``torch.device("cpu")``). ``_extra_files``, as in torch.jit's load,
     is a dict whose keys name ``extra/`` records; their contents are filled in as bytes.
     """
     if map_location is not None:

@@ -122,7 +122,7 @@ def test_train_eval_switch_reaches_batchnorm(tmp_path):
     ours.eval()
     reference.eval()
     torch.testing.assert_close(ours(x, image)[0], reference(x, image)[0])
-    assert ours.seq[1].training is False if hasattr(ours.seq, "__getitem__") else True
+    assert getattr(ours.seq, "1").training is False and ours.training is False
 
 
 @pytest.mark.parametrize("make", [lambda: module_cases.Scale(2.5), lambda: module_cases.Affine(4),
