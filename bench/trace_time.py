@@ -1,10 +1,11 @@
-"""Trace time: torch.jit.trace vs tscript.trace on torchvision's resnet18, traced as a function.
+"""Trace time: torch.jit.trace vs tscript.trace on torchvision's resnet18.
 
     PYTHONPATH=$PWD/python /usr/bin/python3 bench/trace_time.py [--repeat N] [--size S]
 
-Until tscript has ScriptModule, the model is traced as a function of the input that calls the
-module (eval mode, parameters frozen: they are captured as tensor constants by both tracers).
-Two timings each, in the same run: `check_trace=False` (one recorded run) and the default
+Two ways: as a function of the input that calls the module (eval mode, parameters frozen:
+they are captured as tensor constants by both tracers), and as a module (`trace(model, x)`:
+parameters read with prim::GetAttr, one method per submodule call; eval mode, parameters
+requiring grad as usual). Two timings each, in the same run: `check_trace=False` (one recorded run) and the default
 `check_trace=True` (1.13 re-traces and runs the trace and the Python function once more).
 The median of N runs is reported, and the ratio tscript / torch.jit (issue 7's target: at
 most 0.5). Also checks once that the traced function gives eager's result.
@@ -65,14 +66,20 @@ def main():
 
     print("trace time of resnet18 (input 1x3x%dx%d, median of %d, 1 thread)"
           % (args.size, args.size, args.repeat))
-    print("%-18s %12s %12s %8s" % ("", "torch.jit", "tscript", "ratio"))
+    torch.manual_seed(0)
+    module = torchvision.models.resnet18().eval()
+    traced_module = tscript.trace(module, inputs, check_trace=False)
+    torch.testing.assert_close(traced_module(other), module(other), rtol=1e-4, atol=1e-4)
+
+    print("%-30s %12s %12s %8s" % ("", "torch.jit", "tscript", "ratio"))
     ratios = []
-    for check_trace in (False, True):
-        jit = timed(torch.jit.trace, resnet18, inputs, check_trace, args.repeat)
-        ours = timed(tscript.trace, resnet18, inputs, check_trace, args.repeat)
-        ratios.append(ours / jit)
-        print("%-18s %10.3f s %10.3f s %7.2fx" % ("check_trace=%s" % check_trace, jit, ours,
-                                                 ours / jit))
+    for what, fn in (("function", resnet18), ("module", module)):
+        for check_trace in (False, True):
+            jit = timed(torch.jit.trace, fn, inputs, check_trace, args.repeat)
+            ours = timed(tscript.trace, fn, inputs, check_trace, args.repeat)
+            ratios.append(ours / jit)
+            print("%-30s %10.3f s %10.3f s %7.2fx" % (
+                "%s, check_trace=%s" % (what, check_trace), jit, ours, ours / jit))
     print("target: at most %.1fx of torch.jit's time: %s" % (
         TARGET_RATIO, "met" if max(ratios) <= TARGET_RATIO else "not met"))
 

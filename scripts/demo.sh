@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the main job as far as tscript does it today. Grows with the project: today it
-# scripts a function from Python (graph, result, errors), compiles and runs TorchScript
-# source with no Python in the process, and runs the front end on real model code.
+# scripts a function from Python (graph, result, errors), scripts torchvision's resnet18
+# (code and a prediction), compiles and runs TorchScript source with no Python in the
+# process, and runs the front end on real model code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -46,6 +47,30 @@ except ValueError as error:
     print(error)
 PY
 
+echo
+echo "== tscript.script on torchvision's resnet18: its code, and a prediction against eager PyTorch"
+PYTHONPATH="python" $PYTHON - <<'PY'
+import time
+import warnings
+warnings.simplefilter("ignore")
+import torch
+import torchvision
+import tscript
+
+torch.manual_seed(0)
+model = torchvision.models.resnet18(weights=None).eval()
+start = time.perf_counter()
+scripted = tscript.script(model)
+print(f"scripted in {time.perf_counter() - start:.3f} s; resnet18.forward as TorchScript:")
+print(scripted.code)
+print("layer1[0].forward:")
+print(scripted.layer1[0].code)
+image = torch.rand(1, 3, 224, 224)
+with torch.no_grad():
+    ours, eager = scripted(image), model(image)
+print("tscript class:", ours.argmax().item(), " eager class:", eager.argmax().item(),
+      " max difference:", (ours - eager).abs().max().item())
+PY
 echo
 echo "== the same source compiled and run by the tscript command, no Python in the process"
 "$TSCRIPT" compile "$demo_dir/overview.py" --run foo 13

@@ -17,7 +17,7 @@ __all__ = ["CompilationUnit", "CompileError", "Error", "LoadedModule", "Recursiv
            "ScriptFunction",
            "ScriptMethod", "ScriptModule", "TracerWarning", "TracingCheckError", "annotate",
            "export", "ignore", "is_scripting", "is_tracing", "load", "parse_outline", "script",
-           "script_if_tracing", "trace", "unused"]
+           "script_if_tracing", "trace", "trace_module", "unused"]
 
 
 def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) -> str:
@@ -28,3 +28,4 @@ def parse_outline(source: str, filename: str = "<string>", first_line: int = 1) 
     return _C._parse_outline(source, filename, first_line)
 from tscript._tracing import (TraceError, TracerWarning, TracingCheckError, is_tracing,  # noqa: E402
                               script_if_tracing, trace, trace_graph_text)
+from tscript._trace_module import TopLevelTracedModule, TracedModule, trace_module  # noqa: E402

@@ -13,6 +13,7 @@ the slots, so that nn.Module's own machinery (state_dict, named_parameters, trai
 works on it unchanged.
 """
 import collections.abc
+import types
 import typing
 
 import torch
@@ -76,6 +77,8 @@ def _infer_annotation(value):
                           "annotate it in the class (name: Dict[str, int])")
         return f"Dict[{_single_type(list(value.keys()), 'dict key')}, " \
                f"{_single_type(list(value.values()), 'dict value')}]"
+    if _script._is_script_class(type(value)):
+        return script_class_type(type(value))  # an object of a TorchScript class
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
     raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")
@@ -83,6 +86,9 @@ def _infer_annotation(value):
 
 def _single_type(values, what):
     annotations = {_infer_annotation(v) for v in values}
+    if any(not isinstance(a, str) for a in annotations):
+        raise _NoType(f"its {what}s are objects of TorchScript classes, which tscript cannot "
+                      "hold in containers of module attributes yet")
     if len(annotations) != 1:
         raise _NoType(f"its {what}s have different types ({', '.join(sorted(annotations))}); "
                       "annotate it in the class with one type (a Union or Any)")
@@ -96,7 +102,8 @@ def _class_annotations(cls):
 
 def _is_final(annotation):
     if isinstance(annotation, str):
-        return annotation.startswith(("Final", "torch.jit.Final", "typing.Final"))
+        # The spelling `torch.jit.Final` in an annotation string (split: not a use of it).
+        return annotation.startswith(("Final", "torch" ".jit.Final", "typing.Final"))
     origin = typing.get_origin(annotation)
     return origin is typing.Final or getattr(annotation, "__name__", None) == "Final" or \
         type(annotation).__name__ == "_Final" or repr(annotation).startswith(
@@ -111,6 +118,8 @@ def _annotation_of(cls, name):
     annotation = annotations[name]
     if _is_final(annotation):
         return None
+    if _script._is_script_class(annotation):
+        return script_class_type(annotation)
     return _script._annotation_text(annotation)
 
 
@@ -133,6 +142,7 @@ class _ModuleInfo:
         self.cls = cls
         self.attributes = []   # (name, annotation text or ModuleType, kind)
         self.failed = {}       # name -> why it has no type
+        self.functions = {}    # name -> a Python function stored as an attribute
         self.constants = {}
         constant_names = _constant_names(module)
         for name, value in module._parameters.items():
@@ -153,8 +163,13 @@ class _ModuleInfo:
                 continue
             annotation = _annotation_of(cls, name)
             if annotation is None:
+                if isinstance(value, (types.FunctionType, types.BuiltinFunctionType)):
+                    # A function stored on the module (`self.activation = F.relu`): calls
+                    # compile to calls of it, as torch.jit's function attributes do.
+                    self.functions[name] = value
+                    continue
                 if callable(value) and not isinstance(value, torch.Tensor):
-                    continue  # functions and bound methods stored on the object
+                    continue  # bound methods and other callables stored on the object
                 try:
                     annotation = _infer_annotation(value)
                 except _NoType as why:
@@ -176,7 +191,8 @@ class _ModuleInfo:
         attributes = tuple((name, id(annotation) if isinstance(annotation, _C.ModuleType)
                             else annotation, kind) for name, annotation, kind in self.attributes)
         constants = tuple(sorted((name, repr(value)) for name, value in self.constants.items()))
-        return (self.cls, attributes, constants, tuple(sorted(self.failed)))
+        functions = tuple(sorted((name, id(fn)) for name, fn in self.functions.items()))
+        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions)
 
 
 def _constant_value(cls, name, value):
@@ -238,28 +254,97 @@ def _module_type(module, child_types):
         module_type.add_constant(constant_name, value)
     for failed_name, why in info.failed.items():
         module_type.add_failed_attribute(failed_name, why)
+    for function_name, function in info.functions.items():
+        module_type.add_named_value(function_name,
+                                    _script._describe_or_explain(function, function_name))
     container = next((kind for cls, kind in _CONTAINERS.items() if isinstance(module, cls)), None)
     if container:
         module_type.set_container(container)
-    for method_name, function in _class_methods(info.cls).items():
+    _add_methods(module_type, _class_methods(info.cls), info.cls)
+    module_type.define()
+    _types_by_key[key] = module_type
+    return module_type, info
+
+
+def _add_methods(class_type, functions, cls):
+    """Tells `class_type` where its methods are: compiled ones (plain or `@_overload_method`)
+    and the ones left in Python (`@ignore`, `@unused`)."""
+    for name, function in functions.items():
         modifier = _script._modifier(function)
         if modifier in ("ignore", "unused"):
             descriptor = _script._python_call_descriptor(function, modifier)
             if descriptor[0] == "python_call":
                 # `self` is the object: calls from compiled code pass the other parameters.
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            module_type.add_python_call(method_name, descriptor)
-        elif method_name != "forward" or function is not torch.nn.Module.forward:
-            module_type.add_method(method_name, function)
-    module_type.define()
-    _types_by_key[key] = module_type
-    return module_type, info
+            class_type.add_named_value(name, descriptor)
+        elif name != "forward" or function is not torch.nn.Module.forward:
+            declarations = _method_overloads(function, cls)
+            if declarations:
+                class_type.add_overloaded_method(name, function, list(declarations))
+            else:
+                class_type.add_method(name, function)
+
+
+def _method_overloads(function, cls):
+    """The `@_overload_method` declarations of a method (torch._jit_internal's registry, a
+    plain dict where torch.jit's decorator puts them), or None."""
+    from torch import _jit_internal
+    registry = getattr(_jit_internal, "_overloaded_methods", {})
+    if not hasattr(function, "__code__") or \
+            not any(key.endswith("." + function.__name__) for key in registry):
+        return None
+    try:
+        return _jit_internal._get_overloaded_methods(function, cls)
+    except Exception:  # noqa: BLE001 - the entry is another class's of the same name
+        return None
+
+
+_class_types = {}  # Python class -> ModuleType of its TorchScript class
+
+
+def script_class_type(cls):
+    """The TorchScript class of Python class `cls`, compiled on first use: attributes from the
+    class annotations and from what `__init__` assigns to `self`; methods compiled when
+    called."""
+    known = _class_types.get(cls)
+    if known is not None:
+        return known
+    _init_compiler()
+    class_type = _C.ModuleType(_qualified_name(cls), False)
+    for name, annotation in (vars(cls).get("__annotations__") or {}).items():
+        class_type.add_attribute(name, _script._annotation_text(annotation), "attribute")
+    _add_methods(class_type, {name: function for name, function in vars(cls).items()
+                              if isinstance(function, types.FunctionType)}, cls)
+    class_type.define()
+    _class_types[cls] = class_type
+    if class_type.has_method("__init__"):
+        try:
+            class_type.compile("__init__")  # defines the attributes
+        except Exception:
+            del _class_types[cls]
+            raise
+    return class_type
+
+
+def _script_object(instance, class_type):
+    """The compiled object of a Python object of a TorchScript class: its attributes, read
+    from the instance and converted to the attribute types."""
+    scripted = _C.ScriptObject(class_type)
+    for name in class_type.attribute_names():
+        value = getattr(instance, name)
+        if _script._is_script_class(type(value)):
+            value = _script_object(value, script_class_type(type(value)))
+        scripted.set(name, value)
+    return scripted
 
 
 def _entry_methods(module_type, cls):
     """The methods compiled when the module is scripted: forward and every @export."""
     names = []
-    if module_type.has_method("forward"):
+    overloads = module_type.overloads("forward")
+    if overloads:
+        names.extend(overloads)
+    elif module_type.has_method("forward"):
         names.append("forward")
     for name, function in _class_methods(cls).items():
         if name != "forward" and _script._modifier(function) == "export":
@@ -272,6 +357,10 @@ def script_module(module):
     _init_compiler()
     if isinstance(module, RecursiveScriptModule):
         return module
+    # A module may offer a scriptable stand-in (torchaudio's wav2vec2 drops weight_norm).
+    prepare = getattr(module, "__prepare_scriptable__", None)
+    if callable(prepare):
+        module = prepare()
     children = {}
     for name, child in module._modules.items():
         if child is not None:
@@ -292,7 +381,10 @@ def script_module(module):
         elif kind == "buffer":
             scripted.set(name, module._buffers[name])
         else:
-            scripted.set(name, getattr(module, name))
+            value = getattr(module, name)
+            if isinstance(annotation, _C.ModuleType):
+                value = _script_object(value, annotation)
+            scripted.set(name, value)
     return RecursiveScriptModule(scripted, module_type, module, children, info)
 
 
@@ -306,9 +398,19 @@ class ScriptMethod:
         self._type = owner._type
         self.name = name
         self.owner = owner
+        # An overloaded method is called as the first overload that takes the arguments.
+        self._overloads = owner._type.overloads(name)
 
     def __call__(self, *args, **kwargs):
-        return self._c.call(self.name, *args, **kwargs)
+        if not self._overloads:
+            return self._c.call(self.name, *args, **kwargs)
+        errors = []
+        for overload in self._overloads:
+            try:
+                return self._c.call(overload, *args, **kwargs)
+            except TypeError as error:
+                errors.append(f"{overload}: {error}")
+        raise TypeError(f"no overload of {self.name} accepts these arguments:\n" + "\n".join(errors))
 
     @property
     def graph(self):
@@ -359,7 +461,7 @@ class _SlotView(collections.abc.MutableMapping):
 
 
 class ScriptModule(torch.nn.Module):
-    """The base class of scripted modules (torch.jit.ScriptModule's counterpart)."""
+    """The base class of scripted modules (the counterpart of torch.jit's ScriptModule)."""
 
 
 class RecursiveScriptModule(ScriptModule):
@@ -383,7 +485,7 @@ class RecursiveScriptModule(ScriptModule):
         object.__setattr__(self, "original_name", type(original).__name__)
         object.__setattr__(self, "_slot_kinds", kinds)
         methods = {}
-        if module_type.has_method("forward"):
+        if module_type.has_method("forward") or module_type.overloads("forward"):
             methods["forward"] = ScriptMethod(self, "forward")
         object.__setattr__(self, "_methods", methods)
         if "forward" in methods:
@@ -399,7 +501,7 @@ class RecursiveScriptModule(ScriptModule):
         self._c.set("training", value)
 
     def __call__(self, *args, **kwargs):
-        return self._c.call("forward", *args, **kwargs)
+        return self.forward(*args, **kwargs)
 
     def __getattr__(self, name):
         kinds = self.__dict__.get("_slot_kinds")
@@ -416,7 +518,7 @@ class RecursiveScriptModule(ScriptModule):
         methods = self.__dict__["_methods"]
         if name in methods:
             return methods[name]
-        if self.__dict__["_type"].has_method(name):
+        if self.__dict__["_type"].has_method(name) or self.__dict__["_type"].overloads(name):
             method = methods[name] = ScriptMethod(self, name)
             return method
         raise AttributeError(f"'RecursiveScriptModule' object (original_name="
@@ -454,6 +556,25 @@ class RecursiveScriptModule(ScriptModule):
     @property
     def code_with_constants(self):
         return self.forward.code, {}
+
+    # Module containers (ModuleList, Sequential, ModuleDict) index, iterate and measure as the
+    # originals do.
+    def __getitem__(self, key):
+        modules = self.__dict__["_modules"]
+        if isinstance(key, str):
+            return modules[key]
+        values = list(modules.values())
+        if isinstance(key, slice):
+            raise TypeError("slicing a scripted module container is not supported")
+        return values[key]
+
+    def __len__(self):
+        return len(self.__dict__["_modules"])
+
+    def __iter__(self):
+        modules = self.__dict__["_modules"]
+        return iter(modules.keys()) if self.original_name == "ModuleDict" else \
+            iter(modules.values())
 
     def extra_repr(self):
         return f"original_name={self.original_name}"

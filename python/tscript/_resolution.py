@@ -163,6 +163,12 @@ def _overload_declarations(fn):
     if code is None or code.co_filename.startswith("<"):
         return None
     filename = code.co_filename
+    # An overloaded function is defined more than once in its file: a function defined once
+    # has no declarations, and the (slow) parse of its whole file is skipped.
+    lines = linecache.getlines(filename, fn.__globals__)
+    prefix = f"def {fn.__name__}("
+    if sum(1 for line in lines if line.lstrip().startswith(prefix)) < 2:
+        return None
     table = _file_overloads.get(filename)
     if table is None:
         lines = linecache.getlines(filename, fn.__globals__)

@@ -6,6 +6,7 @@ descriptor back (the format is documented in src/python/bind_script.cpp).
 """
 import ast
 import builtins
+import collections
 import inspect
 import linecache
 import math
@@ -207,8 +208,68 @@ def _is_constant(obj):
     return type(obj) is tuple and all(_is_constant(item) for item in obj)
 
 
+def _parameter_default(fn, name):
+    """(default,) of parameter `name` of `fn` as Python evaluated it, or None when it has none
+    (or `fn` has no such parameter)."""
+    try:
+        parameter = inspect.signature(fn).parameters.get(name)
+    except (TypeError, ValueError):
+        return None
+    if parameter is None or parameter.default is inspect.Parameter.empty:
+        return None
+    return (parameter.default,)
+
+
+def _is_script_class(obj):
+    """A Python class compiled as a TorchScript class: one with Python source that is not a
+    module, an exception, an enum or a builtin type."""
+    if not isinstance(obj, type) or obj.__module__ in ("builtins", "typing", "enum"):
+        return False
+    if issubclass(obj, (torch.nn.Module, BaseException, tuple, torch.Tensor)):
+        return False
+    import enum
+    if issubclass(obj, enum.Enum) or (obj.__module__ or "").startswith("torch."):
+        return False
+    return any(isinstance(v, types.FunctionType) for v in vars(obj).values())
+
+
+def _is_namedtuple_class(obj):
+    return isinstance(obj, type) and issubclass(obj, tuple) and hasattr(obj, "_fields")
+
+
+def _namedtuple_descriptor(cls):
+    """("namedtuple", qualified name, [(field, annotation text)], {field: default}) of a
+    NamedTuple class (typing.NamedTuple, or collections.namedtuple, whose fields are Tensors
+    unless the class has __annotations__, as in torch.jit)."""
+    module = cls.__module__
+    prefix = "__torch__" if module == "__main__" else "__torch__." + module
+    # The fields' annotations, from the class and its bases (a class without annotations of
+    # its own has an empty __annotations__ since Python 3.10).
+    annotations = {}
+    for klass in reversed(cls.__mro__):
+        annotations.update(vars(klass).get("__annotations__", {}) or {})
+    fields = [(name, _annotation_text(annotations[name]) if name in annotations else "Tensor")
+              for name in cls._fields]
+    defaults = {name: value for name, value in getattr(cls, "_field_defaults", {}).items()
+                if _is_constant(value)}
+    return ("namedtuple", f"{prefix}.{cls.__name__}", fields, defaults)
+
+
 def _describe(obj):
     """The descriptor of a Python object seen from compiled code, or None."""
+    if getattr(obj, "__script_if_tracing_wrapper", False) and \
+            callable(getattr(obj, "__original_fn", None)):
+        # `@script_if_tracing` (torch.jit's or ours) wraps the function in `*args` Python:
+        # compiled code calls the function itself.
+        obj = obj.__original_fn
+    if _is_namedtuple_class(obj):
+        return _namedtuple_descriptor(obj)
+    if _is_script_class(obj):
+        from tscript._module import script_class_type
+        return ("class", script_class_type(obj))
+    if obj is dict or obj is collections.OrderedDict:
+        # dict() / OrderedDict() is an empty Dict[str, Tensor]; dict(d) a copy (aten::dict).
+        return ("builtin", "aten::dict")
     if _is_scripting_marker(obj):
         return ("is_scripting",)
     # Objects that describe themselves (traced functions: python/tscript/_tracing.py).

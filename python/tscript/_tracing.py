@@ -431,7 +431,8 @@ def trace(func, example_inputs, optimize=None, check_trace=True, check_inputs=No
           _compilation_unit=None):
     """Trace a function: run it once on ``example_inputs``, record the tensor operations it
     performs, and return them as a compiled function run by tscript's interpreter (see
-    torch.jit's trace; modules are not supported yet). With PYTORCH_JIT=0 it returns ``func``.
+    torch.jit's trace). A module, or its bound forward, is traced with trace_module. With
+    PYTORCH_JIT=0 it returns ``func``.
     """
     if os.environ.get("PYTORCH_JIT", "1") == "0":
         return func
@@ -439,10 +440,13 @@ def trace(func, example_inputs, optimize=None, check_trace=True, check_inputs=No
         warnings.warn("`optimize` is deprecated and has no effect.", stacklevel=2)
     if _is_module(func) or (inspect.ismethod(func) and _is_module(func.__self__) and
                             func.__name__ == "forward"):
-        raise NotImplementedError(
-            "tscript.trace of an nn.Module (or of its bound forward) needs ScriptModule, which "
-            "tscript does not have yet; trace a function that calls the module instead (its "
-            "parameters become constants and must not require grad)")
+        # As 1.13: a module, or its bound forward, is traced as a module (trace_module).
+        from tscript._trace_module import trace_module
+        module = func if _is_module(func) else func.__self__
+        if check_inputs is not None:
+            check_inputs = [{"forward": c} for c in check_inputs]
+        return trace_module(module, {"forward": example_inputs}, None, check_trace, check_inputs,
+                            check_tolerance, strict, _force_outplace, _module_class)
     if inspect.ismethod(func) and _is_module(func.__self__):
         raise AttributeError("trace doesn't support compiling individual module's functions.\n"
                              "Please use trace_module")
@@ -594,15 +598,20 @@ def _nondeterministic_nodes(graph_text):
     return found
 
 
-def _check_trace(check_inputs, func, traced, check_tolerance, strict, force_outplace):
+def _check_trace(check_inputs, func, traced, check_tolerance, strict, force_outplace,
+                 retrace=None):
+    """1.13's _check_trace; `retrace(inputs)` traces again (default: trace(func, ...))."""
     from torch.testing._comparison import default_tolerances
 
     with torch.no_grad():
         for inputs in check_inputs:
             if isinstance(inputs, torch.Tensor):
                 inputs = (inputs,)
-            checked = trace(func, _clone_inputs(inputs), check_trace=False, strict=strict,
-                            _force_outplace=force_outplace)
+            if retrace is not None:
+                checked = retrace(_clone_inputs(inputs))
+            else:
+                checked = trace(func, _clone_inputs(inputs), check_trace=False, strict=strict,
+                                _force_outplace=force_outplace)
             has_warned = [False]
 
             def maybe_warn_nondeterministic():

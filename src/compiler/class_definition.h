@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "compiler/sugared_value.h"
 #include "lang/ast.h"
@@ -39,6 +40,12 @@ class ClassDefinition {
   // The source of method `name`, or nullopt when the class has no method of that name to
   // compile. Called again for each compilation of the method (the unit caches the result).
   virtual std::optional<MethodSource> methodSource(const std::string& name) = 0;
+  // The methods an overloaded method `name` compiles to (`forward__0`, `forward__1`, one per
+  // `@_overload_method` declaration, as torch.jit names them), or empty.
+  virtual std::vector<std::string> overloads(const std::string& name) const {
+    (void)name;
+    return {};
+  }
   // `self.name` for a name that is none of the above (a method left in Python); nullptr when
   // the class has no such attribute.
   virtual SugaredValuePtr extraAttribute(ir::Value* self, const std::string& name,

@@ -47,6 +47,44 @@ lang::CompileError recursionError(const lang::SourceRange& range, const std::str
 
 }  // namespace
 
+namespace {
+
+// Whether a tuple value can be passed as `list` (every element is of its element type).
+bool tupleFitsList(const types::TypePtr& value, const types::TypePtr& parameter) {
+  const types::TypePtr& list = parameter->kind() == types::TypeKind::Optional
+                                   ? parameter->as<types::OptionalType>()->element()
+                                   : parameter;
+  const auto* tuple = value->as<types::TupleType>();
+  const auto* listType = list->as<types::ListType>();
+  if (!tuple || !listType) return false;
+  for (const types::TypePtr& element : tuple->elements()) {
+    if (!types::isSubtypeOf(element, listType->element())) return false;
+  }
+  return true;
+}
+
+ir::Value* tupleAsList(FunctionEmitter& emitter, ir::Value* tuple, const types::TypePtr& parameter,
+                       const lang::SourceRange& range) {
+  const types::TypePtr& list = parameter->kind() == types::TypeKind::Optional
+                                   ? parameter->as<types::OptionalType>()->element()
+                                   : parameter;
+  const auto& elementTypes = tuple->type()->as<types::TupleType>()->elements();
+  std::vector<ir::Value*> elements;
+  if (tuple->node()->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
+    elements = tuple->node()->inputs();
+  } else {
+    ir::Node* unpack = emitter.insertNode(ir::Symbol::make("prim", "TupleUnpack"), {tuple},
+                                          elementTypes.size(), range);
+    for (size_t i = 0; i < elementTypes.size(); ++i) {
+      elements.push_back(unpack->output(i)->setType(elementTypes[i]));
+    }
+  }
+  ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "ListConstruct"), elements, 1, range);
+  return node->output()->setType(list);
+}
+
+}  // namespace
+
 std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t first,
                                       const std::string& name, const std::vector<NamedValue>& args,
                                       const lang::SourceRange& range, FunctionEmitter& emitter) {
@@ -74,7 +112,8 @@ std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t fir
       throw lang::CompileError(arg.range, name + "() got multiple values for argument '" +
                                               callee.parameterNames[index + first] + "'");
     }
-    if (!types::isSubtypeOf(arg.value->type(), callee.parameterTypes[index + first])) {
+    if (!types::isSubtypeOf(arg.value->type(), callee.parameterTypes[index + first]) &&
+        !tupleFitsList(arg.value->type(), callee.parameterTypes[index + first])) {
       throw lang::CompileError(arg.range, name + "() expects a value of type '" +
                                               callee.parameterTypes[index + first]->annotationStr() +
                                               "' for argument '" + callee.parameterNames[index + first] +
@@ -82,6 +121,13 @@ std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t fir
                                               arg.value->type()->annotationStr() + "'");
     }
     bound[index] = arg.value;
+  }
+  // Every argument fits: convert the tuples passed for lists (`self.stride` of a conv is a
+  // tuple constant, passed where a method declares List[int]), as torch.jit does.
+  for (size_t i = 0; i < bound.size(); ++i) {
+    if (bound[i] && !types::isSubtypeOf(bound[i]->type(), callee.parameterTypes[i + first])) {
+      bound[i] = tupleAsList(emitter, bound[i], callee.parameterTypes[i + first], range);
+    }
   }
   for (size_t i = 0; i < bound.size(); ++i) {
     if (bound[i]) continue;
@@ -165,6 +211,10 @@ class CompilationUnit::MethodResolver final : public Resolver {
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
   bool allowsListDefaults() const override { return globals_ && globals_->allowsListDefaults(); }
+  std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                    const lang::SourceRange& where) override {
+    return globals_ ? globals_->parameterDefault(parameter, where) : std::nullopt;
+  }
 
  private:
   CompilationUnit& unit_;

@@ -822,7 +822,20 @@ SugaredValuePtr FunctionEmitter::emitCallOn(const lang::CallExpr& expr, const Su
   std::vector<NamedValue> args;
   for (const lang::ExprPtr& arg : expr.args) {
     if (arg->kind == lang::ExprKind::Starred) {
-      unsupported(arg->range, "starred arguments (*args) in calls are not supported in TorchScript", "pass the arguments one by one");
+      // `f(*t)` of a tuple: its elements are the arguments (the count is known statically).
+      const lang::Expr& starred = *arg->as<lang::StarredExpr>()->value;
+      SugaredValuePtr sequence = emitSugared(starred);
+      std::optional<std::vector<SugaredValuePtr>> elements = sequence->unrolledElements(arg->range, *this);
+      if (!elements) {
+        unsupported(arg->range, "starred arguments (*args) in calls are supported only for tuples, "
+                                "whose length is known when compiling; this is a " +
+                                    sequence->asValue(arg->range, *this)->type()->annotationStr(),
+                    "pass the arguments one by one");
+      }
+      for (const SugaredValuePtr& element : *elements) {
+        args.push_back({arg->range, "", element->asValue(arg->range, *this)});
+      }
+      continue;
     }
     args.push_back({arg->range, "", emitValue(*arg)});
   }

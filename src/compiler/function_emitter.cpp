@@ -356,10 +356,16 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
   // Emit the expression, read the constant it folded to, and take the nodes away again.
   ir::Block* top = graph_->block();
   ir::Node* last = top->returnNode()->prev();
-  ir::Value* value = emitValue(expression);
   ir::ConstantValue constant;
-  bool isConstant = ir::constantValueOf(value->node(), constant);
-  if (!isConstant && value->node()->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
+  bool isConstant = false;
+  ir::Value* value = nullptr;
+  try {
+    value = emitValue(expression);
+    isConstant = ir::constantValueOf(value->node(), constant);
+  } catch (const lang::CompileError&) {
+    // Not compilable here (`math.log(...)` of a module constant): Python's value may do.
+  }
+  if (value && !isConstant && value->node()->kind() == ir::Symbol::make("prim", "TupleConstruct")) {
     std::vector<ir::ConstantValue> elements;
     isConstant = true;
     for (const ir::Value* element : value->node()->inputs()) {
@@ -369,12 +375,28 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
     }
     constant = ir::ConstantValue::tuple(std::move(elements));
   }
-  types::TypePtr valueType = value->type();
+  types::TypePtr valueType = value ? value->type() : type;
   for (ir::Node* node = top->returnNode()->prev(); node != last;) {
     ir::Node* previous = node->prev();
     sourceLiterals_.erase(node);
     node->destroy();
     node = previous;
+  }
+  if (!isConstant) {
+    // An expression (`1.0 / 8`, `math.log(1000.0 / 16)`): the value Python computed when it
+    // ran the def, as torch.jit takes it.
+    if (std::optional<ir::ConstantValue> evaluated = resolver_.parameterDefault(arg.name, expression.range)) {
+      constant = *evaluated;
+      isConstant = true;
+      switch (constant.kind) {
+        case ir::ConstantValue::Kind::None: valueType = types::noneType(); break;
+        case ir::ConstantValue::Kind::Bool: valueType = types::boolType(); break;
+        case ir::ConstantValue::Kind::Int: valueType = types::intType(); break;
+        case ir::ConstantValue::Kind::Double: valueType = types::floatType(); break;
+        case ir::ConstantValue::Kind::String: valueType = types::strType(); break;
+        default: isConstant = false;
+      }
+    }
   }
   if (!isConstant) {
     throw lang::CompileError(expression.range,
@@ -452,6 +474,18 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
   // In this block the variable has the type of the value it holds (`if s is None: s = 2`
   // makes s an int in that branch); the merge after an if unifies the branches' types.
   types::TypePtr type = declared ? declared : value->type();
+  if (enclosing && value->type()->kind() == types::TypeKind::Number) {
+    // A number (`.item()`) stored into an int or float variable is converted, as torch.jit
+    // converts it (aten::Int / aten::Float).
+    const types::TypePtr& target = (*enclosing)->kind() == types::TypeKind::Optional
+                                       ? (*enclosing)->as<types::OptionalType>()->element()
+                                       : *enclosing;
+    if (target->kind() == types::TypeKind::Int || target->kind() == types::TypeKind::Float) {
+      value = emitBuiltin(target->kind() == types::TypeKind::Int ? "aten::Int" : "aten::Float",
+                          {value}, range);
+      type = value->type();
+    }
+  }
   if (enclosing && name != kReturnVariable && !types::isSubtypeOf(type, *enclosing)) {
     throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
                                         (*enclosing)->annotationStr() +
@@ -947,13 +981,13 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
       {lang::BinOpKind::LShift, "__lshift__"}, {lang::BinOpKind::RShift, "__rshift__"},
       {lang::BinOpKind::MatMult, "matmul"}};
   types::TypeKind kind = current->type()->kind();
-  bool isAttribute = target.kind == lang::ExprKind::Attribute;
   if (kind == types::TypeKind::Tensor && kInPlace.count(assign.op)) {
     ir::Value* updated = emitBuiltin(ir::Symbol::make("aten", kInPlace.at(assign.op)),
                                      {{assign.range, "", current}, {assign.range, "", operand}},
                                      assign.range);
-    // Python writes the attribute back (`self.t += 1` is `self.t = self.t.__iadd__(1)`).
-    if (isAttribute) store(updated);
+    // Python rebinds the target to the result (`x += 1` is `x = x.__iadd__(1)`, the same
+    // tensor), as torch.jit's graphs show: later reads use the in-place op's output.
+    store(updated);
     return;
   }
   if (kind == types::TypeKind::List && assign.op == lang::BinOpKind::Add) {

@@ -19,6 +19,7 @@
 #include "compiler/resolver.h"
 #include "compiler/sugared_value.h"
 #include "lang/ast.h"
+#include "types/named_types.h"
 #include "types/type.h"
 
 namespace tscript::compiler {
@@ -52,6 +53,12 @@ class FunctionEmitter {
   // ---- services for sugared values ----------------------------------------------------
   ir::Graph& graph() { return *graph_; }
   const OperatorMatcher& matcher() const { return matcher_; }
+  // Whether assigning `object.name` may define attribute `name`: in the __init__ of a script
+  // class (not a module: modules' attributes come from the Python object), on its own objects.
+  bool definesAttributesOf(const ir::Value* object) const {
+    return selfType_ && def_.name == "__init__" && object->type() == selfType_ &&
+           !selfType_->as<types::ClassType>()->isModule();
+  }
   // What a value of class or module type offers (see Resolver::objectValue), or nullptr.
   SugaredValuePtr objectValue(ir::Value* object) { return resolver_.objectValue(object); }
   ir::Value* emitBuiltin(const char* qualifiedOp, std::vector<ir::Value*> inputs,

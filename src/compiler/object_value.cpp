@@ -100,6 +100,10 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
     return std::make_shared<SimpleValue>(
         insertConstantValue(emitter.graph(), constantOf(*constant), constant->type(), range));
   }
+  std::vector<std::string> overloads = definition_.overloads(name);
+  if (!overloads.empty()) {
+    return std::make_shared<OverloadedMethodValue>(unit_, self_, name, std::move(overloads));
+  }
   if (unit_.hasMethod(type, name)) return std::make_shared<MethodValue>(unit_, self_, name);
   if (SugaredValuePtr extra = definition_.extraAttribute(self_, name, range, emitter)) return extra;
   if (definition_.container() == ClassDefinition::Container::Dict &&
@@ -116,6 +120,7 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
 SugaredValuePtr ObjectValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   std::vector<NamedValue> args) {
   const char* method = definition_.type()->isModule() ? "forward" : "__call__";
+  if (!definition_.overloads(method).empty()) return attr(range, emitter, method)->call(range, emitter, std::move(args));
   if (!unit_.hasMethod(*definition_.type(), method)) {
     throw lang::CompileError(range, describe() + " is not callable: it has no " + method +
                                         " method");
@@ -196,8 +201,14 @@ SugaredValuePtr ObjectValue::item(const lang::SourceRange& range, FunctionEmitte
 
 void ObjectValue::setAttr(const lang::SourceRange& range, FunctionEmitter& emitter,
                           const std::string& name, ir::Value* value) {
-  const types::ClassType& type = *definition_.type();
+  types::ClassType& type = *definition_.type();
   const types::ClassType::Attribute* attribute = type.findAttribute(name);
+  if (!attribute && emitter.definesAttributesOf(self_) && !type.findConstant(name)) {
+    // `self.x = v` in a class's __init__ defines x, typed by v (class annotations, added
+    // before, take precedence).
+    type.addAttribute({name, value->type()});
+    attribute = type.findAttribute(name);
+  }
   if (!attribute) {
     if (type.findConstant(name)) {
       throw lang::CompileError(range, "cannot assign to '" + name + "': it is a constant of " +
@@ -242,6 +253,25 @@ SugaredValuePtr MethodValue::call(const lang::SourceRange& range, FunctionEmitte
   ir::Node* node = emitter.insertNode(kCallMethod, inputs, 1, range);
   node->s_("name", name_);
   return std::make_shared<SimpleValue>(node->output()->setType(callee->returnType));
+}
+
+SugaredValuePtr OverloadedMethodValue::call(const lang::SourceRange& range,
+                                            FunctionEmitter& emitter, std::vector<NamedValue> args) {
+  const auto& type = *self_->type()->as<types::ClassType>();
+  std::string tried;
+  for (const std::string& overload : overloads_) {
+    const CompiledFunction& callee = unit_.method(type, overload);
+    // Binding only checks (and fills defaults at the end), so a failed attempt emits nothing
+    // but default constants, which stay unused.
+    try {
+      bindArguments(callee, 1, name_, args, range, emitter);
+    } catch (const lang::CompileError& error) {
+      tried += "\n  " + overload + ": " + error.message();
+      continue;
+    }
+    return MethodValue(unit_, self_, overload).call(range, emitter, std::move(args));
+  }
+  throw lang::CompileError(range, "no overload of method '" + name_ + "' accepts these arguments:" + tried);
 }
 
 }  // namespace tscript::compiler

@@ -63,4 +63,22 @@ class MethodValue final : public SugaredValue {
   std::string name_;
 };
 
+// An overloaded method bound to its object: the call goes to the first overload whose
+// parameters accept the arguments (prim::CallMethod[name="forward__1"]).
+class OverloadedMethodValue final : public SugaredValue {
+ public:
+  OverloadedMethodValue(CompilationUnit& unit, ir::Value* self, std::string name,
+                        std::vector<std::string> overloads)
+      : unit_(unit), self_(self), name_(std::move(name)), overloads_(std::move(overloads)) {}
+  std::string describe() const override { return "overloaded method '" + name_ + "'"; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override;
+
+ private:
+  CompilationUnit& unit_;
+  ir::Value* self_;
+  std::string name_;
+  std::vector<std::string> overloads_;
+};
+
 }  // namespace tscript::compiler

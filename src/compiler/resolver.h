@@ -7,6 +7,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "compiler/sugared_value.h"
@@ -22,6 +23,14 @@ class Resolver {
   virtual SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) = 0;
   // A type named in an annotation (classes, named tuples, enums); nullptr when unknown.
   virtual types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) = 0;
+  // The value Python computed for the default of `parameter` of the function written where
+  // `where` is (`eps: float = math.log(1000.0 / 16)`), when it is a constant; nullopt when
+  // unknown. Asked only for defaults that are not literals.
+  virtual std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                            const lang::SourceRange& where) {
+    (void)parameter, (void)where;
+    return std::nullopt;
+  }
   // What a value of class or module type offers (attributes, methods, iteration over a
   // module list); nullptr when its class is unknown here.
   virtual SugaredValuePtr objectValue(ir::Value* object) {

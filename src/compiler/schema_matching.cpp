@@ -32,6 +32,8 @@ namespace {
 using Bindings = std::map<std::string, types::TypePtr>;
 
 // Whether `actual` can be passed for `formal`, binding type variables.
+types::TypePtr substitute(const types::TypePtr& type, const Bindings& bindings);
+
 bool matchType(const types::TypePtr& formal, const types::TypePtr& actual, Bindings& bindings) {
   using types::TypeKind;
   switch (formal->kind()) {
@@ -52,10 +54,12 @@ bool matchType(const types::TypePtr& formal, const types::TypePtr& actual, Bindi
     case TypeKind::List: {
       auto* list = actual->as<types::ListType>();
       if (!list) return false;
+      // Lists are invariant: after binding, the element types must be equal (a type
+      // variable inside the element, `(str, tVal)[]`, is compared as bound).
       return matchType(formal->as<types::ListType>()->element(), list->element(), bindings) &&
              (formal->as<types::ListType>()->element()->kind() == TypeKind::Var ||
               types::isSubtypeOf(actual, formal) ||
-              *list->element() == *formal->as<types::ListType>()->element());
+              *list->element() == *substitute(formal->as<types::ListType>()->element(), bindings));
     }
     case TypeKind::Optional: {
       if (actual->kind() == TypeKind::None) return true;
@@ -111,6 +115,8 @@ types::TypePtr substitute(const types::TypePtr& type, const Bindings& bindings) 
       return types::dictOf(substitute(type->as<types::DictType>()->key(), bindings),
                            substitute(type->as<types::DictType>()->value(), bindings));
     case TypeKind::Tuple: {
+      // A NamedTuple has no type variables inside: it stays itself (name and fields).
+      if (type->as<types::TupleType>()->isNamed()) return type;
       std::vector<types::TypePtr> elements;
       for (const types::TypePtr& element : type->as<types::TupleType>()->elements()) {
         elements.push_back(substitute(element, bindings));
@@ -169,11 +175,29 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
     }
   }
   if (allowConversions && actual->kind() == TypeKind::Tensor) {
-    TypeKind wanted = formal.type->kind();
+    // `int? end` takes a Tensor as an int too (x[:n] with a 0-dim tensor n).
+    const types::TypePtr& wantedType = formal.type->kind() == TypeKind::Optional
+                                           ? formal.type->as<types::OptionalType>()->element()
+                                           : formal.type;
+    TypeKind wanted = wantedType->kind();
     if (wanted == TypeKind::Int) planned.implicitOp = "aten::IntImplicit";
     if (wanted == TypeKind::Float) planned.implicitOp = "aten::FloatImplicit";
     if (wanted == TypeKind::Number) planned.implicitOp = "aten::ScalarImplicit";
     if (planned.implicitOp) {
+      planned.type = wantedType;
+      planned.kind = PlannedInput::Kind::Implicit;
+      return true;
+    }
+  }
+  // A number (Scalar, e.g. from `.item()`) where an int or float is expected is converted
+  // with aten::Int / aten::Float, as torch.jit does.
+  if (allowConversions && actual->kind() == TypeKind::Number) {
+    const types::TypePtr& wantedType = formal.type->kind() == TypeKind::Optional
+                                           ? formal.type->as<types::OptionalType>()->element()
+                                           : formal.type;
+    if (wantedType->kind() == TypeKind::Int || wantedType->kind() == TypeKind::Float) {
+      planned.implicitOp = wantedType->kind() == TypeKind::Int ? "aten::Int" : "aten::Float";
+      planned.type = wantedType;
       planned.kind = PlannedInput::Kind::Implicit;
       return true;
     }

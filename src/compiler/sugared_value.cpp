@@ -1,5 +1,7 @@
 #include "compiler/sugared_value.h"
 
+#include <algorithm>
+
 #include "compiler/function_emitter.h"
 #include "compiler/torch_constants.h"
 #include "lang/diagnostics.h"
@@ -79,6 +81,17 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
   types::TypeKind kind = value_->type()->kind();
   if (kind == types::TypeKind::Class) {
     if (SugaredValuePtr object = emitter.objectValue(value_)) return object->attr(range, emitter, name);
+  }
+  if (const auto* tuple = value_->type()->as<types::TupleType>(); tuple && tuple->isNamed()) {
+    // `out.logits`: the field's element (prim::TupleIndex, as torch.jit reads it).
+    const auto& fields = tuple->fieldNames();
+    auto field = std::find(fields.begin(), fields.end(), name);
+    if (field != fields.end()) {
+      int64_t index = field - fields.begin();
+      ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleIndex"),
+                                          {value_, emitter.insertConstant(index, range)}, 1, range);
+      return std::make_shared<SimpleValue>(node->output()->setType(tuple->elements()[index]));
+    }
   }
   if (kind == types::TypeKind::Tensor) {
     // Tensor properties are prim ops (x.dtype -> prim::dtype); x.shape is x.size().

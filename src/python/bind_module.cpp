@@ -6,6 +6,7 @@
 // with the nn.Module they came from.
 #include <pybind11/stl.h>
 
+#include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/code_printer.h"
 #include "python/bindings.h"
@@ -53,7 +54,33 @@ std::string methodSchema(ModuleType& type, const std::string& name) {
   return text + ") -> " + method.returnType->schemaStr();
 }
 
+// `Point(1, 2)` for a script class: prim::CreateObject, then its __init__ on the new object.
+class ClassConstructor final : public compiler::SugaredValue {
+ public:
+  explicit ClassConstructor(std::shared_ptr<PyClassDefinition> definition)
+      : definition_(std::move(definition)) {}
+  std::string describe() const override { return "class '" + definition_->type()->baseName() + "'"; }
+  compiler::SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                                 std::vector<compiler::NamedValue> args) override {
+    ir::Node* create = emitter.insertNode(ir::Symbol::make("prim", "CreateObject"), {}, 1, range);
+    ir::Value* object = create->output()->setType(definition_->type());
+    compiler::MethodValue(*moduleCompiler().unit, object, "__init__").call(range, emitter, std::move(args));
+    return std::make_shared<compiler::SimpleValue>(object);
+  }
+
+ private:
+  std::shared_ptr<PyClassDefinition> definition_;
+};
+
 }  // namespace
+
+types::TypePtr classTypeOf(py::handle moduleType) {
+  return moduleType.cast<ModuleType&>().definition()->type();
+}
+
+compiler::SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange&) {
+  return std::make_shared<ClassConstructor>(moduleType.cast<ModuleType&>().definition());
+}
 
 void bindModules(py::module_& m) {
   m.def(
@@ -71,6 +98,7 @@ void bindModules(py::module_& m) {
             compiler::registryOperatorMatcher(), compiler->resolver);
         compiler->resolver->setUnit(compiler->unit.get());
         moduleCompilerSlot() = compiler;
+        classUnit() = compiler->unit.get();
       },
       "Sets up the process-wide unit of module types (python/tscript/_module.py).");
 
@@ -83,8 +111,13 @@ void bindModules(py::module_& m) {
       .def("add_method", [](ModuleType& t, const std::string& name, py::object fn) {
         t.definition()->addMethod(name, std::move(fn));
       })
-      .def("add_python_call", [](ModuleType& t, const std::string& name, py::object descriptor) {
-        t.definition()->addPythonCall(name, std::move(descriptor));
+      .def("add_overloaded_method",
+           [](ModuleType& t, const std::string& name, py::object fn, py::list declarations) {
+             t.definition()->addOverloadedMethod(name, std::move(fn), std::move(declarations));
+           })
+      .def("overloads", [](ModuleType& t, const std::string& name) { return t.definition()->overloads(name); })
+      .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
+        t.definition()->addNamedValue(name, std::move(descriptor));
       })
       .def("add_failed_attribute", [](ModuleType& t, const std::string& name, std::string why) {
         t.definition()->addFailedAttribute(name, std::move(why));

@@ -18,7 +18,9 @@
 
 #include "ir/parser.h"
 #include "python/bindings.h"
+#include "python/module_objects.h"
 #include "python/traced_function.h"
+#include "python/traced_module.h"
 #include "tracer/recorder.h"
 #include "tracer/recording_key.h"
 
@@ -207,6 +209,8 @@ tracer::TraceHooks pythonHooks(std::vector<std::string> skipFiles) {
   return hooks;
 }
 
+at::Tensor tensorOf(py::handle object);
+
 // One recording, owned by Python. The session (the recording dispatch key) is only active
 // inside `record(fn, inputs)`, so Python code outside the traced call is never recorded.
 class PyTrace;
@@ -280,6 +284,46 @@ class PyTrace {
     return result;
   }
 
+  // ---- module traces (traced_module.h) ----
+  void setSelf(const ModuleType& type) {
+    ir::Value* self = recorder_.graph().addInput("self");
+    self->setType(type.definition()->type());
+  }
+
+  void addAttribute(py::handle tensor, const std::string& path) {
+    recorder_.addTracedAttribute(tensorOf(tensor), path);
+  }
+
+  // A compiled submodule's method called during the trace (see Recorder::recordMethodCall).
+  py::object callMethod(const std::string& path, ModuleType& type, const std::string& name,
+                        py::tuple arguments, const py::function& runCallee) {
+    std::vector<c10::IValue> values;
+    for (py::handle argument : arguments) {
+      values.push_back(argumentIValue(argument, "argument of '" + name + "'"));
+    }
+    types::TypePtr returnType = types::unshapedType(type.method(name).returnType);
+    ir::Node* call = recorder_.recordMethodCall(path, type.definition()->type(), name, values,
+                                                returnType);
+    py::object result;
+    {
+      tracer::RecordingPaused paused;
+      result = runCallee();
+    }
+    recorder_.recordCallResult(call, resultIValue(result));
+    return result;
+  }
+
+  void finishModuleMethod(ModuleType& owner, const std::string& name,
+                          const std::vector<std::string>& argumentNames,
+                          const std::string& rootPath, py::dict scopes) {
+    std::map<int64_t, std::pair<std::string, ModuleType*>> calls;
+    for (auto item : scopes) {
+      auto scope = item.second.cast<py::tuple>();
+      calls[item.first.cast<int64_t>()] = {scope[0].cast<std::string>(), &scope[1].cast<ModuleType&>()};
+    }
+    registerTracedMethods(recorder_, callees_, owner, name, argumentNames, rootPath, calls);
+  }
+
   TracedFunction makeFunction(std::string name, std::vector<std::string> argumentNames) {
     return TracedFunction(std::move(name), recorder_.graphPtr(), recorder_.tensorConstants(),
                           callees_, std::move(argumentNames));
@@ -295,6 +339,11 @@ class PyTrace {
   tracer::Recorder recorder_;
   CalleeGraphs callees_;
 };
+
+at::Tensor tensorOf(py::handle object) {
+  if (!THPVariable_Check(object.ptr())) throw tracer::TraceError("expected a tensor");
+  return THPVariable_Unpack(object.ptr());
+}
 
 tracer::Recorder& activeOrThrow() {
   tracer::Recorder* recorder = tracer::activeRecorder();
@@ -326,6 +375,7 @@ py::object recordCompiledCall(const std::string& name, std::shared_ptr<const ir:
 
 void bindTracer(py::module_& m) {
   bindTracedFunction(m);
+  bindTracedModules(m);
   static py::exception<tracer::TraceError> traceError(m, "TraceError", PyExc_RuntimeError);
   py::register_exception_translator([](std::exception_ptr error) {
     try {
@@ -351,7 +401,14 @@ void bindTracer(py::module_& m) {
            [](PyTrace& trace, bool force) { trace.recorder().setForceOutplace(force); })
       .def("make_function", &PyTrace::makeFunction, py::arg("name"), py::arg("argument_names"),
            "The finished recording as a TracedFunction.")
-      .def("graph_text", &PyTrace::graphText, py::arg("print_source_locations") = true);
+      .def("graph_text", &PyTrace::graphText, py::arg("print_source_locations") = true)
+      .def("set_self", &PyTrace::setSelf, "Module traces: add `self` (first) of this type.")
+      .def("add_attribute", &PyTrace::addAttribute, py::arg("tensor"), py::arg("path"))
+      .def("push_scope", [](PyTrace& t, int64_t id) { t.recorder().pushScope(id); })
+      .def("pop_scope", [](PyTrace& t, int64_t id) { t.recorder().popScope(id); })
+      .def("call_method", &PyTrace::callMethod)
+      .def("finish_module_method", &PyTrace::finishModuleMethod,
+           "Split the finished module trace into methods and register them on the types.");
 
   // Called by _tracing.py's Tensor method patches while a trace is recorded on this thread.
   // True while a recording runs user code on this thread (not inside a compiled function

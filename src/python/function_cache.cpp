@@ -1,5 +1,6 @@
 // Python functions compiled once per process, and the calls to them (function_cache.h).
 #include "python/function_cache.h"
+#include "python/python_resolver.h"
 
 #include <pybind11/stl.h>
 
@@ -130,6 +131,13 @@ bool isFunctionConstant(const ir::Node* node) {
 // The inlined graph of the cached function a prim::CallFunction calls (nullptr for other
 // calls: a CompilationUnit's functions, methods).
 std::shared_ptr<const ir::Graph> calleeGraph(const ir::Node& call) {
+  if (call.kind() == ir::Symbol::make("prim", "CallMethod")) {
+    // A method of a script class (python_resolver.h's class unit); its own calls are inlined
+    // by the next round of inlineCalls.
+    const auto* type = call.input(0)->type()->as<types::ClassType>();
+    if (!type || !classUnit()) return nullptr;
+    return classUnit()->method(*type, call.s("name")).graph;
+  }
   if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
   const ir::Node* function = call.input(0)->node();
   if (!function->hasAttribute("name")) return nullptr;
@@ -161,6 +169,11 @@ class AliasResolver final : public compiler::Resolver {
   SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
     if (SugaredValuePtr value = inner_->resolveValue(name, range)) return value;
     return compiler::resolveBuiltin(name);  // range, len, print, torch, math, ...
+  }
+  SugaredValuePtr objectValue(ir::Value* object) override { return inner_->objectValue(object); }
+  std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                    const lang::SourceRange& where) override {
+    return inner_->parameterDefault(parameter, where);
   }
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override {
     if (types::TypePtr type = inner_->resolveType(name, range)) return type;
@@ -263,7 +276,9 @@ std::shared_ptr<ir::Graph> CachedFunction::displayGraph(
 std::shared_ptr<const ir::Graph> CachedFunction::inlinedGraph() const {
   if (inlined_) return inlined_;
   bool hasCalls = false;
-  forEachNode(compiled.graph->block(), [&](ir::Node* node) { hasCalls |= isFunctionConstant(node); });
+  forEachNode(compiled.graph->block(), [&](ir::Node* node) {
+    hasCalls |= isFunctionConstant(node) || node->kind() == ir::Symbol::make("prim", "CallMethod");
+  });
   if (!hasCalls) return inlined_ = compiled.graph;
   // The callees' bodies (inlined themselves) in place of the calls.
   std::shared_ptr<ir::Graph> graph = compiled.graph->copy();

@@ -62,15 +62,17 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     auto method = methods_.find(name);
     if (method == methods_.end()) return std::nullopt;
     PythonResolver& resolver = *moduleCompiler().resolver;
-    return compiler::MethodSource{&resolver.parseMethod(method->second), &resolver};
+    auto declaration = declarations_.find(name);
+    py::handle stub = declaration == declarations_.end() ? py::handle() : declaration->second;
+    return compiler::MethodSource{&resolver.parseMethod(method->second, stub), &resolver};
   }
 
   compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
                                            const lang::SourceRange& range,
                                            compiler::FunctionEmitter&) override {
-    auto call = pythonCalls_.find(name);
-    if (call == pythonCalls_.end()) return nullptr;
-    return pythonCallValue(call->second, range);
+    auto found = namedValues_.find(name);
+    if (found == namedValues_.end()) return nullptr;
+    return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
   }
 
   std::string whyNoAttribute(const std::string& name) const override {
@@ -79,8 +81,25 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   }
 
   void addMethod(const std::string& name, py::object function) { methods_[name] = std::move(function); }
-  void addPythonCall(const std::string& name, py::object descriptor) {
-    pythonCalls_[name] = std::move(descriptor);
+  // An `@_overload_method` method: one method `name__i` per declaration, each with the
+  // declaration's signature and `function`'s body.
+  void addOverloadedMethod(const std::string& name, py::object function, py::list declarations) {
+    std::vector<std::string>& names = overloads_[name];
+    for (size_t i = 0; i < declarations.size(); ++i) {
+      std::string mangled = name + "__" + std::to_string(i);
+      methods_[mangled] = function;
+      declarations_[mangled] = declarations[i];
+      names.push_back(mangled);
+    }
+  }
+  std::vector<std::string> overloads(const std::string& name) const override {
+    auto found = overloads_.find(name);
+    return found == overloads_.end() ? std::vector<std::string>{} : found->second;
+  }
+  // An attribute that is not a slot: a method left in Python (a python_call descriptor) or a
+  // function stored on the module (`self.activation = F.relu`), described as a global name.
+  void addNamedValue(const std::string& name, py::object descriptor) {
+    namedValues_[name] = std::move(descriptor);
   }
   void addFailedAttribute(const std::string& name, std::string why) {
     failedAttributes_[name] = std::move(why);
@@ -110,7 +129,9 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::shared_ptr<types::ClassType> type_;
   Container container_ = Container::None;
   std::map<std::string, py::object> methods_;      // name -> the Python function (unbound)
-  std::map<std::string, py::object> pythonCalls_;  // @unused / @ignore: python_call descriptors
+  std::map<std::string, py::object> declarations_;  // name__i -> its @_overload_method stub
+  std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
+  std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };

@@ -1,5 +1,9 @@
 #include "python/python_resolver.h"
 
+#include <algorithm>
+
+#include "types/annotation.h"
+
 #include "compiler/function_emitter.h"
 #include "compiler/torch_constants.h"
 #include "lang/diagnostics.h"
@@ -91,7 +95,98 @@ class PythonModule final : public SugaredValue {
   py::object module_;
 };
 
+// A NamedTuple class called in compiled code: `Point(x, y=1)` builds the tuple, fields bound
+// by position and keyword, missing ones from the class's defaults.
+class NamedTupleClass final : public SugaredValue {
+ public:
+  NamedTupleClass(types::TypePtr type, py::dict defaults)
+      : type_(std::move(type)), defaults_(std::move(defaults)) {}
+  std::string describe() const override {
+    return "NamedTuple '" + type_->as<types::TupleType>()->qualifiedName().value_or("") + "'";
+  }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    const auto& tuple = *type_->as<types::TupleType>();
+    const auto& fields = tuple.fieldNames();
+    std::vector<ir::Value*> bound(fields.size(), nullptr);
+    size_t position = 0;
+    for (const NamedValue& arg : args) {
+      size_t index = position;
+      if (arg.name.empty()) {
+        ++position;
+      } else {
+        index = std::find(fields.begin(), fields.end(), arg.name) - fields.begin();
+      }
+      if (index >= fields.size()) {
+        throw lang::CompileError(arg.range, describe() + (arg.name.empty() ? " takes " + std::to_string(fields.size()) + " fields" : " has no field '" + arg.name + "'"));
+      }
+      if (!types::isSubtypeOf(arg.value->type(), tuple.elements()[index])) {
+        throw lang::CompileError(arg.range, "field '" + fields[index] + "' of " + describe() +
+                                                " is a " + tuple.elements()[index]->annotationStr() +
+                                                ", not a " + arg.value->type()->annotationStr());
+      }
+      bound[index] = arg.value;
+    }
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (bound[i]) continue;
+      if (!defaults_.contains(fields[i].c_str())) {
+        throw lang::CompileError(range, describe() + "() is missing field '" + fields[i] + "'");
+      }
+      bound[i] = PythonConstant(defaults_[fields[i].c_str()]).asValue(range, emitter);
+    }
+    ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), bound, 1, range);
+    return std::make_shared<compiler::SimpleValue>(node->output()->setType(type_));
+  }
+
+ private:
+  types::TypePtr type_;
+  py::dict defaults_;
+};
+
 }  // namespace
+
+// Defined in bind_module.cpp: the type of a ModuleType handle, and its constructor.
+types::TypePtr classTypeOf(py::handle moduleType);
+SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange& range);
+
+compiler::CompilationUnit*& classUnit() {
+  static compiler::CompilationUnit* unit = nullptr;
+  return unit;
+}
+
+std::optional<ir::ConstantValue> PythonResolver::parameterDefault(const std::string& parameter,
+                                                                  const lang::SourceRange& where) {
+  auto function = functionsByFile_.find(where.file.get());
+  if (function == functionsByFile_.end()) return std::nullopt;
+  static py::object* lookup =
+      new py::object(py::module_::import("tscript._script").attr("_parameter_default"));
+  py::object value = (*lookup)(function->second, parameter);
+  if (!PyTuple_Check(value.ptr()) || PyTuple_GET_SIZE(value.ptr()) != 1) return std::nullopt;
+  py::handle constant = PyTuple_GET_ITEM(value.ptr(), 0);
+  if (constant.is_none()) return ir::ConstantValue::none();
+  if (PyBool_Check(constant.ptr())) return ir::ConstantValue::fromBool(constant.ptr() == Py_True);
+  if (PyLong_Check(constant.ptr())) return ir::ConstantValue::fromInt(constant.cast<int64_t>());
+  if (PyFloat_Check(constant.ptr())) return ir::ConstantValue::fromDouble(constant.cast<double>());
+  if (PyUnicode_Check(constant.ptr())) return ir::ConstantValue::fromString(constant.cast<std::string>());
+  return std::nullopt;
+}
+
+SugaredValuePtr PythonResolver::objectValue(ir::Value* object) {
+  return classUnit() ? classUnit()->objectValue(object) : nullptr;
+}
+
+types::TypePtr namedTupleType(const py::tuple& descriptor) {
+  std::vector<std::string> names;
+  std::vector<types::TypePtr> fieldTypes;
+  for (py::handle field : descriptor[2].cast<py::list>()) {
+    py::tuple pair = py::reinterpret_borrow<py::tuple>(field);
+    names.push_back(pair[0].cast<std::string>());
+    std::string annotation = pair[1].is_none() ? "Tensor" : pair[1].cast<std::string>();
+    auto file = std::make_shared<lang::SourceFile>("<field '" + names.back() + "'>", annotation);
+    fieldTypes.push_back(types::typeFromAnnotation(*lang::parseExpression(file), nullptr));
+  }
+  return types::namedTupleOf(descriptor[1].cast<std::string>(), std::move(names), std::move(fieldTypes));
+}
 
 SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descriptor,
                                       const lang::SourceRange& range) {
@@ -105,6 +200,10 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   }
   if (SugaredValuePtr function = functionDescriptorValue(kind, tuple, range)) return function;
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
+  if (kind == "class") return classConstructor(tuple[1], range);
+  if (kind == "namedtuple") {
+    return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
+  }
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
   if (kind == "python_call") return pythonCallValue(tuple, range);
@@ -171,16 +270,38 @@ std::string PythonResolver::define(py::handle function, const lang::SourceRange&
   return name;
 }
 
-const lang::FunctionDefStmt& PythonResolver::parseMethod(py::handle function) {
-  auto known = methods_.find(function.ptr());
-  if (known == methods_.end()) {
-    known = methods_.emplace(function.ptr(), parseFunction(function, lang::SourceRange())).first;
-  }
-  for (const lang::StmtPtr& statement : known->second.body) {
-    if (auto* def = statement->as<lang::FunctionDefStmt>()) return *def;
+namespace {
+
+lang::FunctionDefStmt* firstDef(lang::Module& module, py::handle function) {
+  for (lang::StmtPtr& statement : module.body) {
+    if (auto* def = statement->as<lang::FunctionDefStmt>()) return def;
   }
   throw lang::CompileError(lang::SourceRange(), "no function definition in the source of " +
                                                     py::repr(function).cast<std::string>());
+}
+
+}  // namespace
+
+const lang::FunctionDefStmt& PythonResolver::parseMethod(py::handle function,
+                                                         py::handle declaration) {
+  std::pair<PyObject*, PyObject*> key{function.ptr(), declaration.ptr()};
+  auto known = methods_.find(key);
+  if (known == methods_.end()) {
+    lang::Module module = parseFunction(function, lang::SourceRange());
+    if (declaration) {
+      // The declaration's module stays alive with the body's: the moved signature's AST
+      // points into its source file.
+      lang::Module stub = parseFunction(declaration, lang::SourceRange());
+      lang::FunctionDefStmt* def = firstDef(module, function);
+      lang::FunctionDefStmt* signature = firstDef(stub, declaration);
+      def->args = std::move(signature->args);
+      def->returns = std::move(signature->returns);
+      def->typeComment = signature->typeComment;
+      methods_.emplace(std::pair<PyObject*, PyObject*>{declaration.ptr(), nullptr}, std::move(stub));
+    }
+    known = methods_.emplace(key, std::move(module)).first;
+  }
+  return *firstDef(known->second, function);
 }
 
 std::vector<std::string> PythonResolver::defineSource(py::object scope, std::string source,
@@ -204,8 +325,17 @@ SugaredValuePtr PythonResolver::resolveValue(const std::string& name,
   return sugaredFromDescriptor(*this, descriptor, range);
 }
 
-types::TypePtr PythonResolver::resolveType(const std::string&, const lang::SourceRange&) {
-  return nullptr;  // classes, named tuples and enums: the modules issue
+types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::SourceRange& range) {
+  // A NamedTuple class named in an annotation; script classes and enums are not types here yet.
+  auto function = functionsByFile_.find(range.file.get());
+  if (function == functionsByFile_.end()) return nullptr;
+  py::object descriptor = resolveGlobal_(function->second, name);
+  if (descriptor.is_none()) return nullptr;
+  py::tuple tuple = descriptor;
+  std::string kind = tuple[0].cast<std::string>();
+  if (kind == "class") return classTypeOf(tuple[1]);
+  if (kind != "namedtuple") return nullptr;
+  return namedTupleType(tuple);
 }
 
 }  // namespace tscript::python

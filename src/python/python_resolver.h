@@ -18,6 +18,12 @@
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
+//   ("namedtuple", name, [(field, annotation)], {field: default})
+//                                    a NamedTuple class: a type in annotations, a constructor
+//                                    in calls
+//   ("class", module_type)           a Python class compiled as a TorchScript class (its
+//                                    ModuleType, module_objects.h): a type in annotations,
+//                                    a constructor in calls
 //   ("traced_function", f)           a function made by tscript.trace: its graph is copied
 //                                    in at the call (traced_function.h)
 // Anything else (None) is an unknown name, reported by the compiler.
@@ -61,12 +67,19 @@ class PythonResolver final : public compiler::Resolver {
                                         std::string filename);
   // Parses the source of a Python method (a function object) and keeps the AST; the names it
   // uses resolve through its globals. Returns its definition, owned by this resolver.
-  // Throws CompileError when Python has no source for it.
-  const lang::FunctionDefStmt& parseMethod(pybind11::handle function);
+  // With `declaration` (an `@_overload_method` stub), the definition has the declaration's
+  // signature and `function`'s body. Throws CompileError when Python has no source for it.
+  const lang::FunctionDefStmt& parseMethod(pybind11::handle function,
+                                           pybind11::handle declaration = {});
 
   compiler::SugaredValuePtr resolveValue(const std::string& name,
                                          const lang::SourceRange& range) override;
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange& range) override;
+  // A default Python evaluated (inspect.signature of the function written in `where`'s file).
+  std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
+                                                    const lang::SourceRange& where) override;
+  // Objects of script classes and modules: through the process-wide unit of classes.
+  compiler::SugaredValuePtr objectValue(ir::Value* object) override;
   pybind11::object resolveAttribute(pybind11::handle object, const std::string& name) {
     return resolveAttribute_(object, name);
   }
@@ -81,9 +94,16 @@ class PythonResolver final : public compiler::Resolver {
   compiler::CompilationUnit* unit_ = nullptr;
   std::map<const lang::SourceFile*, pybind11::object> functionsByFile_;
   std::map<PyObject*, std::string> definedNames_;
-  std::map<PyObject*, lang::Module> methods_;
+  std::map<std::pair<PyObject*, PyObject*>, lang::Module> methods_;  // (body, declaration)
   std::vector<pybind11::object> keepAlive_;
 };
+
+// The process-wide unit that holds script classes and module types (set up by
+// bind_module.cpp); null before the first module or class is scripted.
+compiler::CompilationUnit*& classUnit();
+
+// The type of a ("namedtuple", qualified name, [(field, annotation)], defaults) descriptor.
+types::TypePtr namedTupleType(const pybind11::tuple& descriptor);
 
 // The sugared value a descriptor tuple (see above) stands for; nullptr for None.
 compiler::SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver,

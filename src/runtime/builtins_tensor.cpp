@@ -181,6 +181,8 @@ void toList(Stack& stack) {
 
 const std::vector<BuiltinOperator> kOperators = {
     {"aten::numel(Tensor self) -> int", [](Stack& s) { s.back() = Value(s.back().toTensor().numel()); }},
+    {"aten::cpu(Tensor(a) self) -> Tensor(b|a)",
+     [](Stack& s) { s.back() = Value(s.back().toTensor().cpu()); }},
     {"aten::element_size(Tensor self) -> int",
      [](Stack& s) { s.back() = Value(s.back().toTensor().element_size()); }},
     {"aten::to.prim_Device(Tensor(a) self, Device? device, int? dtype=None, bool non_blocking=False, bool copy=False) -> Tensor(b|a)",
@@ -191,6 +193,22 @@ const std::vector<BuiltinOperator> kOperators = {
      toSame},
     {"aten::tensor(t[] data, *, ScalarType? dtype=None, Device? device=None, bool requires_grad=False) -> Tensor",
      tensorFromList},
+    // torch.as_tensor: a list as torch.tensor makes it; a tensor converted only if it must be.
+    {"aten::as_tensor.list(t[] data, *, ScalarType? dtype=None, Device? device=None) -> Tensor",
+     [](Stack& s) {
+       s.emplace_back(false);  // requires_grad
+       tensorFromList(s);
+     }},
+    {"aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(a|b)",
+     [](Stack& s) {
+       Value device = pop(s);
+       Value dtype = pop(s);
+       at::Tensor data = pop(s).toTensor();
+       if (!dtype.isNone() || !device.isNone()) {
+         data = convertTensor(data, device, dtype, /*nonBlocking=*/false, /*copy=*/false);
+       }
+       s.emplace_back(std::move(data));
+     }},
     {"prim::tolist(...) -> ...", toList},
     {"aten::device(str a) -> Device",
      [](Stack& s) {

@@ -227,6 +227,16 @@ void setAttr(Stack& stack, const SlotSite& site) {
   object.toObject().slots[site.slot] = std::move(value);
 }
 
+struct ObjectSite {
+  TypePtr type;
+  size_t slots;
+};
+
+// prim::CreateObject: a new object of a class, its slots None until __init__ sets them.
+void createObject(Stack& stack, const ObjectSite& site) {
+  stack.push_back(Value(c10::make_intrusive<Object>(site.type, site.slots)));
+}
+
 struct VarargSite {
   ops::OperatorFunction function;
   int64_t count;
@@ -301,6 +311,11 @@ std::optional<Operation> structuralOperation(const ir::Node& node) {
   }
   if (kind == "prim::GetAttr") {
     return withContext(getAttr, SlotSite{slotOf(node, node.input(0)->type())});
+  }
+  if (kind == "prim::CreateObject") {
+    const auto* classType = node.output(0)->type()->as<types::ClassType>();
+    if (!classType) unresolvable(node, "the output is not a class type");
+    return withContext(createObject, ObjectSite{node.output(0)->type(), classType->attributes().size()});
   }
   if (kind == "prim::SetAttr") {
     return withContext(setAttr, SlotSite{slotOf(node, node.input(0)->type())});

@@ -406,16 +406,9 @@ ir::Node* Recorder::recordCall(const ops::Schema& schema,
   return node;
 }
 
-ir::Node* Recorder::recordFunctionCall(const std::string& name,
-                                       const std::vector<c10::IValue>& arguments,
-                                       const types::TypePtr& returnType) {
-  NotRecorded notRecorded;
-  currentLocation_.reset();
+std::vector<ir::Value*> Recorder::callArguments(const std::string& name,
+                                                const std::vector<c10::IValue>& arguments) {
   std::vector<ir::Value*> inputs;
-  ir::Node* function = graph_->insert(ir::prim::Constant, {});
-  function->s_("name", name);
-  function->output()->setType(types::functionType());
-  inputs.push_back(function->output());
   for (const c10::IValue& argument : arguments) {
     if (argument.isTensor()) {
       inputs.push_back(valueOf(argument.toTensor()));
@@ -443,6 +436,20 @@ ir::Node* Recorder::recordFunctionCall(const std::string& name,
       inputs.push_back(insertConstant(argument, nullptr, /*withLocation=*/false));
     }
   }
+  return inputs;
+}
+
+ir::Node* Recorder::recordFunctionCall(const std::string& name,
+                                       const std::vector<c10::IValue>& arguments,
+                                       const types::TypePtr& returnType) {
+  NotRecorded notRecorded;
+  currentLocation_.reset();
+  std::vector<ir::Value*> inputs;
+  ir::Node* function = graph_->insert(ir::prim::Constant, {});
+  function->s_("name", name);
+  function->output()->setType(types::functionType());
+  inputs.push_back(function->output());
+  for (ir::Value* value : callArguments(name, arguments)) inputs.push_back(value);
   ir::Node* call = graph_->insert(ir::Symbol::fromQualString("prim::CallFunction"), inputs);
   call->output()->setType(returnType);
   pendingIndices_.clear();
@@ -717,7 +724,8 @@ void Recorder::finish() {
   for (ir::Node* node : graph_->nodes()) nodes.push_back(node);
   for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
     ir::Node* node = *it;
-    if (mutatingNodes_.count(node)) continue;
+    // Nodes without outputs are the scope markers of module traces: never dead.
+    if (mutatingNodes_.count(node) || node->outputs().empty()) continue;
     bool used = false;
     for (ir::Value* output : node->outputs()) used = used || output->hasUses();
     if (used) continue;

@@ -138,6 +138,24 @@ class Recorder {
   // output: tuples through prim::TupleUnpack, tensor lists through prim::ListUnpack.
   void recordCallResult(ir::Node* call, const c10::IValue& result);
 
+  // ---- modules (module_trace.cpp) -----------------------------------------------------
+  // Tracing a module (1.13's trace_module): the graph's first input is `self`; parameters
+  // and buffers are `prim::TracedAttr[scope="__module.conv1.weight"]` placeholders, and each
+  // submodule call is bracketed by scope markers. splitTracedScopes (module_split.h) turns
+  // the finished graph into one method per call, as 1.13's FixupTraceScopeBlocks does.
+  // Maps `tensor` to a placeholder for the attribute at `path` (`__module.conv1.weight`).
+  void addTracedAttribute(const at::Tensor& tensor, const std::string& path);
+  // Brackets the nodes recorded by one call of the submodule at `path`; `id` names the call.
+  void pushScope(int64_t id);
+  void popScope(int64_t id);
+  // A compiled (scripted or traced) submodule's method called during the trace, recorded as
+  //   %m = prim::TracedAttr[scope=path]()  (placed first; becomes a prim::GetAttr chain)
+  //   %r = prim::CallMethod[name=name](%m, ...)
+  // and run by the caller with RecordingPaused; map its result with recordCallResult.
+  ir::Node* recordMethodCall(const std::string& path, const types::TypePtr& moduleType,
+                             const std::string& name, const std::vector<c10::IValue>& arguments,
+                             const types::TypePtr& returnType);
+
   // ---- options ------------------------------------------------------------------------
   // torch.jit.trace's `_force_outplace`: an in-place operator (`add_`) is recorded as its
   // out-of-place overload (`add`) when one exists; its result is the written tensor's new
@@ -174,6 +192,8 @@ class Recorder {
   ir::Value* unpackInput(const c10::IValue& example, ir::Value* value, c10::IValue& rebuilt);
   ir::Value* outputValue(const c10::IValue& output, size_t index);
   void locate(ir::Node* node);
+  std::vector<ir::Value*> callArguments(const std::string& name,
+                                        const std::vector<c10::IValue>& arguments);
 
   TraceHooks hooks_;
   std::shared_ptr<ir::Graph> graph_;

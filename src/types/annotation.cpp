@@ -123,6 +123,11 @@ class AnnotationConverter {
  public:
   explicit AnnotationConverter(const AnnotationResolver& resolver) : resolver_(resolver) {}
 
+ private:
+  const lang::SourceRange* forwardReference_ = nullptr;  // the string literal being converted
+
+ public:
+
   AnnotatedType convertTop(const Expr& expr, bool allowFinal) {
     if (const auto* subscript = expr.as<lang::SubscriptExpr>()) {
       std::optional<std::string> name = dottedName(*subscript->value);
@@ -187,7 +192,11 @@ class AnnotationConverter {
       throw CompileError(expr.range, missingArgumentsMessage(*constructor, *written));
     }
     if (resolver_) {
-      if (TypePtr resolved = resolver_(*written, expr.range)) return resolved;
+      // Inside a string annotation the resolver sees the string literal's range: names are
+      // looked up in the scope of the file the string is written in.
+      if (TypePtr resolved = resolver_(*written, forwardReference_ ? *forwardReference_ : expr.range)) {
+        return resolved;
+      }
     }
     std::string message = "Unknown type name '" + *written + "'";
     if (std::optional<std::string> hint = hintFor(name)) message += "; " + *hint;
@@ -354,10 +363,15 @@ class AnnotationConverter {
     std::string fileName = at.valid() ? at.file->name() : "<string annotation>";
     auto file = std::make_shared<lang::SourceFile>(fileName, constant.value.text,
                                                    at.valid() ? at.line() : 1);
+    const lang::SourceRange* outer = forwardReference_;
+    forwardReference_ = &at;
     try {
       lang::ExprPtr parsed = lang::parseExpression(file);
-      return convert(*parsed);
+      TypePtr type = convert(*parsed);
+      forwardReference_ = outer;
+      return type;
     } catch (const CompileError& error) {
+      forwardReference_ = outer;
       throw CompileError(at, "in string annotation '" + constant.value.text + "': " +
                                  error.message());
     }

@@ -1,5 +1,5 @@
 """Small nn.Modules scripted by test_script_module.py (compiled from this file's source)."""
-from typing import Dict, List, Optional
+from typing import Dict, List, NamedTuple, Optional
 
 import torch
 from torch import nn
@@ -127,3 +127,57 @@ class ListIndexedByVariable(nn.Module):
 
     def forward(self, x, i: int):
         return self.blocks[i](x)
+
+
+class Window:
+    """A TorchScript class: attributes from __init__, methods, constructed in compiled code."""
+
+    def __init__(self, values: torch.Tensor, sizes: List[int]):
+        self.values = values
+        self.sizes = sizes
+
+    def scaled(self, factor: float) -> "Window":
+        return Window(self.values * factor, self.sizes)
+
+    def count(self) -> int:
+        return len(self.sizes)
+
+
+class Pair(NamedTuple):
+    low: torch.Tensor
+    high: Optional[torch.Tensor] = None
+
+
+def windows(x: torch.Tensor) -> torch.Tensor:
+    w = Window(x, [2, 3]).scaled(2.0)
+    p = Pair(w.values, high=x)
+    high = p.high
+    if high is not None:
+        return p.low + high + w.count()
+    return p.low
+
+
+class Overloaded(nn.Module):
+    """@_overload_method: one forward for a Tensor and for a List[Tensor] (as densenet)."""
+
+    @torch.jit._overload_method  # noqa: F811
+    def forward(self, x: List[torch.Tensor]) -> torch.Tensor:  # noqa: F811
+        pass
+
+    @torch.jit._overload_method  # noqa: F811
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # noqa: F811
+        pass
+
+    def forward(self, x):  # noqa: F811
+        if isinstance(x, torch.Tensor):
+            return x + 1
+        return torch.cat(x) * 2
+
+
+class UsesOverloaded(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = Overloaded()
+
+    def forward(self, x):
+        return self.inner(x) + self.inner([x, x]).sum()

@@ -144,3 +144,23 @@ def test_errors_name_the_attribute_and_what_to_do():
         tscript.script(cases.WritesMissing())
     with pytest.raises(tscript.CompileError, match=r"integer literal"):
         tscript.script(cases.ListIndexedByVariable())
+
+
+def test_script_classes_and_named_tuples():
+    scripted = tscript.script(cases.windows)
+    x = torch.randn(3)
+    torch.testing.assert_close(scripted(x), cases.windows(x))
+    torch.testing.assert_close(scripted(x), torch.jit.script(cases.windows)(x))
+    graph = scripted.graph
+    assert "prim::CreateObject" in graph and 'prim::CallMethod[name="__init__"]' in graph
+    assert "__torch__.module_cases.Window" in graph
+    assert "prim::TupleIndex" in scripted.inlined_graph
+
+
+def test_overloaded_methods_pick_the_overload_that_fits():
+    eager, jit, ours = both(cases.UsesOverloaded)
+    x = torch.randn(2)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
+    assert 'prim::CallMethod[name="forward__1"](%inner' in ours.graph
+    assert 'prim::CallMethod[name="forward__0"](%inner' in ours.graph

@@ -191,12 +191,12 @@ def test_page_faq_captured_tensor_requiring_grad_is_an_error():
                                       "the gradient\nTensor:\n")
 
 
-def test_modules_are_not_traced_yet():
-    with pytest.raises(NotImplementedError, match="needs ScriptModule"):
-        tscript.trace(torch.nn.ReLU(), torch.rand(2))
+def test_modules_trace_as_modules_and_other_methods_need_trace_module():
+    # As 1.13: a module and its bound forward go to trace_module (tests/python/
+    # test_trace_module.py); another bound method is refused.
     module = torch.nn.ReLU()
-    with pytest.raises(NotImplementedError):
-        tscript.trace(module.forward, torch.rand(2))
+    assert isinstance(tscript.trace(module, torch.rand(2)), tscript.TopLevelTracedModule)
+    assert isinstance(tscript.trace(module.forward, torch.rand(2)), tscript.TopLevelTracedModule)
     with pytest.raises(AttributeError, match="Please use trace_module"):
         tscript.trace(module.extra_repr, torch.rand(2))
 
