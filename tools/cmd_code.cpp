@@ -30,6 +30,9 @@
 #include "types/named_types.h"
 
 namespace tscript::tools {
+// A zip archive (torch.jit.save's `.pt`): printed by cmd_model.cpp.
+int printArchiveCode(const std::string& path);
+
 namespace {
 
 // Class, interface and enum names in the text become named types that know their name
@@ -118,7 +121,17 @@ std::string printFile(const std::string& path, const std::string& nameOption,
   return ir::printFunctionCode(*graph, signature, options);
 }
 
+bool isZipFile(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return false;
+  char magic[4] = {};
+  size_t read = std::fread(magic, 1, 4, file);
+  std::fclose(file);
+  return read == 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4;
+}
+
 int runCode(const std::vector<std::string>& args) {
+  if (args.size() == 1 && isZipFile(args[0])) return printArchiveCode(args[0]);
   std::string name;
   std::string functionModule;
   std::vector<std::string> paths;
@@ -167,7 +180,7 @@ int runCode(const std::vector<std::string>& args) {
 }
 
 CommandRegistration registration(
-    {"code", "code [--name NAME] [--function-module MODULE] FILE.ir...", runCode});
+    {"code", "code [--name NAME] [--function-module MODULE] FILE.ir... | code MODEL.pt", runCode});
 
 }  // namespace
 }  // namespace tscript::tools

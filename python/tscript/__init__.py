@@ -11,10 +11,12 @@ from tscript._script import (ScriptFunction, annotate, export, ignore, is_script
                              unused)
 from tscript._compilation_unit import CompilationUnit
 from tscript._module import RecursiveScriptModule, ScriptMethod, ScriptModule
+from tscript._archive import LoadedModule, load
 
-__all__ = ["CompilationUnit", "CompileError", "Error", "RecursiveScriptModule", "ScriptFunction",
+__all__ = ["CompilationUnit", "CompileError", "Error", "LoadedModule", "RecursiveScriptModule",
+           "ScriptFunction",
            "ScriptMethod", "ScriptModule", "TracerWarning", "TracingCheckError", "annotate",
-           "export", "ignore", "is_scripting", "is_tracing", "parse_outline", "script",
+           "export", "ignore", "is_scripting", "is_tracing", "load", "parse_outline", "script",
            "script_if_tracing", "trace", "trace_module", "unused"]
 
 

@@ -146,6 +146,7 @@ class FunctionValue final : public SugaredValue {
  public:
   FunctionValue(CompilationUnit& unit, std::string name) : unit_(unit), name_(std::move(name)) {}
   std::string describe() const override { return "function '" + name_ + "'"; }
+  bool assignableAsAlias() const override { return true; }
   SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
                        std::vector<NamedValue> args) override {
     std::string chain = unit_.recursionChain(name_);
@@ -186,6 +187,9 @@ class CompilationUnit::UnitResolver final : public Resolver {
     return unit_.globals_ ? unit_.globals_->resolveType(name, range) : nullptr;
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
+  bool allowsListDefaults() const override {
+    return unit_.globals_ && unit_.globals_->allowsListDefaults();
+  }
 
  private:
   CompilationUnit& unit_;
@@ -206,6 +210,7 @@ class CompilationUnit::MethodResolver final : public Resolver {
     return globals_ ? globals_->resolveType(name, range) : nullptr;
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
+  bool allowsListDefaults() const override { return globals_ && globals_->allowsListDefaults(); }
   std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
                                                     const lang::SourceRange& where) override {
     return globals_ ? globals_->parameterDefault(parameter, where) : std::nullopt;
@@ -232,6 +237,11 @@ void CompilationUnit::define(lang::Module module) {
       compiled_.erase(def->name);
     }
   }
+}
+
+void CompilationUnit::defineFunction(const std::string& name, const lang::FunctionDefStmt& def) {
+  definitions_[name] = &def;
+  compiled_.erase(name);
 }
 
 std::vector<std::string> CompilationUnit::functionNames() const {

@@ -27,6 +27,10 @@ class CompilationUnit {
   // Adds the function definitions of a parsed file (other top-level statements are ignored).
   // Takes ownership of the module (the AST must live as long as the unit).
   void define(lang::Module module);
+  // Adds one function under `name` (an archive's qualified name, `__torch__.f`); the
+  // definition is owned by the caller and must live as long as the unit. Names it uses are
+  // resolved by the unit's `globals`.
+  void defineFunction(const std::string& name, const lang::FunctionDefStmt& def);
 
   // Compiles (if not done yet) and returns the function; throws CompileError.
   const CompiledFunction& function(const std::string& name);

@@ -209,7 +209,11 @@ class EraseLoadStores {
         const std::string& name = variableName(node);
         // Names starting with '$' are the compiler's own (the function result): they
         // name no Python variable, so the values stay unnamed, as in torch.jit's graphs.
-        bool userVariable = !name.empty() && name[0] != '$';
+        // `_0`, `_12` (the printer's temporaries, read back from archives) name nothing
+        // either: 1.13's emitter leaves them unnamed (its meaningfulName rule).
+        bool printerTemporary = name.size() > 1 && name[0] == '_' &&
+                                name.find_first_not_of("0123456789", 1) == std::string::npos;
+        bool userVariable = !name.empty() && name[0] != '$' && !printerTemporary;
         bool named = userVariable && !node->hasAttribute("unnamed");
         // As torch.jit names them: a value keeps the first name it gets, and a value from an
         // enclosing block is not named after a variable of this one.

@@ -237,6 +237,7 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
     case lang::ExprKind::Name: {
       const std::string& name = expr.as<lang::NameExpr>()->id;
       if (variableType(name)) return simple(loadVariable(name, expr.range));
+      if (auto alias = aliases_.find(name); alias != aliases_.end()) return alias->second;
       if (SugaredValuePtr global = resolver_.resolveValue(name, expr.range)) return global;
       throw undefinedName(def_, name, expr.range);
     }
@@ -779,6 +780,23 @@ ir::Value* FunctionEmitter::emitAnnotate(const lang::CallExpr& call) {
   return value;
 }
 
+ir::Value* FunctionEmitter::emitTypeArgumentBuiltin(const lang::CallExpr& call,
+                                                    TypeArgumentBuiltin::Which which) {
+  bool cast = which == TypeArgumentBuiltin::Which::UncheckedCast;
+  size_t arity = cast ? 2 : 1;
+  if (call.args.size() != arity || !call.keywords.empty()) {
+    throw lang::CompileError(call.range, cast ? "unchecked_cast() takes a type and a value, as in "
+                                                "unchecked_cast(List[int], x)"
+                                              : "uninitialized() takes a type, as in "
+                                                "uninitialized(Tensor)");
+  }
+  types::TypePtr type = annotationType(*call.args[0]);
+  if (!cast) return insertNode(kinds::uninitialized(), {}, 1, {})->output()->setType(type);
+  ir::Value* value = emitValue(*call.args[1]);
+  ir::Node* node = insertNode(ir::Symbol::make("prim", "unchecked_cast"), {value}, 1, call.range);
+  return node->output()->setType(type);
+}
+
 SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   // isinstance takes a type, not a value, as its second argument: handled by syntax (unless
   // a local variable shadows the name).
@@ -793,6 +811,9 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   SugaredValuePtr callee = emitSugared(*expr.func);
   if (dynamic_cast<const AnnotateFunction*>(callee.get())) {
     return std::make_shared<SimpleValue>(emitAnnotate(expr));
+  }
+  if (const auto* typed = dynamic_cast<const TypeArgumentBuiltin*>(callee.get())) {
+    return std::make_shared<SimpleValue>(emitTypeArgumentBuiltin(expr, typed->which()));
   }
   return emitCallOn(expr, callee);
 }

@@ -292,10 +292,52 @@ std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentType
   return types;
 }
 
+namespace {
+
+// `[0, 0]` / `[1., 2.]` / `[True]` as the default of a List[int] / List[float] / List[bool]
+// parameter (printed code only, Resolver::allowsListDefaults); nullopt for anything else.
+std::optional<ir::ConstantValue> literalListDefault(const lang::Expr& expression,
+                                                    const types::TypePtr& type) {
+  const types::TypePtr* listType = &type;
+  if (const auto* optional = type->as<types::OptionalType>()) listType = &optional->element();
+  const auto* list = (*listType)->as<types::ListType>();
+  if (!list) return std::nullopt;
+  types::TypeKind element = list->element()->kind();
+  std::vector<ir::ConstantValue> elements;
+  for (const lang::ExprPtr& item : expression.as<lang::ListExpr>()->elts) {
+    const lang::Expr* literal = item.get();
+    bool negative = false;
+    if (const auto* unary = literal->as<lang::UnaryOpExpr>(); unary && unary->op == lang::UnaryOpKind::USub) {
+      literal = unary->operand.get();
+      negative = true;
+    }
+    const auto* constant = literal->as<lang::ConstantExpr>();
+    if (!constant) return std::nullopt;
+    const lang::ConstantValue& value = constant->value;
+    using Kind = lang::ConstantValue::Kind;
+    if (element == types::TypeKind::Int && value.kind == Kind::Int) {
+      elements.push_back(ir::ConstantValue::fromInt(negative ? -value.intValue : value.intValue));
+    } else if (element == types::TypeKind::Float && (value.kind == Kind::Float || value.kind == Kind::Int)) {
+      double number = value.kind == Kind::Float ? value.floatValue : static_cast<double>(value.intValue);
+      elements.push_back(ir::ConstantValue::fromDouble(negative ? -number : number));
+    } else if (element == types::TypeKind::Bool && !negative && (value.kind == Kind::True || value.kind == Kind::False)) {
+      elements.push_back(ir::ConstantValue::fromBool(value.kind == Kind::True));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return ir::ConstantValue::list(std::move(elements));
+}
+
+}  // namespace
+
 ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                                    const lang::Expr& expression,
                                                    const types::TypePtr& type,
                                                    std::optional<size_t> broadcast) {
+  if (expression.kind == lang::ExprKind::List && resolver_.allowsListDefaults()) {
+    if (std::optional<ir::ConstantValue> list = literalListDefault(expression, type)) return *list;
+  }
   switch (expression.kind) {
     case lang::ExprKind::List:
     case lang::ExprKind::Dict:
@@ -652,6 +694,10 @@ void FunctionEmitter::assignTo(const lang::Expr& target, const SugaredValuePtr& 
                                const lang::SourceRange& range) {
   switch (target.kind) {
     case lang::ExprKind::Name:
+      if (value->assignableAsAlias()) {
+        aliases_[target.as<lang::NameExpr>()->id] = value;
+        return;
+      }
       storeVariable(target.as<lang::NameExpr>()->id, value->asValue(range, *this), target.range);
       return;
     case lang::ExprKind::Tuple:

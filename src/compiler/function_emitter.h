@@ -151,6 +151,9 @@ class FunctionEmitter {
   SugaredValuePtr emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee);
   // `annotate(T, value)`: value emitted with T as its type hint (emit_expressions.cpp).
   ir::Value* emitAnnotate(const lang::CallExpr& call);
+  // `unchecked_cast(T, x)` (prim::unchecked_cast to T) / `uninitialized(T)`
+  // (prim::Uninitialized of type T).
+  ir::Value* emitTypeArgumentBuiltin(const lang::CallExpr& call, TypeArgumentBuiltin::Which which);
   // List and dict comprehensions (emit_comprehension.cpp): an empty container filled by a
   // loop per `for` clause, `if` clauses guarding the insertion.
   // `[e for x in xs]`, and `(e for x in xs)`, which is built as a list too (as in torch.jit).
@@ -231,6 +234,8 @@ class FunctionEmitter {
   std::unordered_set<const ir::Node*> sourceLiterals_;
   std::shared_ptr<ir::Graph> graph_;
   std::vector<std::map<std::string, types::TypePtr>> scopes_;
+  // Local names bound to compile-time values (SugaredValue::assignableAsAlias), function-wide.
+  std::map<std::string, SugaredValuePtr> aliases_;
   // Early exits (return, break, continue) are compiled as in TorchScript: the statements
   // after an `if` that may exit are emitted at the end of each of its branches, so every
   // path reaches the end of its region having stored what the region's end reads. A region

@@ -37,6 +37,10 @@ class Resolver {
     (void)object;
     return nullptr;
   }
+  // Whether parameter defaults may be list literals of numbers or bools (`padding:
+  // List[int]=[0, 0]`): printed code (archives) writes BroadcastingList defaults so, while
+  // Python source may not (a mutable default).
+  virtual bool allowsListDefaults() const { return false; }
 };
 
 }  // namespace tscript::compiler

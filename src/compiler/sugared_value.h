@@ -54,6 +54,9 @@ class SugaredValue : public std::enable_shared_from_this<SugaredValue> {
   // How to iterate in a `for` loop; unrolledElements() is tried first.
   virtual std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
                                                  FunctionEmitter& emitter);
+  // Whether `name = <this>` may bind a local name to this compile-time value (a function:
+  // printed code hoists `_0 = __torch__.torch.nn.functional.relu` and calls `_0(x)`).
+  virtual bool assignableAsAlias() const { return false; }
 };
 
 // An ordinary IR value (a local, a computed result).
@@ -140,6 +143,22 @@ class SpecialBuiltin final : public SugaredValue {
 class AnnotateFunction final : public SugaredValue {
  public:
   std::string describe() const override { return "annotate"; }
+};
+
+// `unchecked_cast(T, value)` and `uninitialized(T)`, the special forms of printed code
+// (archives, `.code`): their first argument is a type, so a call is compiled from the syntax
+// (FunctionEmitter::emitTypeArgumentBuiltin), never through call().
+class TypeArgumentBuiltin final : public SugaredValue {
+ public:
+  enum class Which { UncheckedCast, Uninitialized };
+  explicit TypeArgumentBuiltin(Which which) : which_(which) {}
+  Which which() const { return which_; }
+  std::string describe() const override {
+    return which_ == Which::UncheckedCast ? "unchecked_cast" : "uninitialized";
+  }
+
+ private:
+  Which which_;
 };
 
 // `range(start, stop, step)` as the iterable of a for loop (or materialized as a list).

@@ -521,6 +521,7 @@ void CodePrinter::printFunction(const Graph& graph, const CodeSignature& signatu
 }
 
 const std::string& CodePrinter::text() const { return text_; }
+void CodePrinter::appendText(const std::string& text) { text_ += text; }
 const std::vector<ConstantValue>& CodePrinter::constantTable() const { return constants_; }
 
 std::string printFunctionCode(const Graph& graph, const CodeSignature& signature,

@@ -97,6 +97,8 @@ class CodePrinter {
   void printFunction(const Graph& graph, const CodeSignature& signature, int level = 0);
 
   const std::string& text() const;
+  // Appends raw lines (a class header, attribute declarations) between printed functions.
+  void appendText(const std::string& text);
   // The constants printed as `CONSTANTS.c<N>` (tensors, non-ASCII strings), index N.
   const std::vector<ConstantValue>& constantTable() const;
 

@@ -15,5 +15,7 @@ void bindPythonCalls(pybind11::module_& m);
 
 // The tracer's recorder and the hooks of python/tscript/_tracing.py (bind_tracer.cpp).
 void bindTracer(pybind11::module_& m);
+// bind_archive.cpp: tscript.load (archives as LoadedObjects).
+void bindArchive(pybind11::module_& m);
 
 }  // namespace tscript::python

@@ -11,4 +11,5 @@ PYBIND11_MODULE(_C, m) {
   tscript::python::bindModules(m);
   tscript::python::bindPythonCalls(m);  // after bindScript: its error translator goes first
   tscript::python::bindTracer(m);
+  tscript::python::bindArchive(m);
 }

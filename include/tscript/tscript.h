@@ -1,0 +1,94 @@
+// tscript's C++ API: load a TorchScript archive (written by torch.jit.save or tscript.save)
+// and run it, with no Python in the process.
+//
+//   #include <tscript/tscript.h>
+//   tscript::Module m = tscript::load("model.pt");
+//   at::Tensor y = m.forward({x}).toTensor();          // or m.run_method("name", {...})
+//   for (auto& [name, p] : m.named_parameters()) ...
+//
+// Values cross this API as c10::IValue (tensors, numbers, strings, lists, dicts, tuples),
+// the type libtorch users already have; inside, tscript runs its own interpreter.
+//
+// Threads: a Module may be used from many threads at once. forward/run_method only read the
+// loaded code; they share the module's state as torch.jit does (a method that assigns an
+// attribute, or BatchNorm updating its running statistics in training mode, races as it
+// would in torch.jit). Loading is independent per call.
+//
+// Errors: every failure (a malformed or hostile archive, code the loader cannot compile,
+// arguments of the wrong type, an exception raised by the program) is a tscript::Error whose
+// what() says what and where.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+#include <ATen/core/ivalue.h>
+#include <c10/core/Device.h>
+
+#include <cstddef>
+#include <istream>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tscript {
+
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message) : std::runtime_error(message) {}
+};
+
+struct LoadOptions {
+  // Like torch.jit.load's map_location (only the CPU in this build). Unset: tensors must have
+  // been saved on the CPU.
+  std::optional<c10::Device> map_location;
+};
+
+class Module {
+ public:
+  // Calls `forward`.
+  c10::IValue forward(std::vector<c10::IValue> inputs) const;
+  c10::IValue operator()(std::vector<c10::IValue> inputs) const { return forward(std::move(inputs)); }
+  // Calls method `name` (positional arguments; missing trailing ones take their defaults).
+  c10::IValue run_method(const std::string& name, std::vector<c10::IValue> inputs) const;
+
+  // The class name (`__torch__.torchvision.models.resnet.ResNet`).
+  std::string type_name() const;
+  // Methods defined by the module's class, in definition order.
+  std::vector<std::string> method_names() const;
+  // `.code` of a method, as torch.jit prints it.
+  std::string code(const std::string& method = "forward") const;
+
+  bool has_attr(const std::string& name) const;
+  // The value of an attribute that is not a submodule (tensors, numbers, lists, ...).
+  c10::IValue attr(const std::string& name) const;
+  // A submodule attribute as a Module.
+  Module submodule(const std::string& name) const;
+  // Submodules (direct children), in slot order.
+  std::vector<std::pair<std::string, Module>> named_children() const;
+
+  // Parameters / buffers, with dotted names (`layer1.0.conv1.weight`), depth first in slot
+  // order, as torch.jit's named_parameters(recurse=True) lists them.
+  std::vector<std::pair<std::string, at::Tensor>> named_parameters(bool recurse = true) const;
+  std::vector<std::pair<std::string, at::Tensor>> named_buffers(bool recurse = true) const;
+
+  // The archive's format version and its `extra/` files.
+  uint64_t format_version() const;
+  std::vector<std::string> extra_file_names() const;
+  std::string extra_file(const std::string& name) const;
+
+  struct Impl;
+
+ private:
+  friend Module load_impl(std::shared_ptr<Impl>);
+  explicit Module(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+  std::shared_ptr<Impl> impl_;
+};
+
+// Loads an archive from a file (memory-mapped), from bytes in memory, or from a stream.
+Module load(const std::string& path, const LoadOptions& options = {});
+Module load(std::istream& stream, const LoadOptions& options = {});
+Module load_buffer(const void* data, size_t size, const LoadOptions& options = {});
+
+}  // namespace tscript

@@ -1,0 +1,126 @@
+// Printed classes and methods (see archive_code.h).
+#include "archive/archive_code.h"
+
+#include <cctype>
+
+#include "ir/attributes.h"
+#include "runtime/operator_info.h"
+
+namespace tscript::archive {
+
+namespace {
+
+bool isIdentifier(const std::string& name) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
+std::string nameList(const std::vector<std::string>& names) {
+  std::string text = "[";
+  for (const std::string& name : names) text += ir::quoteString(name) + ", ";
+  return text + "]";
+}
+
+}  // namespace
+
+ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, const std::string& name) {
+  ir::CodeSignature signature;
+  signature.name = name;
+  for (size_t i = 0; i < function.parameterNames.size(); ++i) {
+    signature.arguments.push_back({function.parameterNames[i], function.parameterTypes[i],
+                                   function.parameterDefaults[i],
+                                   function.parameterBroadcastSizes.empty()
+                                       ? std::nullopt
+                                       : function.parameterBroadcastSizes[i]});
+  }
+  signature.returnType = function.returnType;
+  return signature;
+}
+
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType) {
+  ir::CodePrinterOptions options;
+  options.operatorInfo = runtime::operatorInfoForPrinting;
+  options.printFirstArgumentType = printFirstArgumentType;
+  options.qualifiedFunctionName = [](const std::string& name) {
+    return name.rfind("__torch__.", 0) == 0 ? name : "__torch__." + name;
+  };
+  return options;
+}
+
+std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
+                       const std::string& name) {
+  const compiler::CompiledFunction& method = unit.method(type, name);
+  ir::CodePrinter printer(archiveCodePrinterOptions(false));
+  printer.printFunction(*method.graph, codeSignatureOf(method, name));
+  return printer.text();
+}
+
+std::string constantLiteralCode(const types::ConstantLiteral& literal) {
+  using Kind = types::ConstantLiteral::Kind;
+  switch (literal.kind) {
+    case Kind::None: return "None";
+    case Kind::Bool: return literal.boolValue ? "True" : "False";
+    case Kind::Int: return std::to_string(literal.intValue);
+    case Kind::Float: return ir::formatDouble(literal.floatValue);
+    case Kind::Str: return ir::quoteString(literal.strValue);
+    case Kind::Tuple: {
+      std::string text = "(";
+      for (size_t i = 0; i < literal.elements.size(); ++i) {
+        if (i > 0) text += ", ";
+        text += constantLiteralCode(literal.elements[i]);
+      }
+      return text + (literal.elements.size() == 1 ? ",)" : ")");
+    }
+  }
+  return "None";
+}
+
+void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
+                const types::ClassType& type, const ClassCodeParts& parts) {
+  std::string header = "class " + type.baseName() + (type.isModule() ? "(Module):\n" : ":\n");
+  if (type.isModule()) {
+    std::vector<std::string> parameters, buffers;
+    for (const auto& attribute : type.attributes()) {
+      if (attribute.isParameter) parameters.push_back(attribute.name);
+      if (attribute.isBuffer) buffers.push_back(attribute.name);
+    }
+    header += "  __parameters__ = " + nameList(parameters) + "\n";
+    header += "  __buffers__ = " + nameList(buffers) + "\n";
+    if (!parts.forwardPreHooks.empty()) {
+      header += "  __forward_pre_hooks__ = " + nameList(parts.forwardPreHooks) + "\n";
+    }
+    if (!parts.forwardHooks.empty()) {
+      header += "  __forward_hooks__ = " + nameList(parts.forwardHooks) + "\n";
+    }
+  }
+  const auto& attributes = type.attributes();
+  if (!attributes.empty() && !isIdentifier(attributes[0].name)) header += "  __annotations__ = []\n";
+  for (const auto& attribute : attributes) {
+    if (isIdentifier(attribute.name)) {
+      header += "  " + attribute.name + " : " + attribute.type->annotationStr() + "\n";
+    } else {
+      header += "  __annotations__[" + ir::quoteString(attribute.name) + "] = " +
+                attribute.type->annotationStr() + "\n";
+    }
+  }
+  for (const auto& [name, value] : type.constants()) {
+    header += "  " + name + " : Final[" + value.type()->annotationStr() + "] = " +
+              constantLiteralCode(value) + "\n";
+  }
+  printer.appendText(header);
+  for (const std::string& name : parts.methods) {
+    const compiler::CompiledFunction& method = unit.method(type, name);
+    printer.printFunction(*method.graph, codeSignatureOf(method, name), 1);
+  }
+}
+
+void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,
+                   const std::string& printedName) {
+  const compiler::CompiledFunction& function = unit.function(name);
+  printer.printFunction(*function.graph, codeSignatureOf(function, printedName), 0);
+}
+
+}  // namespace tscript::archive

@@ -1,0 +1,47 @@
+// Printed code of classes and methods, as 1.13 writes them into `code/__torch__/*.py`
+// (ARCHIVE_FORMAT.md §4.2) and shows them as `.code`: used by `tscript code model.pt`,
+// the Python `.code` of loaded modules, and (later) by save.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/compilation_unit.h"
+#include "ir/code_printer.h"
+#include "types/named_types.h"
+
+namespace tscript::archive {
+
+// The signature of a compiled function or method for the printer.
+ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, const std::string& name);
+
+// Printer options with the registry's operator schemas; function constants named
+// `__torch__.x.f` print as they are, other names as `__torch__.<name>`.
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType);
+
+// `def name(self, ...)` as `.code` prints a method (untyped self, level 0).
+std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
+                       const std::string& name);
+
+// What a class of an archive needs printed besides its type: its methods in order, hooks.
+struct ClassCodeParts {
+  std::vector<std::string> methods;
+  std::vector<std::string> forwardPreHooks;
+  std::vector<std::string> forwardHooks;
+};
+
+// `class M(Module):` with `__parameters__`, `__buffers__`, hook lists, one `name : T` line per
+// attribute (`__annotations__["0"] = T` for names that are not identifiers), constants
+// `name : Final[T] = v`, then every method at level 1 with `self` typed. `printer` carries the
+// CONSTANTS table of the file.
+void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
+                const types::ClassType& type, const ClassCodeParts& parts);
+
+// A free function at level 0, as archives print it.
+void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,
+                   const std::string& printedName);
+
+// The spelling of a class constant's value (`True`, `0.10000000000000001`, `"zeros"`, `(1, 1)`).
+std::string constantLiteralCode(const types::ConstantLiteral& literal);
+
+}  // namespace tscript::archive

@@ -1,0 +1,484 @@
+// Archive code -> classes and functions of a CompilationUnit (see source_importer.h).
+#include "archive/source_importer.h"
+
+#include <cmath>
+#include <limits>
+
+#include "compiler/function_emitter.h"
+#include "compiler/schema_matching.h"
+#include "lang/diagnostics.h"
+#include "lang/parser.h"
+#include "serialize/serialize_error.h"
+#include "types/annotation.h"
+
+namespace tscript::archive {
+
+using compiler::SugaredValue;
+using compiler::SugaredValuePtr;
+using lang::CompileError;
+
+namespace {
+
+bool startsWith(const std::string& text, const std::string& prefix) {
+  return text.size() >= prefix.size() && text.compare(0, prefix.size(), prefix) == 0;
+}
+
+// "a.b.C" -> {"a.b", "C"}; no dot -> {"", name}.
+std::pair<std::string, std::string> splitQualified(const std::string& name) {
+  size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return {"", name};
+  return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+// `__torch__.a.b` -> "code/__torch__/a/b.py"
+std::string recordOfQualifier(const std::string& qualifier) {
+  std::string path = "code/";
+  for (char c : qualifier) path += c == '.' ? '/' : c;
+  return path + ".py";
+}
+
+// A float written as a name in printed code (`inf`, `nan`).
+class FloatConstantValue final : public SugaredValue {
+ public:
+  explicit FloatConstantValue(double value) : value_(value) {}
+  std::string describe() const override { return "float constant"; }
+  ir::Value* asValue(const lang::SourceRange& range, compiler::FunctionEmitter& emitter) override {
+    return emitter.insertConstant(value_, range);
+  }
+
+ private:
+  double value_;
+};
+
+// `ops`: `ops.prim.RaiseException` is the builtin operator prim::RaiseException.
+class OpsNamespaceValue final : public SugaredValue {
+ public:
+  std::string describe() const override { return "module 'ops'"; }
+  SugaredValuePtr attr(const lang::SourceRange&, compiler::FunctionEmitter&,
+                       const std::string& name) override {
+    return std::make_shared<compiler::BuiltinModule>("ops." + name, name);
+  }
+};
+
+// `CONSTANTS`: `CONSTANTS.c3` is element 3 of constants.pkl.
+class ConstantsValue final : public SugaredValue {
+ public:
+  explicit ConstantsValue(const SourceImporter& importer) : importer_(importer) {}
+  std::string describe() const override { return "CONSTANTS"; }
+  SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                       const std::string& name) override {
+    const auto& constants = importer_.constants();
+    size_t index = 0;
+    bool valid = name.size() >= 2 && name[0] == 'c' && name.size() <= 12;
+    for (size_t i = 1; valid && i < name.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(name[i]))) valid = false;
+      else index = index * 10 + static_cast<size_t>(name[i] - '0');
+    }
+    if (!valid || index >= constants.size()) {
+      throw CompileError(range, "CONSTANTS." + name + " is not in constants.pkl, which has " +
+                                    std::to_string(constants.size()) + " value(s) (c0, c1, ...)");
+    }
+    const runtime::Value& value = constants[index];
+    ir::Value* constant;
+    if (value.isNone()) {
+      constant = emitter.insertNoneConstant(range);
+    } else if (value.isBool()) {
+      constant = emitter.insertBoolConstant(value.toBool(), range);
+    } else if (value.isInt()) {
+      constant = emitter.insertConstant(value.toInt(), range);
+    } else if (value.isFloat()) {
+      constant = emitter.insertConstant(value.toFloat(), range);
+    } else if (value.isString()) {
+      constant = emitter.insertStringConstant(value.toStringRef(), range);
+    } else {
+      throw CompileError(range, "CONSTANTS." + name + " holds a " +
+                                    std::string(value.isTensor() ? "tensor" : "value of another kind") +
+                                    "; tscript's loader supports only None, bool, int, float and "
+                                    "str constants yet (tensor constants come from tracing and "
+                                    "torch.jit.freeze)");
+    }
+    return std::make_shared<compiler::SimpleValue>(constant);
+  }
+
+ private:
+  const SourceImporter& importer_;
+};
+
+// `__torch__`, `__torch__.torch.nn`, ...: a package of the archive's code. Attributes are
+// functions, classes or deeper packages.
+class PackageValue final : public SugaredValue {
+ public:
+  PackageValue(SourceImporter& importer, std::string name)
+      : importer_(importer), name_(std::move(name)) {}
+  std::string describe() const override { return "package '" + name_ + "'"; }
+  SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter&,
+                       const std::string& name) override {
+    std::string full = name_ + "." + name;
+    if (importer_.importFunction(full)) return importer_.unit().functionValue(full);
+    if (importer_.importClass(full)) {
+      throw CompileError(range, "using the class '" + full + "' as a value (constructing "
+                                "objects, NamedTuples, enum members) is not supported by "
+                                "tscript's loader yet");
+    }
+    if (importer_.isPackage(full)) return std::make_shared<PackageValue>(importer_, full);
+    throw CompileError(range, "'" + full + "' is not defined by the archive's code (no class "
+                              "or function of that name in " + recordOfQualifier(name_) + ")");
+  }
+
+ private:
+  SourceImporter& importer_;
+  std::string name_;
+};
+
+// A constant of a class body: `k : Final[int] = 7`.
+types::ConstantLiteral constantLiteral(const lang::Expr& expr) {
+  using types::ConstantLiteral;
+  if (const auto* constant = expr.as<lang::ConstantExpr>()) {
+    const lang::ConstantValue& value = constant->value;
+    switch (value.kind) {
+      case lang::ConstantValue::Kind::None: return ConstantLiteral::none();
+      case lang::ConstantValue::Kind::True: return ConstantLiteral::ofBool(true);
+      case lang::ConstantValue::Kind::False: return ConstantLiteral::ofBool(false);
+      case lang::ConstantValue::Kind::Int: return ConstantLiteral::ofInt(value.intValue);
+      case lang::ConstantValue::Kind::Float: return ConstantLiteral::ofFloat(value.floatValue);
+      case lang::ConstantValue::Kind::Str: return ConstantLiteral::ofStr(value.text);
+      default: break;
+    }
+  } else if (const auto* unary = expr.as<lang::UnaryOpExpr>();
+             unary && unary->op == lang::UnaryOpKind::USub) {
+    ConstantLiteral operand = constantLiteral(*unary->operand);
+    if (operand.kind == ConstantLiteral::Kind::Int &&
+        operand.intValue != std::numeric_limits<int64_t>::min()) {
+      return ConstantLiteral::ofInt(-operand.intValue);
+    }
+    if (operand.kind == ConstantLiteral::Kind::Float) return ConstantLiteral::ofFloat(-operand.floatValue);
+  } else if (const auto* tuple = expr.as<lang::TupleExpr>()) {
+    std::vector<ConstantLiteral> elements;
+    for (const lang::ExprPtr& element : tuple->elts) elements.push_back(constantLiteral(*element));
+    return ConstantLiteral::ofTuple(std::move(elements));
+  } else if (const auto* name = expr.as<lang::NameExpr>()) {
+    if (name->id == "inf") return ConstantLiteral::ofFloat(std::numeric_limits<double>::infinity());
+    if (name->id == "nan") return ConstantLiteral::ofFloat(std::nan(""));
+  }
+  throw CompileError(expr.range, "a class constant must be None, a bool, an int, a float, a str "
+                                 "or a tuple of those");
+}
+
+// `["weight", "bias", ]` of `__parameters__ = [...]`.
+std::vector<std::string> stringList(const lang::Expr& expr, const std::string& what) {
+  const auto* list = expr.as<lang::ListExpr>();
+  if (!list) throw CompileError(expr.range, what + " must be a list of attribute names");
+  std::vector<std::string> names;
+  for (const lang::ExprPtr& element : list->elts) {
+    const auto* constant = element->as<lang::ConstantExpr>();
+    if (!constant || constant->value.kind != lang::ConstantValue::Kind::Str) {
+      throw CompileError(element->range, what + " must be a list of attribute names (strings)");
+    }
+    names.push_back(constant->value.text);
+  }
+  return names;
+}
+
+}  // namespace
+
+std::optional<compiler::MethodSource> ArchiveClass::methodSource(const std::string& name) {
+  for (const auto& [methodName, def] : methods_) {
+    if (methodName == name) return compiler::MethodSource{def, resolver_};
+  }
+  return std::nullopt;
+}
+
+bool ArchiveClass::hasMethod(const std::string& name) const {
+  for (const auto& method : methods_) {
+    if (method.first == name) return true;
+  }
+  return false;
+}
+
+struct SourceImporter::ParsedFile {
+  lang::Module module;
+  std::map<std::string, const lang::ClassDefStmt*> classes;
+  std::map<std::string, const lang::FunctionDefStmt*> functions;
+};
+
+class SourceImporter::ArchiveResolver final : public compiler::Resolver {
+ public:
+  explicit ArchiveResolver(SourceImporter& importer) : importer_(importer) {}
+  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange&) override {
+    using Which = compiler::TypeArgumentBuiltin::Which;
+    if (name == "__torch__") return std::make_shared<PackageValue>(importer_, name);
+    if (name == "ops") return std::make_shared<OpsNamespaceValue>();
+    if (name == "CONSTANTS") return std::make_shared<ConstantsValue>(importer_);
+    if (name == "annotate") return std::make_shared<compiler::AnnotateFunction>();
+    if (name == "unchecked_cast") return std::make_shared<compiler::TypeArgumentBuiltin>(Which::UncheckedCast);
+    if (name == "uninitialized") return std::make_shared<compiler::TypeArgumentBuiltin>(Which::Uninitialized);
+    if (name == "inf") return std::make_shared<FloatConstantValue>(std::numeric_limits<double>::infinity());
+    if (name == "nan") return std::make_shared<FloatConstantValue>(std::nan(""));
+    return compiler::resolveBuiltin(name);
+  }
+  types::TypePtr resolveType(const std::string& name, const lang::SourceRange&) override {
+    if (!startsWith(name, "__torch__.")) return nullptr;
+    return importer_.importClass(name);
+  }
+  bool allowsListDefaults() const override { return true; }
+
+ private:
+  SourceImporter& importer_;
+};
+
+SourceImporter::SourceImporter(std::shared_ptr<const serialize::ZipReader> archive)
+    : archive_(std::move(archive)) {
+  resolver_ = std::make_shared<ArchiveResolver>(*this);
+  unit_ = std::make_unique<compiler::CompilationUnit>(compiler::registryOperatorMatcher(), resolver_);
+  for (const std::string& record : archive_->recordNames()) {
+    if (!startsWith(record, "code/") || record.size() < 8 ||
+        record.compare(record.size() - 3, 3, ".py") != 0) {
+      continue;
+    }
+    std::string qualifier = record.substr(5, record.size() - 8);
+    for (char& c : qualifier) c = c == '/' ? '.' : c;
+    for (size_t dot = qualifier.find('.'); dot != std::string::npos; dot = qualifier.find('.', dot + 1)) {
+      packages_.insert(qualifier.substr(0, dot));
+    }
+    packages_.insert(qualifier);
+  }
+}
+
+SourceImporter::~SourceImporter() = default;
+
+std::string SourceImporter::describe() const { return archive_->displayName(); }
+
+bool SourceImporter::isPackage(const std::string& qualifiedName) const {
+  return packages_.count(qualifiedName) > 0;
+}
+
+const SourceImporter::ParsedFile* SourceImporter::file(const std::string& qualifier) {
+  auto found = files_.find(qualifier);
+  if (found != files_.end()) return found->second.get();
+  std::unique_ptr<ParsedFile>& slot = files_[qualifier];
+  std::string record = recordOfQualifier(qualifier);
+  if (!archive_->hasRecord(record)) return nullptr;
+  std::string text(archive_->readRecord(record).text());
+  auto source = std::make_shared<lang::SourceFile>(archive_->archivePrefix() + "/" + record, text);
+  auto parsed = std::make_unique<ParsedFile>();
+  parsed->module = lang::parseModule(source);
+  for (const lang::StmtPtr& statement : parsed->module.body) {
+    if (const auto* classDef = statement->as<lang::ClassDefStmt>()) {
+      parsed->classes[classDef->name] = classDef;
+    } else if (const auto* def = statement->as<lang::FunctionDefStmt>();
+               def && def->kind == lang::StmtKind::FunctionDef) {
+      parsed->functions[def->name] = def;
+    } else if (statement->kind == lang::StmtKind::Import) {
+      continue;  // `import torch`: skipped, as 1.13 does
+    } else if (const auto* assign = statement->as<lang::AssignStmt>();
+               assign && assign->targets.size() == 1 && assign->targets[0]->as<lang::NameExpr>() &&
+               assign->targets[0]->as<lang::NameExpr>()->id == "op_version_set") {
+      continue;  // `op_version_set = N` of older archives
+    } else {
+      throw CompileError(statement->range, "only 'class' and 'def' are allowed at the top level "
+                                           "of an archive's code file");
+    }
+  }
+  slot = std::move(parsed);
+  return slot.get();
+}
+
+ArchiveClass* SourceImporter::findClass(const std::string& qualifiedName) const {
+  auto found = classesByName_.find(qualifiedName);
+  return found == classesByName_.end() ? nullptr : found->second.get();
+}
+
+std::shared_ptr<types::ClassType> SourceImporter::importClass(const std::string& qualifiedName) {
+  if (ArchiveClass* known = findClass(qualifiedName)) return known->type();
+  auto [qualifier, name] = splitQualified(qualifiedName);
+  if (qualifier.empty()) return nullptr;
+  const ParsedFile* parsed = file(qualifier);
+  if (!parsed) return nullptr;
+  auto def = parsed->classes.find(name);
+  if (def == parsed->classes.end()) return nullptr;
+  return defineClass(qualifiedName, *def->second);
+}
+
+bool SourceImporter::importFunction(const std::string& qualifiedName) {
+  if (functionsDefined_.count(qualifiedName)) return true;
+  auto [qualifier, name] = splitQualified(qualifiedName);
+  if (qualifier.empty()) return false;
+  const ParsedFile* parsed = file(qualifier);
+  if (!parsed) return false;
+  auto def = parsed->functions.find(name);
+  if (def == parsed->functions.end()) return false;
+  unit_->defineFunction(qualifiedName, *def->second);
+  functionsDefined_.insert(qualifiedName);
+  functionOrder_.push_back(qualifiedName);
+  return true;
+}
+
+std::shared_ptr<types::ClassType> SourceImporter::defineClass(const std::string& qualifiedName,
+                                                              const lang::ClassDefStmt& def) {
+  bool isModule = false;
+  if (def.bases.size() > 1 || !def.keywords.empty()) {
+    throw CompileError(def.range, "class '" + qualifiedName + "' has several bases; TorchScript "
+                                  "does not support class inheritance");
+  }
+  if (def.bases.size() == 1) {
+    const auto* base = def.bases[0]->as<lang::NameExpr>();
+    std::string baseName = base ? base->id : "";
+    if (baseName == "Module") {
+      isModule = true;
+    } else if (baseName == "NamedTuple" || baseName == "Enum" || baseName == "Interface" ||
+               baseName == "ModuleInterface") {
+      throw CompileError(def.bases[0]->range, "class '" + qualifiedName + "' is a " + baseName +
+                                                  "; tscript's loader does not support " +
+                                                  baseName + " types yet");
+    } else {
+      throw CompileError(def.bases[0]->range, "class '" + qualifiedName + "' has a base class; "
+                                              "TorchScript does not support class inheritance "
+                                              "(known bases: Module, NamedTuple, Enum, "
+                                              "Interface, ModuleInterface)");
+    }
+  }
+  auto type = types::ClassType::create(qualifiedName, isModule);
+  auto definition = std::make_shared<ArchiveClass>(type, resolver_.get());
+  // Registered before its attributes are read: an attribute may name this class again.
+  classesByName_[qualifiedName] = definition;
+  classes_.push_back(definition);
+
+  types::AnnotationResolver typeResolver = [this](const std::string& name,
+                                                  const lang::SourceRange& range) {
+    return resolver_->resolveType(name, range);
+  };
+  std::set<std::string> parameters, buffers;
+  auto addAttribute = [&](const std::string& name, const lang::Expr& annotation,
+                          const lang::SourceRange& range) {
+    types::ClassType::Attribute attribute;
+    attribute.name = name;
+    attribute.type = types::typeFromAnnotation(annotation, typeResolver);
+    attribute.isParameter = parameters.count(name) > 0;
+    attribute.isBuffer = buffers.count(name) > 0;
+    const auto* classType = attribute.type->as<types::ClassType>();
+    attribute.isModule = classType && classType->isModule();
+    try {
+      type->addAttribute(std::move(attribute));
+    } catch (const std::invalid_argument&) {
+      throw CompileError(range, "attribute '" + name + "' of class '" + qualifiedName +
+                                    "' is declared twice");
+    }
+  };
+  // First the lists that mark attributes, wherever they are in the body.
+  for (const lang::StmtPtr& statement : def.body) {
+    const auto* assign = statement->as<lang::AssignStmt>();
+    if (!assign || assign->targets.size() != 1) continue;
+    const auto* target = assign->targets[0]->as<lang::NameExpr>();
+    if (!target) continue;
+    const std::string& id = target->id;
+    if (id == "__parameters__" || id == "__buffers__" || id == "__forward_pre_hooks__" ||
+        id == "__forward_hooks__") {
+      if (!isModule) {
+        throw CompileError(statement->range, id + " is only allowed in a module class (class " +
+                                                 def.name + "(Module))");
+      }
+      std::vector<std::string> names = stringList(*assign->value, id);
+      if (id == "__parameters__") parameters.insert(names.begin(), names.end());
+      if (id == "__buffers__") buffers.insert(names.begin(), names.end());
+      if (id == "__forward_pre_hooks__") definition->forwardPreHooks_ = names;
+      if (id == "__forward_hooks__") definition->forwardHooks_ = names;
+    }
+  }
+  for (const lang::StmtPtr& statement : def.body) {
+    if (const auto* method = statement->as<lang::FunctionDefStmt>()) {
+      if (method->kind != lang::StmtKind::FunctionDef) {
+        throw CompileError(statement->range, "async methods are not supported");
+      }
+      if (definition->hasMethod(method->name)) {
+        throw CompileError(method->nameRange, "method '" + method->name + "' of class '" +
+                                                  qualifiedName + "' is defined twice");
+      }
+      definition->methods_.emplace_back(method->name, method);
+    } else if (const auto* annotated = statement->as<lang::AnnAssignStmt>()) {
+      const auto* target = annotated->target->as<lang::NameExpr>();
+      if (!target) {
+        throw CompileError(annotated->target->range, "a class attribute declaration must name "
+                                                     "the attribute: `name : Type`");
+      }
+      types::AnnotatedType declared = types::annotationAllowingFinal(*annotated->annotation, typeResolver);
+      if (declared.isFinal) {
+        if (!annotated->value) {
+          throw CompileError(statement->range, "constant '" + target->id + "' has no value");
+        }
+        types::ConstantLiteral value = constantLiteral(*annotated->value);
+        if (!types::isSubtypeOf(value.type(), declared.type)) {
+          throw CompileError(annotated->value->range,
+                             "constant '" + target->id + "' is declared " +
+                                 declared.type->annotationStr() + " but its value is a " +
+                                 value.type()->annotationStr());
+        }
+        if (type->findConstant(target->id) || type->findAttribute(target->id)) {
+          throw CompileError(statement->range, "'" + target->id + "' of class '" +
+                                                   qualifiedName + "' is declared twice");
+        }
+        type->addConstant(target->id, std::move(value));
+      } else {
+        if (annotated->value) {
+          throw CompileError(annotated->value->range, "an attribute declaration has no value; "
+                                                      "constants are declared `name : Final[T] = value`");
+        }
+        addAttribute(target->id, *annotated->annotation, statement->range);
+      }
+    } else if (const auto* assign = statement->as<lang::AssignStmt>()) {
+      if (assign->targets.size() != 1) {
+        throw CompileError(statement->range, "unexpected assignment in a class body");
+      }
+      const lang::Expr& target = *assign->targets[0];
+      if (const auto* name = target.as<lang::NameExpr>()) {
+        static const std::set<std::string> kKnown = {"__parameters__", "__buffers__",
+                                                     "__forward_pre_hooks__", "__forward_hooks__",
+                                                     "__annotations__"};
+        if (kKnown.count(name->id)) continue;  // handled above; `__annotations__ = []` is ignored
+      } else if (const auto* subscript = target.as<lang::SubscriptExpr>()) {
+        // `__annotations__["0"] = T`: an attribute whose name is not an identifier.
+        const auto* base = subscript->value->as<lang::NameExpr>();
+        const auto* key = subscript->slice->as<lang::ConstantExpr>();
+        if (base && base->id == "__annotations__" && key &&
+            key->value.kind == lang::ConstantValue::Kind::Str) {
+          addAttribute(key->value.text, *assign->value, statement->range);
+          continue;
+        }
+      }
+      throw CompileError(statement->range, "unexpected assignment in a class body (allowed: "
+                                           "__parameters__, __buffers__, hook lists, "
+                                           "__annotations__[\"name\"] = T)");
+    } else if (statement->kind == lang::StmtKind::Pass) {
+      continue;
+    } else {
+      throw CompileError(statement->range, "a class body may hold only attribute declarations, "
+                                           "constants and methods");
+    }
+  }
+  unit_->defineClass(definition);
+  return type;
+}
+
+types::TypePtr SourceImporter::parseType(const std::string& text, const std::string& what) {
+  auto source = std::make_shared<lang::SourceFile>(what, text);
+  lang::ExprPtr expression = lang::parseExpression(source);
+  return types::typeFromAnnotation(*expression, [this](const std::string& name,
+                                                       const lang::SourceRange& range) {
+    return resolver_->resolveType(name, range);
+  });
+}
+
+void SourceImporter::compileAll() {
+  size_t classesDone = 0, functionsDone = 0;
+  while (classesDone < classes_.size() || functionsDone < functionOrder_.size()) {
+    for (; classesDone < classes_.size(); ++classesDone) {
+      std::shared_ptr<ArchiveClass> definition = classes_[classesDone];
+      for (const auto& method : definition->methods()) unit_->method(*definition->type(), method.first);
+    }
+    for (; functionsDone < functionOrder_.size(); ++functionsDone) {
+      std::string name = functionOrder_[functionsDone];
+      unit_->function(name);
+    }
+  }
+}
+
+}  // namespace tscript::archive

@@ -1,0 +1,214 @@
+// The public C++ API on archives written by torch.jit.save (fixtures made by
+// tests/cpp/api/data/make_fixtures.py): outputs equal to eager, attributes, parameters,
+// methods with defaults, extra files, buffers and streams, threads, and hand-broken archives
+// that must fail with a clear tscript::Error (never a crash).
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "archive/tensor_file.h"
+#include "serialize/zip_reader.h"
+#include "serialize/zip_writer.h"
+#include "tscript/tscript.h"
+
+namespace {
+
+std::string fixture(const std::string& name) {
+  return std::string(TSCRIPT_SOURCE_DIR) + "/tests/cpp/api/data/" + name;
+}
+
+std::vector<c10::IValue> inputsOf(const std::string& name) {
+  tscript::runtime::Value list = tscript::archive::loadTensorFile(fixture(name + "_inputs.pt"));
+  std::vector<c10::IValue> inputs;
+  for (const auto& element : list.toList().elements) inputs.emplace_back(element.toTensor());
+  return inputs;
+}
+
+at::Tensor expectedOf(const std::string& name) {
+  return tscript::archive::loadTensorFile(fixture(name + "_expected.pt")).toTensor();
+}
+
+std::string readFile(const std::string& path) {
+  std::ifstream stream(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << stream.rdbuf();
+  return bytes.str();
+}
+
+// The archive with record `name` replaced by `text` (or dropped when `drop`).
+std::string rewritten(const std::string& path, const std::string& name, const std::string& text,
+                      bool drop = false) {
+  auto zip = tscript::serialize::ZipReader::openFile(path);
+  tscript::serialize::ZipWriter writer("archive");
+  bool found = false;
+  for (const std::string& record : zip.recordNames()) {
+    if (record == name) {
+      found = true;
+      if (!drop) writer.writeRecord(record, text);
+    } else {
+      writer.writeRecord(record, zip.readRecord(record).text());
+    }
+  }
+  EXPECT_TRUE(found) << name;
+  std::vector<uint8_t> bytes = writer.finish();
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string loadError(const std::string& bytes) {
+  try {
+    tscript::load_buffer(bytes.data(), bytes.size());
+  } catch (const tscript::Error& error) {
+    return error.what();
+  }
+  return "(loaded)";
+}
+
+TEST(ApiTest, AttributesModuleMatchesEager) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  at::Tensor y = m.forward(inputsOf("attributes")).toTensor();
+  EXPECT_TRUE(at::allclose(y, expectedOf("attributes"))) << y;
+  EXPECT_EQ(m.type_name(), "__torch__.archive_models.Attributes");
+}
+
+TEST(ApiTest, Attributes) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  EXPECT_EQ(m.attr("count").toInt(), 3);
+  EXPECT_EQ(m.attr("name").toStringRef(), "hello");
+  EXPECT_DOUBLE_EQ(m.attr("ratio").toDouble(), 0.125);
+  EXPECT_TRUE(m.attr("enabled").toBool());
+  EXPECT_TRUE(m.attr("maybe").isNone());
+  EXPECT_EQ(m.attr("dev").toDevice(), c10::Device("cpu"));
+  auto sizes = m.attr("sizes").toIntVector();
+  EXPECT_EQ(sizes, (std::vector<int64_t>{1, 2, 3}));
+  auto pair = m.attr("pair").toTuple();
+  EXPECT_EQ(pair->elements()[1].toStringRef(), "four");
+  EXPECT_EQ(m.attr("table").toGenericDict().size(), 2u);
+  EXPECT_TRUE(m.has_attr("weight"));
+  EXPECT_FALSE(m.has_attr("nope"));
+  EXPECT_THROW(m.attr("nope"), tscript::Error);
+  EXPECT_THROW(m.attr("sub"), tscript::Error);  // a module: submodule()
+  tscript::Module sub = m.submodule("sub");
+  EXPECT_EQ(sub.type_name(), "__torch__.archive_models.Sub");
+  ASSERT_EQ(m.named_children().size(), 1u);
+}
+
+TEST(ApiTest, ParametersAndBuffers) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  std::vector<std::string> names;
+  for (const auto& [name, tensor] : m.named_parameters()) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"weight", "sub.lin.weight", "sub.lin.bias"}));
+  EXPECT_TRUE(m.named_parameters()[0].second.requires_grad());
+  EXPECT_EQ(m.named_parameters(false).size(), 1u);
+  ASSERT_EQ(m.named_buffers().size(), 1u);
+  EXPECT_EQ(m.named_buffers()[0].first, "running");
+}
+
+TEST(ApiTest, MethodsDefaultsAndCode) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  EXPECT_EQ(m.run_method("describe", {}).toStringRef(), "hello3!");
+  EXPECT_EQ(m.run_method("describe", {c10::IValue(int64_t{0})}).toStringRef(), "hello1!");
+  EXPECT_EQ(m.run_method("describe", {c10::IValue(int64_t{1}), c10::IValue("?")}).toStringRef(), "hello2?");
+  std::vector<std::string> methods = m.method_names();
+  EXPECT_NE(std::find(methods.begin(), methods.end(), "describe"), methods.end());
+  EXPECT_NE(m.code("describe").find("def describe(self,"), std::string::npos) << m.code("describe");
+  try {
+    m.run_method("describe", {c10::IValue("x")});
+    FAIL() << "a str for an int parameter was accepted";
+  } catch (const tscript::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("argument 'k'"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(m.run_method("nope", {}), tscript::Error);
+  EXPECT_THROW(m.forward({}), tscript::Error);  // missing x
+}
+
+TEST(ApiTest, ExtraFilesVersionBufferAndStream) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  EXPECT_EQ(m.extra_file_names(), std::vector<std::string>{"meta.txt"});
+  EXPECT_EQ(m.extra_file("meta.txt"), "fixture attributes");
+  EXPECT_GE(m.format_version(), 3u);
+  std::string bytes = readFile(fixture("attributes.pt"));
+  tscript::Module fromBuffer = tscript::load_buffer(bytes.data(), bytes.size());
+  std::istringstream stream(bytes);
+  tscript::Module fromStream = tscript::load(stream);
+  at::Tensor expected = expectedOf("attributes");
+  EXPECT_TRUE(at::allclose(fromBuffer.forward(inputsOf("attributes")).toTensor(), expected));
+  EXPECT_TRUE(at::allclose(fromStream.forward(inputsOf("attributes")).toTensor(), expected));
+}
+
+TEST(ApiTest, SetstateModule) {
+  tscript::Module m = tscript::load(fixture("stateful.pt"));
+  at::Tensor y = m.forward(inputsOf("stateful")).toTensor();
+  EXPECT_TRUE(at::allclose(y, expectedOf("stateful"))) << y;
+  EXPECT_DOUBLE_EQ(m.attr("offset").toDouble(), 1.5);
+}
+
+TEST(ApiTest, ManyThreadsOneModule) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  std::vector<c10::IValue> inputs = inputsOf("attributes");
+  at::Tensor expected = expectedOf("attributes");
+  std::atomic<int> good{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        if (at::allclose(m.forward(inputs).toTensor(), expected)) ++good;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good.load(), 200);
+}
+
+TEST(ApiTest, BrokenArchivesGiveClearErrors) {
+  std::string path = fixture("attributes.pt");
+  std::string bytes = readFile(path);
+  EXPECT_NE(loadError(bytes.substr(0, bytes.size() / 2)).find("(loaded)"), 0u);
+  try {
+    tscript::load("/nonexistent/model.pt");
+    FAIL();
+  } catch (const tscript::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("/nonexistent/model.pt"), std::string::npos) << error.what();
+  }
+  struct Case {
+    std::string record, text;
+    bool drop;
+    std::string expected;
+  };
+  const std::string code = "code/__torch__/archive_models.py";
+  std::string source(tscript::serialize::ZipReader::openFile(path).readRecord(code).text());
+  auto replace = [&](std::string from, std::string to) {
+    std::string text = source;
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return text.replace(at, from.size(), to);
+  };
+  std::vector<Case> cases = {
+      {"constants.pkl", "", true, "no constants.pkl"},
+      {"data.pkl", "", true, "no data.pkl"},
+      {"version", "", true, "no version record"},
+      {"version", "11\n", false, "version 11 is not supported"},
+      {"version", "x", false, "does not start with a number"},
+      {"data.pkl", "\x80\x02garbage", false, "data.pkl"},
+      {"constants.pkl", std::string("\x80\x02]q\x00.", 6), false, "constants.pkl is not a tuple"},
+      {code, "def broken(:\n", false, "archive_models.py:1"},
+      {code, "x = 1\n", false, "only 'class' and 'def'"},
+      {code, replace("  count : int\n", ""), false, "has no attribute 'count'"},
+      {code, replace("  count : int\n", "  count : int\n  extra : int\n"), false,
+       "attribute 'extra' of __torch__.archive_models.Attributes is declared in the code but missing"},
+      {code, replace("  count : int\n", "  count : str\n"), false, "declared str but data.pkl holds a int"},
+      {code, replace("class Sub(Module):", "class Sub(Thing):"), false, "class inheritance"},
+      {code, replace("torch.add(", "torch.nonexistent_op("), false, "nonexistent_op"},
+  };
+  for (const Case& c : cases) {
+    std::string error = loadError(rewritten(path, c.record, c.text, c.drop));
+    EXPECT_NE(error.find(c.expected), std::string::npos) << c.record << ": " << error;
+  }
+  // The code record of the classes gone entirely.
+  std::string error = loadError(rewritten(path, code, "", true));
+  EXPECT_NE(error.find("no code record"), std::string::npos) << error;
+}
+
+}  // namespace
