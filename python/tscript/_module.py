@@ -326,6 +326,27 @@ def script_class_type(cls):
     return class_type
 
 
+def fill_slots(scripted, module, attributes, children):
+    """Sets the slots of `scripted` (a ScriptObject of `module`'s type) from the Python module:
+    its own tensors (shared, not copied), the scripted `children`, and its attributes."""
+    for name, annotation, kind in attributes:
+        if kind == "module":
+            scripted.set(name, children[name]._c)
+        elif name == "training":
+            scripted.set(name, module.training)
+        elif name == "_is_full_backward_hook":
+            scripted.set(name, None)
+        elif kind == "parameter":
+            scripted.set(name, module._parameters[name])
+        elif kind == "buffer":
+            scripted.set(name, module._buffers[name])
+        else:
+            value = getattr(module, name)
+            if isinstance(annotation, _C.ModuleType):
+                value = _script_object(value, annotation)
+            scripted.set(name, value)
+
+
 def _script_object(instance, class_type):
     """The compiled object of a Python object of a TorchScript class: its attributes, read
     from the instance and converted to the attribute types."""
@@ -369,22 +390,7 @@ def script_module(module):
     for name in _entry_methods(module_type, info.cls):
         module_type.compile(name)
     scripted = _C.ScriptObject(module_type)
-    for name, annotation, kind in info.attributes:
-        if kind == "module":
-            scripted.set(name, children[name]._c)
-        elif name == "training":
-            scripted.set(name, module.training)
-        elif name == "_is_full_backward_hook":
-            scripted.set(name, None)
-        elif kind == "parameter":
-            scripted.set(name, module._parameters[name])
-        elif kind == "buffer":
-            scripted.set(name, module._buffers[name])
-        else:
-            value = getattr(module, name)
-            if isinstance(annotation, _C.ModuleType):
-                value = _script_object(value, annotation)
-            scripted.set(name, value)
+    fill_slots(scripted, module, info.attributes, children)
     return RecursiveScriptModule(scripted, module_type, module, children, info)
 
 

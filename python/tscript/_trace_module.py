@@ -246,17 +246,7 @@ class TracedModule(RecursiveScriptModule):
     def __init__(self, node, children):
         scripted = _C.ScriptObject(node.type)
         module = node.module
-        for name, annotation, kind in node.attributes:
-            if kind == "module":
-                scripted.set(name, children[name]._c)
-            elif name == "training":
-                scripted.set(name, module.training)
-            elif name == "_is_full_backward_hook":
-                scripted.set(name, None)
-            elif kind == "parameter":
-                scripted.set(name, module._parameters[name])
-            elif kind == "buffer":
-                scripted.set(name, module._buffers[name])
+        _module.fill_slots(scripted, module, node.attributes, children)
         for name, tensor in _C._traced_hidden_attributes(node.type):
             scripted.set(name, tensor)
         super().__init__(scripted, node.type, module, children, _Info(node.attributes))

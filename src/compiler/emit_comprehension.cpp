@@ -71,6 +71,24 @@ ir::Value* FunctionEmitter::emitListComprehension(const lang::SourceRange& range
   return list->output();
 }
 
+ir::Value* FunctionEmitter::emitListOf(SugaredValue& iterable, const lang::SourceRange& range) {
+  std::unique_ptr<LoopIteration> iteration = iterable.iterate(range, *this);
+  ir::Node* list = insertNode(ir::Symbol::make("prim", "ListConstruct"), {}, 1, range);
+  list->output()->setType(types::listOf(types::intType()));
+  ir::Value* tripCount = iteration->tripCount(*this, range);
+  SugaredValuePtr element;
+  emitLoop(
+      range, tripCount, nullptr,
+      [&] {
+        ir::Value* value = element->asValue(range, *this);
+        list->output()->setType(types::listOf(value->type()));
+        emitBuiltin(ir::Symbol::make("aten", "append"), {{range, "", list->output()}, {range, "", value}},
+                    range);
+      },
+      [&](ir::Value* index) { element = iteration->element(*this, range, index); });
+  return list->output();
+}
+
 ir::Value* FunctionEmitter::emitDictComprehension(const lang::DictCompExpr& expr) {
   ir::Node* dict = insertNode(ir::Symbol::make("prim", "DictConstruct"), {}, 1, expr.range);
   dict->output()->setType(types::dictOf(types::strType(), types::anyType()));

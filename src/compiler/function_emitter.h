@@ -72,6 +72,8 @@ class FunctionEmitter {
   ir::Value* insertNoneConstant(const lang::SourceRange& range = {});
   ir::Node* insertNode(ir::Symbol kind, std::vector<ir::Value*> inputs, size_t outputs,
                        const lang::SourceRange& range);
+  // The elements of an iterable (a range) collected into a list by a loop.
+  ir::Value* emitListOf(SugaredValue& iterable, const lang::SourceRange& range);
   // Removes a constant that was emitted for an expression only needed at compile time
   // (getattr's name, tuple slice bounds), unless something uses it.
   void discardUnusedConstant(ir::Value* constant);

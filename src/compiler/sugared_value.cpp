@@ -402,6 +402,10 @@ class RangeIteration final : public LoopIteration {
 
 }  // namespace
 
+ir::Value* RangeValue::asValue(const lang::SourceRange& range, FunctionEmitter& emitter) {
+  return emitter.emitListOf(*this, range);
+}
+
 std::unique_ptr<LoopIteration> RangeValue::iterate(const lang::SourceRange&, FunctionEmitter&) {
   return std::make_unique<RangeIteration>(start_, stop_, step_);
 }

@@ -167,6 +167,8 @@ class RangeValue final : public SugaredValue {
   RangeValue(ir::Value* start, ir::Value* stop, ir::Value* step)
       : start_(start), stop_(stop), step_(step) {}
   std::string describe() const override { return "range"; }
+  // As a value (`list(range(n))`), a range is the list of its elements.
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter) override;
   std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
                                          FunctionEmitter& emitter) override;
 
