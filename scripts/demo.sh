@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: the main job as far as tscript does it today. Grows with the project: today it
 # scripts a function from Python (graph, result, errors), scripts torchvision's resnet18
-# (code and a prediction), compiles and runs TorchScript source with no Python in the
-# process, and runs the front end on real model code.
+# (code and a prediction), runs a resnet18 archive with the tscript command (no Python in
+# the process), compiles and runs TorchScript source, and runs the front end on real model
+# code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${1:-build}"
@@ -71,6 +72,22 @@ with torch.no_grad():
 print("tscript class:", ours.argmax().item(), " eager class:", eager.argmax().item(),
       " max difference:", (ours - eager).abs().max().item())
 PY
+echo
+echo "== a resnet18 archive saved by torch.jit.save, run by the tscript command: no Python in the process"
+PYTHONPATH="python" $PYTHON - "$demo_dir/resnet18.pt" <<'PY'
+import sys
+import warnings
+warnings.simplefilter("ignore")
+import torch
+import torchvision
+
+torch.manual_seed(0)
+# torch.jit only writes the archive here (the reference format); tscript reads it.
+torch.jit.script(torchvision.models.resnet18(weights=None).eval()).save(sys.argv[1])
+PY
+"$TSCRIPT" info "$demo_dir/resnet18.pt" > "$demo_dir/info.txt"
+head -6 "$demo_dir/info.txt"
+"$TSCRIPT" run "$demo_dir/resnet18.pt" --input 1x3x224x224
 echo
 echo "== the same source compiled and run by the tscript command, no Python in the process"
 "$TSCRIPT" compile "$demo_dir/overview.py" --run foo 13
