@@ -199,7 +199,7 @@ const std::vector<BuiltinOperator> kOperators = {
        s.emplace_back(false);  // requires_grad
        tensorFromList(s);
      }},
-    {"aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(a|b)",
+    {"aten::as_tensor(Tensor(a) data, *, ScalarType? dtype=None, Device? device=None) -> Tensor(b|a)",
      [](Stack& s) {
        Value device = pop(s);
        Value dtype = pop(s);
