@@ -284,8 +284,8 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
       // A function's graph is flat, as torch.jit prints it: callees were compiled (and
       // inlined) while emitting this function's calls to them. Methods keep their calls.
       inlineCalls(*compiled.graph, [this](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
-        if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
-        auto found = compiled_.find(call.input(0)->node()->s("name"));
+        const std::string* callee = calledFunctionName(call);
+        auto found = callee ? compiled_.find(*callee) : compiled_.end();
         return found == compiled_.end() ? nullptr : found->second.graph;
       });
     }
@@ -348,8 +348,8 @@ std::shared_ptr<ir::Graph> CompilationUnit::inlinedMethodGraph(const types::Clas
                                                                const std::string& name) {
   auto graph = method(type, name).graph->copy();
   inlineCalls(*graph, [this](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
-    if (call.kind() == ir::Symbol::make("prim", "CallFunction")) {
-      auto found = compiled_.find(call.input(0)->node()->s("name"));
+    if (const std::string* callee = calledFunctionName(call)) {
+      auto found = compiled_.find(*callee);
       return found == compiled_.end() ? nullptr : found->second.graph;
     }
     const auto* callee = call.input(0)->type()->as<types::ClassType>();

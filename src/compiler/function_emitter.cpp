@@ -138,6 +138,16 @@ FunctionEmitter::FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& res
       selfType_(std::move(selfType)),
       graph_(std::make_shared<ir::Graph>()) {}
 
+std::string schemaText(const std::string& name, const CompiledFunction& function) {
+  std::string text = name + "(";
+  for (size_t i = 0; i < function.parameterNames.size(); ++i) {
+    if (i > 0) text += ", ";
+    text += function.parameterTypes[i]->schemaStr() + " " + function.parameterNames[i];
+    if (function.parameterDefaults[i]) text += "=" + ir::formatConstant(*function.parameterDefaults[i]);
+  }
+  return text + ") -> " + function.returnType->schemaStr();
+}
+
 [[noreturn]] void FunctionEmitter::unsupported(const lang::SourceRange& range,
                                                const std::string& problem,
                                                const std::string& instead) {

@@ -41,6 +41,10 @@ struct CompiledFunction {
   std::unordered_set<const ir::Node*> sourceLiterals;
 };
 
+// `name(Tensor x, int n=1) -> Tensor`: the schema spelling torch.jit prints for a compiled
+// function or method (`.schema`).
+std::string schemaText(const std::string& name, const CompiledFunction& function);
+
 class FunctionEmitter {
  public:
   // With `selfType`, `def` is a method: its first parameter is `self`, of that type.

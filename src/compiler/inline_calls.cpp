@@ -70,6 +70,13 @@ bool inlineBlock(ir::Graph& graph, ir::Block* block, const CalleeLookup& lookup)
 
 }  // namespace
 
+const std::string* calledFunctionName(const ir::Node& call) {
+  if (call.kind() != callFunction()) return nullptr;
+  const ir::Node* function = call.input(0)->node();
+  if (function->kind() != ir::prim::Constant || !function->hasAttribute("name")) return nullptr;
+  return &function->s("name");
+}
+
 bool inlineCalls(ir::Graph& graph, const CalleeLookup& lookup) {
   bool changed = false;
   // Each round inlines the calls present when it starts; the bodies it copies in may hold

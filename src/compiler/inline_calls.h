@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "ir/ir.h"
 
@@ -14,6 +15,10 @@ namespace tscript::compiler {
 // is left), or nullptr to leave the call alone. The callee's inputs are the call's inputs,
 // without the function constant of a prim::CallFunction.
 using CalleeLookup = std::function<std::shared_ptr<const ir::Graph>(const ir::Node& call)>;
+
+// The name of the function constant a prim::CallFunction calls, or null for any other node
+// (the key callee lookups use).
+const std::string* calledFunctionName(const ir::Node& call);
 
 // Replaces every prim::CallFunction on a function constant and every prim::CallMethod for
 // which `lookup` gives a graph by a copy of that graph's body, recursively. Returns whether

@@ -122,14 +122,7 @@ class LoadedObject {
   }
 
   std::string schema(const std::string& name) {
-    const compiler::CompiledFunction& method = archive_->importer().unit().method(type(), name);
-    std::string text = name + "(";
-    for (size_t i = 0; i < method.parameterNames.size(); ++i) {
-      if (i > 0) text += ", ";
-      text += method.parameterTypes[i]->schemaStr() + " " + method.parameterNames[i];
-      if (method.parameterDefaults[i]) text += "=" + ir::formatConstant(*method.parameterDefaults[i]);
-    }
-    return text + ") -> " + method.returnType->schemaStr();
+    return compiler::schemaText(name, archive_->importer().unit().method(type(), name));
   }
 
   py::dict extraFiles() const {

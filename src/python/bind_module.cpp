@@ -44,14 +44,7 @@ std::string methodCode(ModuleType& type, const std::string& name) {
 }
 
 std::string methodSchema(ModuleType& type, const std::string& name) {
-  const compiler::CompiledFunction& method = type.method(name);
-  std::string text = name + "(";
-  for (size_t i = 0; i < method.parameterNames.size(); ++i) {
-    if (i > 0) text += ", ";
-    text += method.parameterTypes[i]->schemaStr() + " " + method.parameterNames[i];
-    if (method.parameterDefaults[i]) text += "=" + ir::formatConstant(*method.parameterDefaults[i]);
-  }
-  return text + ") -> " + method.returnType->schemaStr();
+  return compiler::schemaText(name, type.method(name));
 }
 
 // `Point(1, 2)` for a script class: prim::CreateObject, then its __init__ on the new object.

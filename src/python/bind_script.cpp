@@ -84,17 +84,7 @@ class ScriptFunction {
   }
 
   // `name(x : Tensor, n : int) -> Tensor`, the schema spelling torch.jit prints.
-  std::string schema() const {
-    std::string text = name_ + "(";
-    for (size_t i = 0; i < function_->parameterNames.size(); ++i) {
-      if (i > 0) text += ", ";
-      text += function_->parameterTypes[i]->schemaStr() + " " + function_->parameterNames[i];
-      if (function_->parameterDefaults[i]) {
-        text += "=" + ir::formatConstant(*function_->parameterDefaults[i]);
-      }
-    }
-    return text + ") -> " + function_->returnType->schemaStr();
-  }
+  std::string schema() const { return compiler::schemaText(name_, *function_); }
 
   // Argument `index`, converted to its parameter's type. A mismatch raises
   // tscript.ArgumentTypeError, both the TypeError Python code expects and the RuntimeError

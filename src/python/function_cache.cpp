@@ -138,10 +138,9 @@ std::shared_ptr<const ir::Graph> calleeGraph(const ir::Node& call) {
     if (!type || !classUnit()) return nullptr;
     return classUnit()->method(*type, call.s("name")).graph;
   }
-  if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
-  const ir::Node* function = call.input(0)->node();
-  if (!function->hasAttribute("name")) return nullptr;
-  auto found = cache().byKey.find(function->s("name"));
+  const std::string* callee = compiler::calledFunctionName(call);
+  if (!callee) return nullptr;
+  auto found = cache().byKey.find(*callee);
   return found == cache().byKey.end() ? nullptr : found->second->inlinedGraph();
 }
 

@@ -33,28 +33,6 @@ bool isTensorConstant(const ir::Node* node) {
 
 // `copy` is source->copy(): the same top-level nodes in the same order. Re-keys `constants`
 // (nodes of `source`) to the copy's nodes.
-std::unordered_map<const ir::Node*, at::Tensor> rekeyConstants(
-    const ir::Graph& source, const ir::Graph& copy,
-    const std::unordered_map<const ir::Node*, at::Tensor>& constants) {
-  std::unordered_map<const ir::Node*, at::Tensor> result;
-  auto from = source.nodes().begin();
-  auto to = copy.nodes().begin();
-  for (; from != source.nodes().end() && to != copy.nodes().end(); ++from, ++to) {
-    auto found = constants.find(*from);
-    if (found != constants.end()) result.emplace(*to, found->second);
-  }
-  return result;
-}
-
-compiler::CalleeLookup lookupIn(const CalleeGraphs& callees) {
-  return [&callees](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
-    if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
-    const ir::Node* function = call.input(0)->node();
-    if (!function->hasAttribute("name")) return nullptr;
-    auto found = callees.find(function->s("name"));
-    return found == callees.end() ? nullptr : found->second;
-  };
-}
 
 // Does the interpreter rebuild this tensor constant exactly from the node's printed text?
 bool printable(const ir::Node& node, const at::Tensor& tensor) {
@@ -355,6 +333,28 @@ void bindTracedFunction(py::module_& m) {
       .def("__repr__", [](const TracedFunction& f) {
         return "<tscript.ScriptFunction " + f.name() + " (traced)>";
       });
+}
+
+std::unordered_map<const ir::Node*, at::Tensor> rekeyConstants(
+    const ir::Graph& source, const ir::Graph& copy,
+    const std::unordered_map<const ir::Node*, at::Tensor>& constants) {
+  std::unordered_map<const ir::Node*, at::Tensor> result;
+  auto from = source.nodes().begin();
+  auto to = copy.nodes().begin();
+  for (; from != source.nodes().end() && to != copy.nodes().end(); ++from, ++to) {
+    auto found = constants.find(*from);
+    if (found != constants.end()) result.emplace(*to, found->second);
+  }
+  return result;
+}
+
+compiler::CalleeLookup lookupIn(const CalleeGraphs& callees) {
+  return [&callees](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
+    const std::string* callee = compiler::calledFunctionName(call);
+    if (!callee) return nullptr;
+    auto found = callees.find(*callee);
+    return found == callees.end() ? nullptr : found->second;
+  };
 }
 
 }  // namespace tscript::python

@@ -21,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "compiler/inline_calls.h"
 #include "compiler/sugared_value.h"
 #include "ir/ir.h"
 #include "runtime/code.h"
@@ -103,5 +104,14 @@ pybind11::object recordCompiledCall(const std::string& name, std::shared_ptr<con
 bool isTracingOnThisThread();
 
 void bindTracedFunction(pybind11::module_& m);
+
+// The tensor constants of `source` keyed by the nodes of `copy`, a node-for-node copy of it
+// (the same top-level node order).
+std::unordered_map<const ir::Node*, at::Tensor> rekeyConstants(
+    const ir::Graph& source, const ir::Graph& copy,
+    const std::unordered_map<const ir::Node*, at::Tensor>& constants);
+
+// The callee lookup of inlineCalls over `callees` (by function constant name).
+compiler::CalleeLookup lookupIn(const CalleeGraphs& callees);
 
 }  // namespace tscript::python

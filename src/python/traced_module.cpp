@@ -11,6 +11,7 @@
 #include "compiler/inline_calls.h"
 #include "ir/code_printer.h"
 #include "python/module_objects.h"
+#include "python/traced_function.h"
 #include "runtime/builtins_table.h"
 #include "runtime/constants.h"
 #include "runtime/operator_info.h"
@@ -68,33 +69,12 @@ bool printable(const ir::Node& node, const at::Tensor& tensor) {
   }
 }
 
-tracer::TensorConstants rekey(const ir::Graph& source, const ir::Graph& copy,
-                              const tracer::TensorConstants& constants) {
-  tracer::TensorConstants result;
-  auto from = source.nodes().begin();
-  auto to = copy.nodes().begin();
-  for (; from != source.nodes().end() && to != copy.nodes().end(); ++from, ++to) {
-    auto found = constants.find(*from);
-    if (found != constants.end()) result.emplace(*to, found->second);
-  }
-  return result;
-}
-
-compiler::CalleeLookup functionsIn(const CalleeGraphs& callees) {
-  return [&callees](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
-    if (call.kind() != ir::Symbol::make("prim", "CallFunction")) return nullptr;
-    const ir::Node* function = call.input(0)->node();
-    if (!function->hasAttribute("name")) return nullptr;
-    auto found = callees.find(function->s("name"));
-    return found == callees.end() ? nullptr : found->second;
-  };
-}
 
 // Adds `graph` as method `name` of `owner` to the unit, in its runnable form.
 void addRunnable(PyClassDefinition& owner, const std::string& name, const TracedMethodRecord& record) {
   auto runnable = record.display->copy();
-  tracer::TensorConstants constants = rekey(*record.display, *runnable, record.constants);
-  compiler::inlineCalls(*runnable, functionsIn(record.callees));
+  tracer::TensorConstants constants = rekeyConstants(*record.display, *runnable, record.constants);
+  compiler::inlineCalls(*runnable, lookupIn(record.callees));
   auto& hidden = hiddenAttributes()[owner.type()->qualifiedName()];
   std::vector<ir::Node*> unprintable;
   for (ir::Node* node : runnable->nodes()) {
