@@ -289,12 +289,12 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
         return found == compiled_.end() ? nullptr : found->second.graph;
       });
     }
-    // Inlined callee constants are copies, unknown to sourceLiterals: they count as
+    // Inlined callee constants are copies, unknown to hoistedLiterals: they count as
     // synthesized.
     passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
-      return compiled.sourceLiterals.count(node) > 0;
+      return compiled.hoistedLiterals.count(node) > 0;
     });
-    compiled.sourceLiterals.clear();  // the pooled-away nodes are gone
+    compiled.hoistedLiterals.clear();  // the pooled-away nodes are gone
     if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
     return compiled;
   } catch (...) {

@@ -209,7 +209,7 @@ ir::Value* FunctionEmitter::insertNoneConstant(const lang::SourceRange& range) {
 void FunctionEmitter::discardUnusedConstant(ir::Value* constant) {
   ir::Node* node = constant->node();
   if (node->kind() != ir::prim::Constant || constant->hasUses()) return;
-  sourceLiterals_.erase(node);
+  hoistedLiterals_.erase(node);
   node->destroy();
 }
 
@@ -310,20 +310,20 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
   throw lang::CompileError(expr.range, "unexpected expression");
 }
 
-ir::Value* FunctionEmitter::literal(ir::Value* constant) {
-  sourceLiterals_.insert(constant->node());
+ir::Value* FunctionEmitter::hoistedLiteral(ir::Value* constant) {
+  hoistedLiterals_.insert(constant->node());
   return constant;
 }
 
 ir::Value* FunctionEmitter::emitConstant(const lang::ConstantExpr& expr) {
   const lang::ConstantValue& value = expr.value;
   switch (value.kind) {
-    case lang::ConstantValue::Kind::None: return literal(insertNoneConstant(expr.range));
-    case lang::ConstantValue::Kind::True: return literal(insertBoolConstant(true, expr.range));
-    case lang::ConstantValue::Kind::False: return literal(insertBoolConstant(false, expr.range));
-    case lang::ConstantValue::Kind::Int: return literal(insertConstant(value.intValue, expr.range));
-    case lang::ConstantValue::Kind::Float: return literal(insertConstant(value.floatValue, expr.range));
-    case lang::ConstantValue::Kind::Str: return literal(insertStringConstant(value.text, expr.range));
+    case lang::ConstantValue::Kind::None: return insertNoneConstant(expr.range);
+    case lang::ConstantValue::Kind::True: return insertBoolConstant(true, expr.range);
+    case lang::ConstantValue::Kind::False: return insertBoolConstant(false, expr.range);
+    case lang::ConstantValue::Kind::Int: return hoistedLiteral(insertConstant(value.intValue, expr.range));
+    case lang::ConstantValue::Kind::Float: return hoistedLiteral(insertConstant(value.floatValue, expr.range));
+    case lang::ConstantValue::Kind::Str: return insertStringConstant(value.text, expr.range);
     case lang::ConstantValue::Kind::BigInt:
       throw lang::CompileError(expr.range, "integer literal " + value.text +
                                                " does not fit in 64 bits (TorchScript ints are int64)");
@@ -371,10 +371,10 @@ ir::Value* FunctionEmitter::emitUnaryOp(const lang::UnaryOpExpr& expr) {
       // `-1` is the constant -1 (as 1.13 folds it), not neg(1).
       if (auto* constant = expr.operand->as<lang::ConstantExpr>()) {
         if (constant->value.kind == lang::ConstantValue::Kind::Int) {
-          return literal(insertConstant(-constant->value.intValue, expr.range));
+          return insertConstant(-constant->value.intValue, expr.range);
         }
         if (constant->value.kind == lang::ConstantValue::Kind::Float) {
-          return literal(insertConstant(-constant->value.floatValue, expr.range));
+          return insertConstant(-constant->value.floatValue, expr.range);
         }
       }
       return emitBuiltin("aten::neg", {emitValue(*expr.operand)}, expr.range);
@@ -760,7 +760,7 @@ ir::Value* FunctionEmitter::emitAnnotate(const lang::CallExpr& call) {
     value = emitDictLiteral(*dict, type);
   } else if (constant && constant->value.kind == lang::ConstantValue::Kind::None &&
              types::isSubtypeOf(types::noneType(), type)) {
-    value = literal(insertNoneConstant(expression.range))->setType(type);
+    value = insertNoneConstant(expression.range)->setType(type);
   } else {
     value = emitValue(expression);
   }

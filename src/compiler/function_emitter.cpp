@@ -275,7 +275,7 @@ CompiledFunction FunctionEmitter::emit() {
   convertToSSA(*graph_);
   canonicalizeModifiedLoops(*graph_);
   result.graph = graph_;
-  result.sourceLiterals = std::move(sourceLiterals_);
+  result.hoistedLiterals = std::move(hoistedLiterals_);
   result.returnType = returnType;
   return result;
 }
@@ -388,7 +388,7 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
   types::TypePtr valueType = value ? value->type() : type;
   for (ir::Node* node = top->returnNode()->prev(); node != last;) {
     ir::Node* previous = node->prev();
-    sourceLiterals_.erase(node);
+    hoistedLiterals_.erase(node);
     node->destroy();
     node = previous;
   }

@@ -36,9 +36,11 @@ struct CompiledFunction {
   // times, as the schema `T[N]`); nullopt for the others.
   std::vector<std::optional<size_t>> parameterBroadcastSizes;
   types::TypePtr returnType;
-  // The prim::Constant nodes written as literals in the source (the rest were synthesized:
-  // defaults, loop conditions); constant pooling orders the two groups differently.
-  std::unordered_set<const ir::Node*> sourceLiterals;
+  // The prim::Constant nodes of int and float literals of the source. torch.jit 1.13
+  // materializes those at the top of the graph (one per value) while every other constant
+  // (str, None, bool literals, folded negations, defaults, loop conditions) is inserted
+  // where it is used; constant pooling orders the two groups differently.
+  std::unordered_set<const ir::Node*> hoistedLiterals;
 };
 
 // `name(Tensor x, int n=1) -> Tensor`: the schema spelling torch.jit prints for a compiled
@@ -142,8 +144,9 @@ class FunctionEmitter {
   ir::Value* emitIfExpr(const lang::IfExpr& expr);
   ir::Value* emitCondition(const lang::Expr& expr);
   ir::Value* emitConstant(const lang::ConstantExpr& expr);
-  // Marks the constant just emitted for a source literal (CompiledFunction::sourceLiterals).
-  ir::Value* literal(ir::Value* constant);
+  // Marks the constant just emitted for an int or float literal
+  // (CompiledFunction::hoistedLiterals).
+  ir::Value* hoistedLiteral(ir::Value* constant);
   ir::Value* emitSubscript(const lang::SubscriptExpr& expr);
   // An expression whose type the context knows (an annotated assignment, a return): list
   // and dict literals take the hinted type, `x.tolist()` needs it (1.13 does the same).
@@ -237,7 +240,7 @@ class FunctionEmitter {
   Resolver& resolver_;
   const OperatorMatcher& matcher_;
   types::TypePtr selfType_;
-  std::unordered_set<const ir::Node*> sourceLiterals_;
+  std::unordered_set<const ir::Node*> hoistedLiterals_;
   std::shared_ptr<ir::Graph> graph_;
   std::vector<std::map<std::string, types::TypePtr>> scopes_;
   // Local names bound to compile-time values (SugaredValue::assignableAsAlias), function-wide.

@@ -14,11 +14,13 @@ namespace tscript::passes {
 // by the first one seen. Returns whether the graph changed.
 bool poolConstants(ir::Graph& graph);
 
-// The pooling the compiler applies to a function it just emitted. torch.jit 1.13 pools
-// the constants written in the source before it creates the ones it synthesizes (default
-// arguments, loop conditions, None fillers), so in its graphs the synthesized constants
-// come first (latest first) and the source literals follow in source order; a synthesized
-// constant equal to a literal is replaced by the literal. `isSourceLiteral` tells them apart.
+// The pooling the compiler applies to a function it just emitted. torch.jit 1.13's emitter
+// materializes int and float literals at the front of the graph (one node per value) and
+// inserts every other constant (str, None and bool literals, defaults, loop conditions) where
+// it is used; its plain pooling then reverses the lot. So the other constants come first,
+// latest first, and the int/float literals follow in order of first appearance; an other
+// constant equal to such a literal is replaced by the literal. `isSourceLiteral` says
+// which nodes are those int/float literals.
 bool poolConstantsAsEmitted(ir::Graph& graph,
                             const std::function<bool(const ir::Node*)>& isSourceLiteral);
 

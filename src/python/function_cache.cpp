@@ -243,9 +243,9 @@ std::shared_ptr<const CachedFunction> compilePythonFunction(py::handle function,
   c.compiling.pop_back();
   compiler::CompiledFunction& compiled = entry->compiled;
   passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
-    return compiled.sourceLiterals.count(node) > 0;
+    return compiled.hoistedLiterals.count(node) > 0;
   });
-  compiled.sourceLiterals.clear();
+  compiled.hoistedLiterals.clear();
 
   if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
   watchLifetime(function);
