@@ -80,10 +80,24 @@ std::string constantLiteralCode(const types::ConstantLiteral& literal) {
 
 void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
                 const types::ClassType& type, const ClassCodeParts& parts) {
+  printClassHeader(printer, type, parts);
+  for (const std::string& name : parts.methods) {
+    const compiler::CompiledFunction& method = unit.method(type, name);
+    printer.printFunction(*method.graph, codeSignatureOf(method, name), 1);
+  }
+}
+
+void printClassHeader(ir::CodePrinter& printer, const types::ClassType& type,
+                      const ClassCodeParts& parts,
+                      const std::function<bool(const std::string& attribute)>& savedAttribute) {
+  std::vector<types::ClassType::Attribute> attributes;
+  for (const auto& attribute : type.attributes()) {
+    if (!savedAttribute || savedAttribute(attribute.name)) attributes.push_back(attribute);
+  }
   std::string header = "class " + type.baseName() + (type.isModule() ? "(Module):\n" : ":\n");
   if (type.isModule()) {
     std::vector<std::string> parameters, buffers;
-    for (const auto& attribute : type.attributes()) {
+    for (const auto& attribute : attributes) {
       if (attribute.isParameter) parameters.push_back(attribute.name);
       if (attribute.isBuffer) buffers.push_back(attribute.name);
     }
@@ -96,7 +110,6 @@ void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
       header += "  __forward_hooks__ = " + nameList(parts.forwardHooks) + "\n";
     }
   }
-  const auto& attributes = type.attributes();
   if (!attributes.empty() && !isIdentifier(attributes[0].name)) header += "  __annotations__ = []\n";
   for (const auto& attribute : attributes) {
     if (isIdentifier(attribute.name)) {
@@ -111,10 +124,6 @@ void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
               constantLiteralCode(value) + "\n";
   }
   printer.appendText(header);
-  for (const std::string& name : parts.methods) {
-    const compiler::CompiledFunction& method = unit.method(type, name);
-    printer.printFunction(*method.graph, codeSignatureOf(method, name), 1);
-  }
 }
 
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,

@@ -3,6 +3,7 @@
 // the Python `.code` of loaded modules, and (later) by save.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct ClassCodeParts {
 // CONSTANTS table of the file.
 void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
                 const types::ClassType& type, const ClassCodeParts& parts);
+// The part of printClass() before the methods. `savedAttribute` (when set) says which
+// attributes are declared: an object may hold slots that are not part of what is saved (the
+// hidden tensor slots of traced methods).
+void printClassHeader(ir::CodePrinter& printer, const types::ClassType& type,
+                      const ClassCodeParts& parts,
+                      const std::function<bool(const std::string& attribute)>& savedAttribute = {});
 
 // A free function at level 0, as archives print it.
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,
