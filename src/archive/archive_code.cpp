@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ir/attributes.h"
+#include "runtime/constants.h"
 #include "runtime/operator_info.h"
 
 namespace tscript::archive {
@@ -51,9 +52,22 @@ ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType) {
 }
 
 std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
-                       const std::string& name) {
+                       const std::string& name, const std::vector<runtime::Value>* constants) {
   const compiler::CompiledFunction& method = unit.method(type, name);
-  ir::CodePrinter printer(archiveCodePrinterOptions(false));
+  ir::CodePrinterOptions options = archiveCodePrinterOptions(false);
+  if (constants) {
+    options.tensorConstantIndex = [constants](const ir::Node& node) -> size_t {
+      const at::Tensor* tensor = runtime::tensorOfAttribute(node.attribute("value").get<ir::TensorText>());
+      for (size_t i = 0; tensor && i < constants->size(); ++i) {
+        const runtime::Value& constant = (*constants)[i];
+        if (constant.isTensor() && constant.toTensor().unsafeGetTensorImpl() == tensor->unsafeGetTensorImpl()) {
+          return i;
+        }
+      }
+      throw ir::CodePrintError("code printer: a tensor constant that is not in constants.pkl: " + node.toString());
+    };
+  }
+  ir::CodePrinter printer(std::move(options));
   printer.printFunction(*method.graph, codeSignatureOf(method, name));
   return printer.text();
 }

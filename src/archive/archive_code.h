@@ -9,6 +9,7 @@
 
 #include "compiler/compilation_unit.h"
 #include "ir/code_printer.h"
+#include "runtime/value.h"
 #include "types/named_types.h"
 
 namespace tscript::archive {
@@ -20,9 +21,11 @@ ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, co
 // `__torch__.x.f` print as they are, other names as `__torch__.<name>`.
 ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType);
 
-// `def name(self, ...)` as `.code` prints a method (untyped self, level 0).
+// `def name(self, ...)` as `.code` prints a method (untyped self, level 0). `constants` (the
+// archive's constants.pkl) numbers its tensor constants `CONSTANTS.cN` as the archive does.
 std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
-                       const std::string& name);
+                       const std::string& name,
+                       const std::vector<runtime::Value>* constants = nullptr);
 
 // What a class of an archive needs printed besides its type: its methods in order, hooks.
 struct ClassCodeParts {

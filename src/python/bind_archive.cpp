@@ -111,7 +111,7 @@ class LoadedObject {
   }
 
   std::string code(const std::string& name) {
-    return archive::methodCode(archive_->importer().unit(), type(), name);
+    return archive::methodCode(archive_->importer().unit(), type(), name, &archive_->importer().constants());
   }
 
   std::string inlinedGraph(const std::string& name) {
