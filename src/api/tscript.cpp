@@ -9,7 +9,11 @@
 #include "lang/diagnostics.h"
 #include "runtime/errors.h"
 #include "runtime/ivalue_bridge.h"
+#include "archive/archive_writer.h"
 #include "serialize/serialize_error.h"
+#include "serialize/zip_writer.h"
+
+#include <fstream>
 
 namespace tscript {
 
@@ -193,7 +197,10 @@ std::vector<std::string> Module::method_names() const {
 
 std::string Module::code(const std::string& method) const {
   return translatingErrors(
-      [&] { return archive::methodCode(impl_->archive->importer().unit(), impl_->type(), method); });
+      [&] {
+        return archive::methodCode(impl_->archive->importer().unit(), impl_->type(), method,
+                                   &impl_->archive->importer().constants());
+      });
 }
 
 bool Module::has_attr(const std::string& name) const {
@@ -243,6 +250,39 @@ std::vector<std::pair<std::string, at::Tensor>> Module::named_buffers(bool recur
 }
 
 uint64_t Module::format_version() const { return impl_->archive->version(); }
+
+namespace {
+
+std::vector<uint8_t> archiveBytes(const Module::Impl& impl, const std::string& archiveName,
+                                  const std::vector<std::pair<std::string, std::string>>& extraFiles) {
+  if (!impl.type().isModule()) {
+    throw Error("save: " + impl.type().qualifiedName() + " is a script class, not a module");
+  }
+  archive::ArchiveContents contents = archive::contentsOfLoaded(*impl.archive, impl.object);
+  contents.extraFiles = extraFiles;
+  return archive::writeArchive(contents, archiveName);
+}
+
+}  // namespace
+
+void Module::save(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& extra_files) const {
+  translatingErrors([&] {
+    std::vector<uint8_t> bytes =
+        archiveBytes(*impl_, serialize::ZipWriter::archiveNameForPath(path), extra_files);
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) throw Error("save: cannot write '" + path + "'");
+  });
+}
+
+std::string Module::save_to_buffer(const std::vector<std::pair<std::string, std::string>>& extra_files) const {
+  return translatingErrors([&] {
+    std::vector<uint8_t> bytes = archiveBytes(*impl_, "archive", extra_files);
+    return std::string(bytes.begin(), bytes.end());
+  });
+}
 
 std::vector<std::string> Module::extra_file_names() const { return impl_->archive->extraFileNames(); }
 

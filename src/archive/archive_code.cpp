@@ -41,21 +41,17 @@ ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, co
   return signature;
 }
 
-ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType) {
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType,
+                                                 const std::vector<runtime::Value>* constants) {
   ir::CodePrinterOptions options;
   options.operatorInfo = runtime::operatorInfoForPrinting;
   options.printFirstArgumentType = printFirstArgumentType;
   options.qualifiedFunctionName = [](const std::string& name) {
     return name.rfind("__torch__.", 0) == 0 ? name : "__torch__." + name;
   };
-  return options;
-}
-
-std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
-                       const std::string& name, const std::vector<runtime::Value>* constants) {
-  const compiler::CompiledFunction& method = unit.method(type, name);
-  ir::CodePrinterOptions options = archiveCodePrinterOptions(false);
   if (constants) {
+    // A loaded tensor constant carries its tensor: its index is where that tensor is in the
+    // archive's table (texts such as `<Tensor>` would make different tensors one entry).
     options.tensorConstantIndex = [constants](const ir::Node& node) -> size_t {
       const at::Tensor* tensor = runtime::tensorOfAttribute(node.attribute("value").get<ir::TensorText>());
       for (size_t i = 0; tensor && i < constants->size(); ++i) {
@@ -67,7 +63,13 @@ std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& 
       throw ir::CodePrintError("code printer: a tensor constant that is not in constants.pkl: " + node.toString());
     };
   }
-  ir::CodePrinter printer(std::move(options));
+  return options;
+}
+
+std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
+                       const std::string& name, const std::vector<runtime::Value>* constants) {
+  const compiler::CompiledFunction& method = unit.method(type, name);
+  ir::CodePrinter printer(archiveCodePrinterOptions(false, constants));
   printer.printFunction(*method.graph, codeSignatureOf(method, name));
   return printer.text();
 }

@@ -18,8 +18,11 @@ namespace tscript::archive {
 ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, const std::string& name);
 
 // Printer options with the registry's operator schemas; function constants named
-// `__torch__.x.f` print as they are, other names as `__torch__.<name>`.
-ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType);
+// `__torch__.x.f` print as they are, other names as `__torch__.<name>`. With `constants` (a
+// loaded archive's constants.pkl, which must outlive the options), tensor constants print as
+// the `CONSTANTS.cN` that holds their tensor.
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType,
+                                                 const std::vector<runtime::Value>* constants = nullptr);
 
 // `def name(self, ...)` as `.code` prints a method (untyped self, level 0). `constants` (the
 // archive's constants.pkl) numbers its tensor constants `CONSTANTS.cN` as the archive does.
