@@ -11,9 +11,6 @@
 #include "runtime/ivalue_bridge.h"
 #include "archive/archive_writer.h"
 #include "serialize/serialize_error.h"
-#include "serialize/zip_writer.h"
-
-#include <fstream>
 
 namespace tscript {
 
@@ -253,14 +250,14 @@ uint64_t Module::format_version() const { return impl_->archive->version(); }
 
 namespace {
 
-std::vector<uint8_t> archiveBytes(const Module::Impl& impl, const std::string& archiveName,
-                                  const std::vector<std::pair<std::string, std::string>>& extraFiles) {
+archive::ArchiveContents contentsToSave(const Module::Impl& impl,
+                                        const std::vector<std::pair<std::string, std::string>>& extraFiles) {
   if (!impl.type().isModule()) {
     throw Error("save: " + impl.type().qualifiedName() + " is a script class, not a module");
   }
   archive::ArchiveContents contents = archive::contentsOfLoaded(*impl.archive, impl.object);
   contents.extraFiles = extraFiles;
-  return archive::writeArchive(contents, archiveName);
+  return contents;
 }
 
 }  // namespace
@@ -268,18 +265,14 @@ std::vector<uint8_t> archiveBytes(const Module::Impl& impl, const std::string& a
 void Module::save(const std::string& path,
                   const std::vector<std::pair<std::string, std::string>>& extra_files) const {
   translatingErrors([&] {
-    std::vector<uint8_t> bytes =
-        archiveBytes(*impl_, serialize::ZipWriter::archiveNameForPath(path), extra_files);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) throw Error("save: cannot write '" + path + "'");
+    archive::ArchiveContents contents = contentsToSave(*impl_, extra_files);
+    archive::writeArchiveToFile(contents, path);
   });
 }
 
 std::string Module::save_to_buffer(const std::vector<std::pair<std::string, std::string>>& extra_files) const {
   return translatingErrors([&] {
-    std::vector<uint8_t> bytes = archiveBytes(*impl_, "archive", extra_files);
+    std::vector<uint8_t> bytes = archive::writeArchive(contentsToSave(*impl_, extra_files), "archive");
     return std::string(bytes.begin(), bytes.end());
   });
 }

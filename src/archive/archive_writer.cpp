@@ -1,7 +1,11 @@
 // Writing archives (see archive_writer.h).
 #include "archive/archive_writer.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <unordered_map>
 
 #include "archive/tensor_records.h"
@@ -151,6 +155,8 @@ void writeTensorRecords(serialize::ZipWriter& zip, const TensorRecordWriter& ten
   for (const TensorRecordWriter::Record& record : tensors.records()) zip.writeRecord(record.name, record.bytes());
 }
 
+void writeRecords(const ArchiveContents& contents, serialize::ZipWriter& zip);
+
 void collectVersion(const ir::Block& block, uint64_t& version) {
   static const std::map<std::string, uint64_t> bumped = {
       {"aten::div", 4}, {"aten::div_", 4}, {"aten::full", 5}, {"aten::linspace", 8},
@@ -177,8 +183,35 @@ uint64_t fileFormatVersionOf(const ir::Graph& graph) {
 }
 
 std::vector<uint8_t> writeArchive(const ArchiveContents& contents, const std::string& archiveName) {
-  if (!contents.root.isObject()) throw SerializeError("save: the root of an archive must be a module object");
   serialize::ZipWriter zip(archiveName);
+  writeRecords(contents, zip);
+  return zip.finish();
+}
+
+void writeArchive(const ArchiveContents& contents, const std::string& archiveName,
+                  serialize::ZipWriter::Sink sink) {
+  serialize::ZipWriter zip(archiveName, std::move(sink));
+  writeRecords(contents, zip);
+  zip.finish();
+}
+
+void writeArchiveToFile(const ArchiveContents& contents, const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!file) throw SerializeError("save: cannot open '" + path + "' for writing: " + std::strerror(errno));
+  writeArchive(contents, serialize::ZipWriter::archiveNameForPath(path), [&](std::span<const uint8_t> bytes) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size()) {
+      throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
+    }
+  });
+  if (std::fclose(file.release()) != 0) {
+    throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
+  }
+}
+
+namespace {
+
+void writeRecords(const ArchiveContents& contents, serialize::ZipWriter& zip) {
+  if (!contents.root.isObject()) throw SerializeError("save: the root of an archive must be a module object");
   for (const auto& [name, bytes] : contents.extraFiles) zip.writeRecord("extra/" + name, bytes);
 
   TensorRecordWriter dataTensors("data");
@@ -214,7 +247,8 @@ std::vector<uint8_t> writeArchive(const ArchiveContents& contents, const std::st
   // 1.13 moved the record to `.data/version` from version 6 on.
   zip.writeRecord(contents.version >= 6 ? ".data/version" : "version",
                   std::to_string(contents.version) + "\n");
-  return zip.finish();
 }
+
+}  // namespace
 
 }  // namespace tscript::archive

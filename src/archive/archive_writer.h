@@ -30,6 +30,7 @@
 
 #include "ir/ir.h"
 #include "runtime/value.h"
+#include "serialize/zip_writer.h"
 #include "types/named_types.h"
 
 namespace tscript::archive {
@@ -62,6 +63,12 @@ struct ArchiveContents {
 // naming the attribute path of a value that cannot be saved (an object of a class without
 // code, a Python object, an enum, a non-CPU or quantized tensor, ...).
 std::vector<uint8_t> writeArchive(const ArchiveContents& contents, const std::string& archiveName);
+// The same bytes handed to `sink` as they are made (tensor data is never copied).
+void writeArchive(const ArchiveContents& contents, const std::string& archiveName,
+                  serialize::ZipWriter::Sink sink);
+// Streams the archive into the file `path` (created or truncated), named after the path as
+// torch.jit.save names it. Throws SerializeError when the file cannot be written.
+void writeArchiveToFile(const ArchiveContents& contents, const std::string& path);
 
 // The file-format version 1.13 writes for code that uses the operators of `graph` (and its
 // blocks): 3, or the version at which the semantics of an operator used changed (div 4,

@@ -13,7 +13,6 @@
 #include <ATen/ops/equal.h>
 
 #include <deque>
-#include <fstream>
 #include <set>
 
 #include "archive/archive_code.h"
@@ -221,17 +220,13 @@ std::vector<std::pair<std::string, std::string>> extraFilesFrom(const py::handle
 
 // Writes `contents` to `path`, or returns the archive's bytes when `path` is None.
 py::object writeArchiveFromPython(const archive::ArchiveContents& contents, const py::object& path) {
-  std::string archiveName =
-      path.is_none() ? "archive" : serialize::ZipWriter::archiveNameForPath(path.cast<std::string>());
   // With the GIL held: `__getstate__` methods may be compiled on first use.
-  std::vector<uint8_t> bytes = archive::writeArchive(contents, archiveName);
-  if (path.is_none()) return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  std::string file = path.cast<std::string>();
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  if (!out) throw SerializeError("save: cannot write '" + file + "'");
-  return py::none();
+  if (!path.is_none()) {
+    archive::writeArchiveToFile(contents, path.cast<std::string>());
+    return py::none();
+  }
+  std::vector<uint8_t> bytes = archive::writeArchive(contents, "archive");
+  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
 std::vector<std::pair<std::string, std::string>> extraFilesFromPython(const py::handle& extraFiles) {

@@ -193,3 +193,26 @@ TEST(ArchiveWriterTest, FileFormatVersionOfOperators) {
 
 }  // namespace
 }  // namespace tscript::archive
+
+namespace tscript::archive {
+namespace {
+
+TEST(ArchiveWriterTest, StreamingGivesTheSameBytes) {
+  std::vector<uint8_t> built = writeArchive(contents(), "archive");
+  std::vector<uint8_t> streamed;
+  size_t pieces = 0;
+  writeArchive(contents(), "archive", [&](std::span<const uint8_t> bytes) {
+    streamed.insert(streamed.end(), bytes.begin(), bytes.end());
+    ++pieces;
+  });
+  EXPECT_EQ(streamed, built);
+  EXPECT_GT(pieces, 7u);  // handed over record by record, not at the end
+  std::string path = testing::TempDir() + "/streamed.pt";
+  writeArchiveToFile(contents(), path);
+  serialize::ZipReader zip = serialize::ZipReader::openFile(path);
+  EXPECT_EQ(zip.archivePrefix(), "streamed");
+  EXPECT_THROW(writeArchiveToFile(contents(), "/nonexistent-folder/x.pt"), serialize::SerializeError);
+}
+
+}  // namespace
+}  // namespace tscript::archive
