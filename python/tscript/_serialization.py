@@ -18,6 +18,11 @@ def _native(m):
         return lambda path, extra: m._c.save(path, extra)
     if isinstance(m, RecursiveScriptModule):
         return lambda path, extra: _C._save_module(m._c, path, extra)
+    from tscript._script import ScriptFunction
+    if isinstance(m, ScriptFunction):
+        raise NotImplementedError("tscript.save of a scripted function is not supported yet (torch.jit.save "
+                                  "wraps it in a module __torch__.PlaceholderModule whose forward is the "
+                                  "function); script a module that calls it instead")
     raise TypeError(f"tscript.save expects a ScriptModule (scripted, traced or loaded), "
                     f"not {type(m).__name__}; script or trace it first")
 

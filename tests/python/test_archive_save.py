@@ -287,7 +287,27 @@ class HoldsIgnored(torch.nn.Module):
         return self.helper(x)
 
 
+def test_counter_state_after_calls_is_saved(tmp_path):
+    counter = tscript.script(module_cases.Counter())
+    counter(torch.ones(3))
+    counter(torch.ones(3))
+    counter.eval()
+    path = tmp_path / "counter.pt"
+    tscript.save(counter, path)
+    for loaded in (torch.jit.load(str(path)), tscript.load(path)):
+        assert loaded.calls == 2 and list(loaded.history) == [1, 2] and loaded.last == 2
+        torch.testing.assert_close(loaded.total, torch.full((3,), 2.0))
+        assert loaded.training is False
+        torch.testing.assert_close(loaded(torch.ones(3)), torch.zeros(3))
+
+
+def scripted_function(x: torch.Tensor) -> torch.Tensor:
+    return x + 1
+
+
 def test_unsaveable_things_fail_clearly(tmp_path):
+    with pytest.raises(NotImplementedError, match="scripted function"):
+        tscript.save(tscript.script(scripted_function), tmp_path / "f.pt")
     with pytest.raises(RuntimeError, match="Could not export Python function call 'helper'"):
         tscript.save(tscript.script(HoldsIgnored()), tmp_path / "x.pt")
     with pytest.raises(TypeError, match="expects a ScriptModule"):
