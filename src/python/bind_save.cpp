@@ -49,8 +49,12 @@ class ModuleCodeCollector {
 
   void collect(const std::shared_ptr<const types::ClassType>& root) {
     addClass(root);
-    while (!pendingClasses_.empty() || !pendingFunctions_.empty()) {
-      if (!pendingClasses_.empty()) {
+    while (!pendingClasses_.empty() || !pendingFunctions_.empty() || !pendingNamedTuples_.empty()) {
+      if (!pendingNamedTuples_.empty()) {
+        const types::TupleType* tuple = pendingNamedTuples_.front();
+        pendingNamedTuples_.pop_front();
+        printNamedTuple(*tuple);
+      } else if (!pendingClasses_.empty()) {
         auto type = pendingClasses_.front();
         pendingClasses_.pop_front();
         printClass(*type);
@@ -73,6 +77,10 @@ class ModuleCodeCollector {
         pendingClasses_.push_back(std::static_pointer_cast<const types::ClassType>(type));
       }
       return;
+    }
+    if (const auto* tuple = type->as<types::TupleType>(); tuple && tuple->isNamed()) {
+      // Printed once the class being printed is finished (a definition never interrupts one).
+      if (seenClasses_.insert(*tuple->qualifiedName()).second) pendingNamedTuples_.push_back(tuple);
     }
     if (type->kind() == types::TypeKind::Interface || type->kind() == types::TypeKind::Enum) {
       throw SerializeError("save: " + type->annotationStr() +
@@ -176,6 +184,17 @@ class ModuleCodeCollector {
     }
   }
 
+  // `class P(NamedTuple):` with one `field : T` line per field, as 1.13 prints it (field
+  // types are printed before they are met, so the classes they name follow).
+  void printNamedTuple(const types::TupleType& tuple) {
+    const std::string& name = *tuple.qualifiedName();
+    std::string text = "class " + name.substr(name.rfind('.') + 1) + "(NamedTuple):\n";
+    for (size_t i = 0; i < tuple.elements().size(); ++i) {
+      text += "  " + tuple.fieldNames().at(i) + " : " + tuple.elements()[i]->annotationStr() + "\n";
+    }
+    printerFor(name).appendText(text);
+  }
+
   void printFunction(const CachedFunction& function) {
     currentFunction_ = function.qualifiedName;
     scan(*function.compiled.graph, true);
@@ -187,6 +206,8 @@ class ModuleCodeCollector {
   archive::ArchiveContents& contents_;
   std::deque<std::shared_ptr<const types::ClassType>> pendingClasses_;
   std::deque<std::shared_ptr<const CachedFunction>> pendingFunctions_;
+  // Named tuple types are kept alive by the graphs and attribute types that mention them.
+  std::deque<const types::TupleType*> pendingNamedTuples_;
   std::set<std::string> seenClasses_;
   std::set<std::string> seenFunctions_;
   std::map<std::string, std::string> qualifiedNames_;  // Python name of a function -> qualified

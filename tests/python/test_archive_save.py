@@ -7,6 +7,7 @@ Run: TSCRIPT_VERIFY=1 TSCRIPT_BIN=$PWD/build/bin/tscript PYTHONPATH=$PWD/python 
 """
 import io
 import zipfile
+from typing import NamedTuple, Optional
 
 import pytest
 import torch
@@ -316,3 +317,25 @@ def test_unsaveable_things_fail_clearly(tmp_path):
         tscript.save(tscript.script(module_cases.Scale(2.0)), 42)
     with pytest.raises(TypeError, match="str or bytes"):
         tscript.save(tscript.script(module_cases.Scale(2.0)), io.BytesIO(), _extra_files={"a": 3})
+
+
+class Halves(NamedTuple):
+    low: torch.Tensor
+    high: Optional[torch.Tensor]
+
+
+class ReturnsNamedTuple(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> Halves:
+        return Halves(x.clamp(max=0.0), x.clamp(min=0.0))
+
+
+def test_named_tuple_types_are_printed_for_torch_jit(tmp_path):
+    # tscript.load does not read NamedTuple classes yet; torch.jit.load must.
+    path = tmp_path / "nt.pt"
+    tscript.save(tscript.script(ReturnsNamedTuple()), path)
+    code = records(path.read_bytes())["code/__torch__/test_archive_save.py"].decode()
+    assert "class Halves(NamedTuple):\n  low : Tensor\n  high : Optional[Tensor]\n" in code
+    x = torch.randn(6)
+    got, expected = torch.jit.load(str(path))(x), ReturnsNamedTuple()(x)
+    assert type(got).__name__ == "Halves"
+    torch.testing.assert_close(tuple(got), tuple(expected))
