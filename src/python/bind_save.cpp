@@ -103,6 +103,12 @@ class ModuleCodeCollector {
                              "If this is a nn.ModuleList, add it to __constants__");
       }
       for (const ir::Value* output : node->outputs()) addClass(output->type());
+      if (!emitted && isFunctionConstant(node)) {
+        // A traced method's calls name the callee as Python does, with no way back to its graph.
+        throw SerializeError("save: the traced method " + currentFunction_ + " calls the scripted function '" +
+                             node->s("name") + "'; saving traced modules that call scripted functions "
+                             "is not supported yet");
+      }
       if (emitted && isFunctionConstant(node)) {
         std::shared_ptr<const CachedFunction> function = findCachedFunction(node->s("name"));
         if (!function) {

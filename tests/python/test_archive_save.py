@@ -339,3 +339,19 @@ def test_named_tuple_types_are_printed_for_torch_jit(tmp_path):
     got, expected = torch.jit.load(str(path))(x), ReturnsNamedTuple()(x)
     assert type(got).__name__ == "Halves"
     torch.testing.assert_close(tuple(got), tuple(expected))
+
+
+@tscript.script
+def doubled(x: torch.Tensor) -> torch.Tensor:
+    return x * 2
+
+
+class CallsScripted(torch.nn.Module):
+    def forward(self, x):
+        return doubled(x) + 1
+
+
+def test_traced_module_calling_a_scripted_function_is_refused(tmp_path):
+    traced = tscript.trace(CallsScripted(), (torch.randn(3),))
+    with pytest.raises(RuntimeError, match="calls the scripted function 'doubled'"):
+        tscript.save(traced, tmp_path / "t.pt")
