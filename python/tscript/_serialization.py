@@ -1,6 +1,6 @@
 """tscript.save: write a scripted, traced or loaded module as a TorchScript archive.
 
-The archive is what torch.jit.save 1.13 writes (ARCHIVE_FORMAT.md): torch.jit.load and
+The archive is what PyTorch 1.13's save writes (ARCHIVE_FORMAT.md), so PyTorch's loader and
 tscript.load both read it. The C++ writer does the work (src/archive/archive_writer.h,
 src/python/bind_save.cpp); this file only sorts out the arguments.
 """
@@ -20,7 +20,7 @@ def _native(m):
         return lambda path, extra: _C._save_module(m._c, path, extra)
     from tscript._script import ScriptFunction
     if isinstance(m, ScriptFunction):
-        raise NotImplementedError("tscript.save of a scripted function is not supported yet (torch.jit.save "
+        raise NotImplementedError("tscript.save of a scripted function is not supported yet (PyTorch 1.13 "
                                   "wraps it in a module __torch__.PlaceholderModule whose forward is the "
                                   "function); script a module that calls it instead")
     raise TypeError(f"tscript.save expects a ScriptModule (scripted, traced or loaded), "
