@@ -304,7 +304,8 @@ int printArchiveCode(const std::string& path) {
       for (auto& file : files) {
         if (file.first == qualifier) return *file.second;
       }
-      files.emplace_back(qualifier, std::make_unique<ir::CodePrinter>(archive::archiveCodePrinterOptions(true)));
+      files.emplace_back(qualifier, std::make_unique<ir::CodePrinter>(
+          archive::archiveCodePrinterOptions(true, &importer.constants())));
       return *files.back().second;
     };
     for (const auto& definition : importer.classes()) {

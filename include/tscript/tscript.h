@@ -78,6 +78,16 @@ class Module {
   std::vector<std::string> extra_file_names() const;
   std::string extra_file(const std::string& name) const;
 
+  // Writes the module as an archive torch.jit.load and tscript::load read: its current
+  // attribute values, the loaded archive's code and constants, and `extra_files` (the loaded
+  // archive's own extra files are not carried over, as in torch.jit). Saving a module that was
+  // loaded and not changed gives the bytes of the archive tscript wrote (debug records, which
+  // torch.jit.save writes and tscript does not, are dropped). Only modules (not script-class
+  // objects) can be saved.
+  void save(const std::string& path,
+            const std::vector<std::pair<std::string, std::string>>& extra_files = {}) const;
+  std::string save_to_buffer(const std::vector<std::pair<std::string, std::string>>& extra_files = {}) const;
+
   struct Impl;
 
  private:

@@ -107,6 +107,16 @@ class LoadedModule:
     def inlined_graph(self):
         return self._c.inlined_graph("forward")
 
+    # ---- saving ----
+    def save(self, f, _extra_files=None):
+        """Write this module as a TorchScript archive again (see ``tscript.save``)."""
+        from tscript._serialization import save
+        save(self, f, _extra_files)
+
+    def save_to_buffer(self, _extra_files=None):
+        from tscript._serialization import save_to_buffer
+        return save_to_buffer(self, _extra_files)
+
     # ---- module tree ----
     def _slots(self, kind):
         for name in self._c.attribute_names():
@@ -178,7 +188,7 @@ class LoadedModule:
 
 
 def load(f, map_location=None, _extra_files=None):
-    """Load an archive written by torch.jit's ``save`` (tscript cannot save yet).
+    """Load an archive written by torch.jit's ``save`` or ``tscript.save``.
 
     ``f`` is a path or a file-like object (its bytes are read). ``map_location`` may be None
     or the CPU (``"cpu"`` / ``torch.device("cpu")``). ``_extra_files``, as in torch.jit's load,

@@ -474,6 +474,15 @@ class RecursiveScriptModule(ScriptModule):
     """A scripted nn.Module: call it like the original; `.code`, `.graph`, attribute access,
     and nn.Module's API (parameters, state_dict, train/eval, ...) on the compiled object."""
 
+    def save(self, f, _extra_files=None):
+        """Write this module as a TorchScript archive (see ``tscript.save``)."""
+        from tscript._serialization import save
+        save(self, f, _extra_files)
+
+    def save_to_buffer(self, _extra_files=None):
+        from tscript._serialization import save_to_buffer
+        return save_to_buffer(self, _extra_files)
+
     def __init__(self, scripted, module_type, original, children, info):
         object.__setattr__(self, "_c", scripted)
         object.__setattr__(self, "_type", module_type)

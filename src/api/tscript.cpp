@@ -9,6 +9,7 @@
 #include "lang/diagnostics.h"
 #include "runtime/errors.h"
 #include "runtime/ivalue_bridge.h"
+#include "archive/archive_writer.h"
 #include "serialize/serialize_error.h"
 
 namespace tscript {
@@ -193,7 +194,10 @@ std::vector<std::string> Module::method_names() const {
 
 std::string Module::code(const std::string& method) const {
   return translatingErrors(
-      [&] { return archive::methodCode(impl_->archive->importer().unit(), impl_->type(), method); });
+      [&] {
+        return archive::methodCode(impl_->archive->importer().unit(), impl_->type(), method,
+                                   &impl_->archive->importer().constants());
+      });
 }
 
 bool Module::has_attr(const std::string& name) const {
@@ -243,6 +247,35 @@ std::vector<std::pair<std::string, at::Tensor>> Module::named_buffers(bool recur
 }
 
 uint64_t Module::format_version() const { return impl_->archive->version(); }
+
+namespace {
+
+archive::ArchiveContents contentsToSave(const Module::Impl& impl,
+                                        const std::vector<std::pair<std::string, std::string>>& extraFiles) {
+  if (!impl.type().isModule()) {
+    throw Error("save: " + impl.type().qualifiedName() + " is a script class, not a module");
+  }
+  archive::ArchiveContents contents = archive::contentsOfLoaded(*impl.archive, impl.object);
+  contents.extraFiles = extraFiles;
+  return contents;
+}
+
+}  // namespace
+
+void Module::save(const std::string& path,
+                  const std::vector<std::pair<std::string, std::string>>& extra_files) const {
+  translatingErrors([&] {
+    archive::ArchiveContents contents = contentsToSave(*impl_, extra_files);
+    archive::writeArchiveToFile(contents, path);
+  });
+}
+
+std::string Module::save_to_buffer(const std::vector<std::pair<std::string, std::string>>& extra_files) const {
+  return translatingErrors([&] {
+    std::vector<uint8_t> bytes = archive::writeArchive(contentsToSave(*impl_, extra_files), "archive");
+    return std::string(bytes.begin(), bytes.end());
+  });
+}
 
 std::vector<std::string> Module::extra_file_names() const { return impl_->archive->extraFileNames(); }
 

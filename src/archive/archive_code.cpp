@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "ir/attributes.h"
+#include "runtime/constants.h"
 #include "runtime/operator_info.h"
 
 namespace tscript::archive {
@@ -40,20 +41,35 @@ ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, co
   return signature;
 }
 
-ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType) {
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType,
+                                                 const std::vector<runtime::Value>* constants) {
   ir::CodePrinterOptions options;
   options.operatorInfo = runtime::operatorInfoForPrinting;
   options.printFirstArgumentType = printFirstArgumentType;
   options.qualifiedFunctionName = [](const std::string& name) {
     return name.rfind("__torch__.", 0) == 0 ? name : "__torch__." + name;
   };
+  if (constants) {
+    // A loaded tensor constant carries its tensor: its index is where that tensor is in the
+    // archive's table (texts such as `<Tensor>` would make different tensors one entry).
+    options.tensorConstantIndex = [constants](const ir::Node& node) -> size_t {
+      const at::Tensor* tensor = runtime::tensorOfAttribute(node.attribute("value").get<ir::TensorText>());
+      for (size_t i = 0; tensor && i < constants->size(); ++i) {
+        const runtime::Value& constant = (*constants)[i];
+        if (constant.isTensor() && constant.toTensor().unsafeGetTensorImpl() == tensor->unsafeGetTensorImpl()) {
+          return i;
+        }
+      }
+      throw ir::CodePrintError("code printer: a tensor constant that is not in constants.pkl: " + node.toString());
+    };
+  }
   return options;
 }
 
 std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
-                       const std::string& name) {
+                       const std::string& name, const std::vector<runtime::Value>* constants) {
   const compiler::CompiledFunction& method = unit.method(type, name);
-  ir::CodePrinter printer(archiveCodePrinterOptions(false));
+  ir::CodePrinter printer(archiveCodePrinterOptions(false, constants));
   printer.printFunction(*method.graph, codeSignatureOf(method, name));
   return printer.text();
 }
@@ -80,10 +96,24 @@ std::string constantLiteralCode(const types::ConstantLiteral& literal) {
 
 void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
                 const types::ClassType& type, const ClassCodeParts& parts) {
+  printClassHeader(printer, type, parts);
+  for (const std::string& name : parts.methods) {
+    const compiler::CompiledFunction& method = unit.method(type, name);
+    printer.printFunction(*method.graph, codeSignatureOf(method, name), 1);
+  }
+}
+
+void printClassHeader(ir::CodePrinter& printer, const types::ClassType& type,
+                      const ClassCodeParts& parts,
+                      const std::function<bool(const std::string& attribute)>& savedAttribute) {
+  std::vector<types::ClassType::Attribute> attributes;
+  for (const auto& attribute : type.attributes()) {
+    if (!savedAttribute || savedAttribute(attribute.name)) attributes.push_back(attribute);
+  }
   std::string header = "class " + type.baseName() + (type.isModule() ? "(Module):\n" : ":\n");
   if (type.isModule()) {
     std::vector<std::string> parameters, buffers;
-    for (const auto& attribute : type.attributes()) {
+    for (const auto& attribute : attributes) {
       if (attribute.isParameter) parameters.push_back(attribute.name);
       if (attribute.isBuffer) buffers.push_back(attribute.name);
     }
@@ -96,7 +126,6 @@ void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
       header += "  __forward_hooks__ = " + nameList(parts.forwardHooks) + "\n";
     }
   }
-  const auto& attributes = type.attributes();
   if (!attributes.empty() && !isIdentifier(attributes[0].name)) header += "  __annotations__ = []\n";
   for (const auto& attribute : attributes) {
     if (isIdentifier(attribute.name)) {
@@ -111,10 +140,6 @@ void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
               constantLiteralCode(value) + "\n";
   }
   printer.appendText(header);
-  for (const std::string& name : parts.methods) {
-    const compiler::CompiledFunction& method = unit.method(type, name);
-    printer.printFunction(*method.graph, codeSignatureOf(method, name), 1);
-  }
 }
 
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,

@@ -3,11 +3,13 @@
 // the Python `.code` of loaded modules, and (later) by save.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "compiler/compilation_unit.h"
 #include "ir/code_printer.h"
+#include "runtime/value.h"
 #include "types/named_types.h"
 
 namespace tscript::archive {
@@ -16,12 +18,17 @@ namespace tscript::archive {
 ir::CodeSignature codeSignatureOf(const compiler::CompiledFunction& function, const std::string& name);
 
 // Printer options with the registry's operator schemas; function constants named
-// `__torch__.x.f` print as they are, other names as `__torch__.<name>`.
-ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType);
+// `__torch__.x.f` print as they are, other names as `__torch__.<name>`. With `constants` (a
+// loaded archive's constants.pkl, which must outlive the options), tensor constants print as
+// the `CONSTANTS.cN` that holds their tensor.
+ir::CodePrinterOptions archiveCodePrinterOptions(bool printFirstArgumentType,
+                                                 const std::vector<runtime::Value>* constants = nullptr);
 
-// `def name(self, ...)` as `.code` prints a method (untyped self, level 0).
+// `def name(self, ...)` as `.code` prints a method (untyped self, level 0). `constants` (the
+// archive's constants.pkl) numbers its tensor constants `CONSTANTS.cN` as the archive does.
 std::string methodCode(compiler::CompilationUnit& unit, const types::ClassType& type,
-                       const std::string& name);
+                       const std::string& name,
+                       const std::vector<runtime::Value>* constants = nullptr);
 
 // What a class of an archive needs printed besides its type: its methods in order, hooks.
 struct ClassCodeParts {
@@ -36,6 +43,12 @@ struct ClassCodeParts {
 // CONSTANTS table of the file.
 void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
                 const types::ClassType& type, const ClassCodeParts& parts);
+// The part of printClass() before the methods. `savedAttribute` (when set) says which
+// attributes are declared: an object may hold slots that are not part of what is saved (the
+// hidden tensor slots of traced methods).
+void printClassHeader(ir::CodePrinter& printer, const types::ClassType& type,
+                      const ClassCodeParts& parts,
+                      const std::function<bool(const std::string& attribute)>& savedAttribute = {});
 
 // A free function at level 0, as archives print it.
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,

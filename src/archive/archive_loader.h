@@ -6,8 +6,8 @@
 // What is supported: module and script classes, every attribute type whose values are None,
 // bool, int, float, str, Device, complex, tensors, lists (typed by `build_*list` or
 // `restore_type_tag`), dicts, tuples and objects; `__getstate__`/`__setstate__` classes; free
-// functions. Not yet: NamedTuple/Enum/interface classes, tensor constants (CONSTANTS.cN of a
-// traced or frozen module), quantized/sparse tensors, the upgraders of archives older than an
+// functions; tensor constants (CONSTANTS.cN of a traced or frozen module). Not yet:
+// NamedTuple/Enum/interface classes, quantized/sparse tensors, the upgraders of archives older than an
 // operator's change (a version < 10 loads, with today's operator semantics), forward hooks
 // (loaded and compiled, not run by forward()).
 //

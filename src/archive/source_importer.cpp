@@ -8,6 +8,7 @@
 #include "compiler/schema_matching.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
+#include "runtime/constants.h"
 #include "serialize/serialize_error.h"
 #include "types/annotation.h"
 
@@ -90,12 +91,15 @@ class ConstantsValue final : public SugaredValue {
       constant = emitter.insertConstant(value.toFloat(), range);
     } else if (value.isString()) {
       constant = emitter.insertStringConstant(value.toStringRef(), range);
+    } else if (value.isTensor()) {
+      // The node carries the tensor itself: its printed text could not rebuild a weight.
+      ir::Node* node = emitter.insertNode(ir::prim::Constant, {}, 1, range);
+      node->setAttribute("value", ir::AttributeValue(runtime::tensorConstantAttribute(value.toTensor(), "<Tensor>")));
+      constant = node->output()->setType(types::tensorType());
     } else {
-      throw CompileError(range, "CONSTANTS." + name + " holds a " +
-                                    std::string(value.isTensor() ? "tensor" : "value of another kind") +
-                                    "; tscript's loader supports only None, bool, int, float and "
-                                    "str constants yet (tensor constants come from tracing and "
-                                    "torch.jit.freeze)");
+      throw CompileError(range, "CONSTANTS." + name + " holds a value of kind " + value.kindName() +
+                                    "; tscript's loader supports None, bool, int, float, str and "
+                                    "tensor constants");
     }
     return std::make_shared<compiler::SimpleValue>(constant);
   }

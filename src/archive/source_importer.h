@@ -12,7 +12,7 @@
 //                           a class (in annotations)
 //   torch.op / ops.ns.op    builtin operators aten::op / ns::op
 //   annotate, unchecked_cast, uninitialized     the special forms taking a type
-//   CONSTANTS.cN            element N of constants.pkl (non-tensor values only, for now)
+//   CONSTANTS.cN            element N of constants.pkl (a tensor: a constant carrying it)
 //   inf, nan                floats
 // plus every builtin (len, range, getattr, int, ...).
 //

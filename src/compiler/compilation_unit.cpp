@@ -330,12 +330,20 @@ const CompiledFunction& CompilationUnit::method(const types::ClassType& type, co
   }
   MethodResolver resolver(*this, source->globals);
   CompiledFunction compiled = compile(key, *source->def, resolver, definition->type());
+  methodOrder_[type.qualifiedName()].push_back(name);
   return compiled_.emplace(key, std::move(compiled)).first->second;
 }
 
 void CompilationUnit::addCompiledMethod(const types::ClassType& type, const std::string& name,
                                         CompiledFunction method) {
-  compiled_[type.qualifiedName() + "." + name] = std::move(method);
+  auto [entry, added] = compiled_.insert_or_assign(type.qualifiedName() + "." + name, std::move(method));
+  (void)entry;
+  if (added) methodOrder_[type.qualifiedName()].push_back(name);
+}
+
+std::vector<std::string> CompilationUnit::compiledMethodNames(const types::ClassType& type) const {
+  auto found = methodOrder_.find(type.qualifiedName());
+  return found == methodOrder_.end() ? std::vector<std::string>{} : found->second;
 }
 
 bool CompilationUnit::hasMethod(const types::ClassType& type, const std::string& name) {

@@ -57,6 +57,9 @@ class CompilationUnit {
                          CompiledFunction method);
   // Whether `type` has method `name` (compiled, or with source to compile).
   bool hasMethod(const types::ClassType& type, const std::string& name);
+  // The methods of `type` compiled or added so far, in the order each was first finished
+  // (a method called by another one comes before its caller): what an archive prints.
+  std::vector<std::string> compiledMethodNames(const types::ClassType& type) const;
   // A copy of a method's graph with every call inlined: what `.inlined_graph` shows and the
   // interpreter runs.
   std::shared_ptr<ir::Graph> inlinedMethodGraph(const types::ClassType& type,
@@ -77,6 +80,7 @@ class CompilationUnit {
   std::vector<lang::Module> modules_;
   std::map<std::string, const lang::FunctionDefStmt*> definitions_;
   std::map<std::string, CompiledFunction> compiled_;  // functions by name, methods by Class.name
+  std::map<std::string, std::vector<std::string>> methodOrder_;  // by class name
   std::map<std::string, std::shared_ptr<ClassDefinition>> classes_;
   std::vector<std::string> compiling_;  // the call chain being compiled, for recursion errors
 };

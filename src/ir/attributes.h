@@ -43,9 +43,12 @@ struct Complex {
   bool operator==(const Complex&) const = default;
 };
 
-// A tensor attribute: the printed form only (see file comment).
+// A tensor attribute: the printed form (see file comment) and, when whoever made the node has
+// the tensor itself (a loaded archive's CONSTANTS.cN), that tensor as an opaque handle this
+// layer never looks into (runtime/constants.h makes and reads it).
 struct TensorText {
   std::string text;
+  std::shared_ptr<const void> value;
   bool operator==(const TensorText&) const = default;
 };
 

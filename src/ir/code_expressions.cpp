@@ -185,6 +185,11 @@ std::string FunctionPrinter::constantNodeText(const Node* node) {
   if (!constantValueOf(node, value)) {
     throw CodePrintError("code printer: cannot print constant " + node->toString());
   }
+  if (value.kind == ConstantValue::Kind::Tensor && options_.tensorConstantIndex) {
+    // The node's text does not identify a tensor (large ones all print alike): whoever keeps
+    // the real tensors numbers them.
+    return "CONSTANTS.c" + std::to_string(options_.tensorConstantIndex(*node));
+  }
   return constantText(value, type);
 }
 

@@ -76,6 +76,10 @@ struct CodePrinterOptions {
   std::function<std::string(const std::string& name)> qualifiedFunctionName;
   // `.code` of a method omits `self`'s type; archive files print it.
   bool printFirstArgumentType = true;
+  // When set, a tensor constant node prints as `CONSTANTS.c<index>` with the index this
+  // returns (an archive writer that keeps one table of real tensors for every file); unset,
+  // tensors go into the printer's own table, identified by their printed text.
+  std::function<size_t(const Node& node)> tensorConstantIndex;
 };
 
 // Raised for graphs that 1.13 cannot print either (a loop that is both counted and

@@ -1,6 +1,7 @@
 // See constant_pooling.h.
 #include "passes/constant_pooling.h"
 
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -11,11 +12,18 @@ namespace tscript::passes {
 
 namespace {
 
-// Two constants are interchangeable when their type and attributes print the same.
+// Two constants are interchangeable when their type and attributes print the same, unless a
+// tensor attribute carries the tensor itself: tensors that print alike (`<Tensor>`) are only
+// the same constant when they are the same tensor.
 std::string constantKey(const ir::Node* node) {
   std::string key = node->output(0)->type()->str();
   for (const auto& [name, value] : node->attributes()) {
     key += '\0' + name + '=' + ir::formatAttribute(value);
+    if (value.kind() == ir::AttributeKind::t) {
+      if (const void* tensor = value.get<ir::TensorText>().value.get()) {
+        key += '@' + std::to_string(reinterpret_cast<uintptr_t>(tensor));
+      }
+    }
   }
   return key;
 }

@@ -4,6 +4,7 @@
 
 #include "archive/archive_code.h"
 #include "archive/archive_loader.h"
+#include "archive/archive_writer.h"
 #include "python/bindings.h"
 #include "python/value_conversion.h"
 #include "runtime/constants.h"
@@ -110,7 +111,7 @@ class LoadedObject {
   }
 
   std::string code(const std::string& name) {
-    return archive::methodCode(archive_->importer().unit(), type(), name);
+    return archive::methodCode(archive_->importer().unit(), type(), name, &archive_->importer().constants());
   }
 
   std::string inlinedGraph(const std::string& name) {
@@ -142,6 +143,10 @@ class LoadedObject {
 };
 
 }  // namespace
+
+// bind_save.cpp: the archive to `path`, or its bytes when `path` is None.
+py::object writeArchiveFromPython(const archive::ArchiveContents& contents, const py::object& path);
+std::vector<std::pair<std::string, std::string>> extraFilesFromPython(const py::handle& extraFiles);
 
 void bindArchive(py::module_& m) {
   py::register_exception_translator([](std::exception_ptr error) {
@@ -182,6 +187,14 @@ void bindArchive(py::module_& m) {
       .def("schema", &LoadedObject::schema)
       .def("extra_files", &LoadedObject::extraFiles)
       .def("same_object", &LoadedObject::sameObject)
+      .def("save", [](LoadedObject& o, py::object path, py::object extraFiles) {
+        if (!o.type().isModule()) {
+          throw py::type_error("only modules can be saved; " + o.type().qualifiedName() + " is a script class");
+        }
+        archive::ArchiveContents contents = archive::contentsOfLoaded(*o.archive_, o.object_);
+        contents.extraFiles = extraFilesFromPython(extraFiles);
+        return writeArchiveFromPython(contents, path);
+      }, py::arg("path"), py::arg("extra_files"))
       .def_property_readonly("format_version", [](const LoadedObject& o) { return o.archive_->version(); });
 
   m.def(

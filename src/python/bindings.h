@@ -17,5 +17,7 @@ void bindPythonCalls(pybind11::module_& m);
 void bindTracer(pybind11::module_& m);
 // bind_archive.cpp: tscript.load (archives as LoadedObjects).
 void bindArchive(pybind11::module_& m);
+// bind_save.cpp: tscript.save of scripted and traced modules.
+void bindSave(pybind11::module_& m);
 
 }  // namespace tscript::python

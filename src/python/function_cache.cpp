@@ -195,6 +195,11 @@ class AliasResolver final : public compiler::Resolver {
 void setPythonCallbacks(PythonCallbacks callbacks) { cache().callbacks = std::move(callbacks); }
 const PythonCallbacks& pythonCallbacks() { return cache().callbacks; }
 
+std::shared_ptr<const CachedFunction> findCachedFunction(const std::string& key) {
+  auto found = cache().byKey.find(key);
+  return found == cache().byKey.end() ? nullptr : found->second;
+}
+
 void inlinePythonFunctionCalls(ir::Graph& graph) { compiler::inlineCalls(graph, calleeGraph); }
 
 std::shared_ptr<const CachedFunction> compilePythonFunction(py::handle function,

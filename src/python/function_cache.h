@@ -80,6 +80,10 @@ std::shared_ptr<const CachedFunction> compilePythonFunction(pybind11::handle fun
                                                             pybind11::handle overload = {},
                                                             size_t overloadIndex = 0);
 
+// The cached function whose function constants are named `key` (CachedFunction::key) in
+// emitted graphs; null when it is unknown (or its Python function is gone).
+std::shared_ptr<const CachedFunction> findCachedFunction(const std::string& key);
+
 // The sugared value of a descriptor of the kinds above; nullptr for other kinds.
 compiler::SugaredValuePtr functionDescriptorValue(const std::string& kind,
                                                   const pybind11::tuple& descriptor,

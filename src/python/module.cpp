@@ -12,4 +12,5 @@ PYBIND11_MODULE(_C, m) {
   tscript::python::bindPythonCalls(m);  // after bindScript: its error translator goes first
   tscript::python::bindTracer(m);
   tscript::python::bindArchive(m);
+  tscript::python::bindSave(m);
 }

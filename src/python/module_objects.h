@@ -215,6 +215,7 @@ class ScriptObject {
                                                      definition_->type()->attributes().size())) {}
 
   const std::shared_ptr<PyClassDefinition>& definition() const { return definition_; }
+  runtime::Value value() const { return runtime::Value(object_); }
 
   size_t slot(const std::string& name) const {
     std::optional<size_t> slot = definition_->type()->findAttributeSlot(name);

@@ -211,8 +211,7 @@ std::pair<std::string, py::list> checkOf(const ModuleType& type, const std::stri
   return {text, tensors};
 }
 
-std::string codeOf(const ModuleType& type, const std::string& name) {
-  const TracedMethodRecord& record = tracedOrThrow(type, name);
+ir::CodeSignature signatureOf(const TracedMethodRecord& record, const std::string& name) {
   ir::CodeSignature signature;
   signature.name = name;
   signature.arguments.push_back({"self", types::unshapedType(record.display->inputs()[0]->type()),
@@ -225,6 +224,12 @@ std::string codeOf(const ModuleType& type, const std::string& name) {
   signature.returnType = record.display->outputs().size() == 1
                              ? types::unshapedType(record.display->outputs()[0]->type())
                              : types::noneType();
+  return signature;
+}
+
+std::string codeOf(const ModuleType& type, const std::string& name) {
+  const TracedMethodRecord& record = tracedOrThrow(type, name);
+  ir::CodeSignature signature = signatureOf(record, name);
   ir::CodePrinterOptions options;
   options.operatorInfo = runtime::operatorInfoForPrinting;
   options.printFirstArgumentType = false;
@@ -281,6 +286,22 @@ void registerTracedMethods(tracer::Recorder& recorder, const CalleeGraphs& calle
     root.argumentNames.push_back("argument_" + std::to_string(root.argumentNames.size() + 1));
   }
   add(*owner.definition(), name, std::move(root));
+}
+
+std::optional<TracedMethodForSave> tracedMethodForSave(const types::ClassType& type,
+                                                       const std::string& name) {
+  const TracedMethodRecord* record = findTraced(type, name);
+  if (!record) return std::nullopt;
+  return TracedMethodForSave{record->display, &record->constants, signatureOf(*record, name)};
+}
+
+bool isHiddenTracedAttribute(const types::ClassType& type, const std::string& attribute) {
+  auto found = hiddenAttributes().find(type.qualifiedName());
+  if (found == hiddenAttributes().end()) return false;
+  for (const auto& hidden : found->second) {
+    if (hidden.first == attribute) return true;
+  }
+  return false;
 }
 
 void bindTracedModules(py::module_& m) {

@@ -15,10 +15,13 @@
 #include <pybind11/pybind11.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ir/code_printer.h"
 #include "python/traced_function.h"
+#include "types/named_types.h"
 #include "tracer/module_split.h"
 #include "tracer/recorder.h"
 
@@ -35,6 +38,19 @@ void registerTracedMethods(tracer::Recorder& recorder, const CalleeGraphs& calle
                            const std::vector<std::string>& argumentNames,
                            const std::string& rootPath,
                            const std::map<int64_t, std::pair<std::string, ModuleType*>>& scopes);
+
+// What save needs of a traced method of `type`: the display graph, the real tensors of its
+// tensor constants and its printed signature. Null when `name` is not a traced method.
+struct TracedMethodForSave {
+  std::shared_ptr<const ir::Graph> graph;
+  const tracer::TensorConstants* constants;
+  ir::CodeSignature signature;
+};
+std::optional<TracedMethodForSave> tracedMethodForSave(const types::ClassType& type,
+                                                       const std::string& name);
+// Whether `attribute` is one of the hidden tensor slots the runnable traced methods of `type`
+// read (not part of the module as 1.13 has it, so never saved).
+bool isHiddenTracedAttribute(const types::ClassType& type, const std::string& attribute);
 
 void bindTracedModules(pybind11::module_& m);
 

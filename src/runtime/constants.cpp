@@ -111,6 +111,15 @@ Value valueFromConstant(const ConstantValue& constant, const types::TypePtr& typ
   unsupported("an unknown constant kind");
 }
 
+ir::TensorText tensorConstantAttribute(const at::Tensor& tensor, std::string text) {
+  return ir::TensorText{std::move(text), std::make_shared<const at::Tensor>(tensor)};
+}
+
+const at::Tensor* tensorOfAttribute(const ir::TensorText& attribute) {
+  // Only tensorConstantAttribute() sets `value`, always to an at::Tensor.
+  return static_cast<const at::Tensor*>(attribute.value.get());
+}
+
 Value constantValueOf(const ir::Node& node) {
   const types::TypePtr& type = node.output(0)->type();
   const ir::AttributeValue* attribute = node.findAttribute("value");
@@ -129,8 +138,11 @@ Value constantValueOf(const ir::Node& node) {
     case ir::AttributeKind::s:
       if (type->kind() == TypeKind::Device) return Value(c10::Device(attribute->get<std::string>()));
       return Value(attribute->get<std::string>());
-    case ir::AttributeKind::t:
-      return scalarTensorFromText(attribute->get<ir::TensorText>().text, type);
+    case ir::AttributeKind::t: {
+      const ir::TensorText& tensor = attribute->get<ir::TensorText>();
+      if (const at::Tensor* value = tensorOfAttribute(tensor)) return Value(*value);
+      return scalarTensorFromText(tensor.text, type);
+    }
     case ir::AttributeKind::ival: return valueFromConstant(attribute->get<ConstantValue>(), type);
     case ir::AttributeKind::is: {
       std::vector<Value> elements;

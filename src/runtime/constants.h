@@ -18,6 +18,12 @@ namespace tscript::runtime {
 // known only by their printed text, apart from the scalar forms `{2.5}` and `{3}`).
 Value constantValueOf(const ir::Node& node);
 
+// The attribute of a tensor constant that carries `tensor` itself (constantValueOf returns it),
+// printed as `text`.
+ir::TensorText tensorConstantAttribute(const at::Tensor& tensor, std::string text);
+// The tensor such an attribute carries; null when it carries only text.
+const at::Tensor* tensorOfAttribute(const ir::TensorText& attribute);
+
 // A ConstantValue read as a value of `type` (a schema default, an element of an `ival`).
 Value valueFromConstant(const ir::ConstantValue& constant, const types::TypePtr& type);
 

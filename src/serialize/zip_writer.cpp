@@ -12,6 +12,16 @@ namespace tscript::serialize {
 
 ZipWriter::ZipWriter(std::string archiveName) : archiveName_(std::move(archiveName)) {}
 
+ZipWriter::ZipWriter(std::string archiveName, Sink sink)
+    : archiveName_(std::move(archiveName)), sink_(std::move(sink)) {}
+
+void ZipWriter::flush() {
+  if (!sink_ || out_.empty()) return;
+  sink_(out_);
+  flushed_ += out_.size();
+  out_.clear();
+}
+
 std::string ZipWriter::archiveNameForPath(std::string_view path) {
   size_t slash = path.find_last_of('/');
   std::string_view base = slash == std::string_view::npos ? path : path.substr(slash + 1);
@@ -69,7 +79,7 @@ void ZipWriter::append(std::string_view fullName, uint16_t method, uint32_t crc3
     throw SerializeError("zip writer: record name '" + std::string(fullName.substr(0, 64)) +
                          "...' is longer than 65535 bytes");
   }
-  const uint64_t offset = out_.size();
+  const uint64_t offset = position();
   // 1.13 switches to zip64 extra fields at these sizes; that layout is not reproduced yet,
   // so refuse rather than write something 1.13 would not.
   if (offset >= zip::kMax32 || payload.size() >= zip::kMax32 || uncompressedSize >= zip::kMax32) {
@@ -101,7 +111,13 @@ void ZipWriter::append(std::string_view fullName, uint16_t method, uint32_t crc3
   u16(zip::kAlignmentExtraId);
   u16(padding);
   out_.insert(out_.end(), padding, 'Z');
-  out_.insert(out_.end(), payload.begin(), payload.end());
+  if (sink_) {
+    flush();
+    if (!payload.empty()) sink_(payload);
+    flushed_ += payload.size();
+  } else {
+    out_.insert(out_.end(), payload.begin(), payload.end());
+  }
   if (hasDescriptor) {
     u32(zip::kDataDescriptorSignature);
     u32(crc32);
@@ -111,12 +127,13 @@ void ZipWriter::append(std::string_view fullName, uint16_t method, uint32_t crc3
 
   central_.push_back({std::string(fullName), method, flags, crc32, payload.size(),
                       uncompressedSize, offset});
+  flush();
 }
 
 std::vector<uint8_t> ZipWriter::finish() {
   if (finished_) throw SerializeError("zip writer: finish() called twice");
   finished_ = true;
-  const uint64_t centralDirOffset = out_.size();
+  const uint64_t centralDirOffset = position();
   for (const CentralEntry& entry : central_) {
     bool deflated = entry.method == zip::kMethodDeflated;
     u32(zip::kCentralHeaderSignature);
@@ -138,8 +155,8 @@ std::vector<uint8_t> ZipWriter::finish() {
     u32(entry.localHeaderOffset);
     out_.insert(out_.end(), entry.name.begin(), entry.name.end());
   }
-  const uint64_t centralDirSize = out_.size() - centralDirOffset;
-  const uint64_t zip64EndOffset = out_.size();
+  const uint64_t centralDirSize = position() - centralDirOffset;
+  const uint64_t zip64EndOffset = position();
   const uint64_t count = central_.size();
 
   u32(zip::kZip64EndOfCentralDirSignature);
@@ -168,6 +185,7 @@ std::vector<uint8_t> ZipWriter::finish() {
   u32(saturate32(centralDirSize));
   u32(saturate32(centralDirOffset));
   u16(0);  // comment length
+  flush();
   return std::move(out_);
 }
 

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -24,6 +25,11 @@ class ZipWriter {
   // Records are written as "<archiveName>/<name>". torch.jit.save uses "archive" for buffers
   // and archiveNameForPath() for files.
   explicit ZipWriter(std::string archiveName);
+  // Streaming: bytes go to `sink` as each record is written (record data is passed through,
+  // never copied), and finish() returns nothing. How a large archive goes to a file without
+  // being built in memory first.
+  using Sink = std::function<void(std::span<const uint8_t> bytes)>;
+  ZipWriter(std::string archiveName, Sink sink);
 
   // The archive name 1.13 derives from a save path: the basename without its last extension
   // ("dir/m.pt" -> "m", "my.model.v1.pt" -> "my.model.v1", "noext" -> "noext").
@@ -54,6 +60,9 @@ class ZipWriter {
   };
   void append(std::string_view fullName, uint16_t method, uint32_t crc32,
               std::span<const uint8_t> payload, uint64_t uncompressedSize);
+  // Hands what out_ holds to the sink (streaming mode).
+  void flush();
+  uint64_t position() const { return flushed_ + out_.size(); }
   void u16(uint64_t value);
   void u32(uint64_t value);
   void u64(uint64_t value);
@@ -62,6 +71,8 @@ class ZipWriter {
   std::vector<uint8_t> out_;
   std::vector<CentralEntry> central_;
   bool finished_ = false;
+  Sink sink_;             // empty: the archive is built in out_
+  uint64_t flushed_ = 0;  // bytes already handed to the sink
 };
 
 }  // namespace tscript::serialize
