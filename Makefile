@@ -2,12 +2,14 @@
 #   make          build everything (C++ libraries, the tscript tool, the Python extension)
 #   make test     install what is missing, build, run every test
 #   make demo     the main job, as far as it exists today
+#   make install  the library, headers, `tscript` and the CMake package into PREFIX (/usr/local)
 PYTHON ?= /usr/bin/python3
 BUILD  ?= build
 JOBS   ?= 2
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
 
-.PHONY: all deps configure build test test-cpp test-python check-boundary demo clean
+.PHONY: all deps configure build install test test-cpp test-python check-boundary demo clean
 
 all: build
 
@@ -21,6 +23,9 @@ configure: $(BUILD)/build.ninja
 
 build: deps configure
 	ninja -C $(BUILD) -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Tests run the IR verifier after every pass (src/ir/pass_registry.h).
 export TSCRIPT_VERIFY = 1
