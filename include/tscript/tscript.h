@@ -91,4 +91,11 @@ Module load(const std::string& path, const LoadOptions& options = {});
 Module load(std::istream& stream, const LoadOptions& options = {});
 Module load_buffer(const void* data, size_t size, const LoadOptions& options = {});
 
+// Loads a shared library of operators that registers them with the c10 dispatcher
+// (TORCH_LIBRARY), such as torchvision's `_C.so` for `torchvision::nms`, so that archives whose
+// code calls them can be loaded afterwards (torch.ops.load_library in Python). The library
+// stays loaded for the life of the process; loading the same path twice is harmless.
+// Throws Error naming the path and the dynamic loader's reason.
+void load_library(const std::string& path);
+
 }  // namespace tscript
