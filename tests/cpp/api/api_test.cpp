@@ -162,6 +162,47 @@ TEST(ApiTest, ManyThreadsOneModule) {
   EXPECT_EQ(good.load(), 200);
 }
 
+// The guarantee of tscript.h: forward and run_method from many threads on one module, including
+// the first calls (which build each method's interpreter code), errors raised on some threads,
+// and readers of attributes and parameters meanwhile. `make test-tsan` runs this under
+// ThreadSanitizer.
+TEST(ApiTest, ManyThreadsFirstCallsMixedMethods) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  std::vector<c10::IValue> inputs = inputsOf("attributes");
+  at::Tensor expected = expectedOf("attributes");
+  std::atomic<int> good{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  constexpr int kThreads = 8, kRuns = 20;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kRuns; ++i) {
+        switch ((t + i) % 4) {
+          case 0:
+            good += at::allclose(m.forward(inputs).toTensor(), expected);
+            break;
+          case 1:
+            good += m.run_method("describe", {c10::IValue(int64_t{1}), c10::IValue("?")}).toStringRef() == "hello2?";
+            break;
+          case 2:
+            try {
+              m.run_method("describe", {c10::IValue("wrong type")});
+            } catch (const tscript::Error&) {
+              ++good;
+            }
+            break;
+          default:
+            good += m.named_parameters().size() == 3 && m.attr("count").isInt();
+        }
+      }
+    });
+  }
+  go = true;
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good.load(), kThreads * kRuns);
+}
+
 TEST(ApiTest, BrokenArchivesGiveClearErrors) {
   std::string path = fixture("attributes.pt");
   std::string bytes = readFile(path);
