@@ -2,12 +2,17 @@
 #   make          build everything (C++ libraries, the tscript tool, the Python extension)
 #   make test     install what is missing, build, run every test
 #   make demo     the main job, as far as it exists today
+#   make install  the library, headers, `tscript` and the CMake package into PREFIX (/usr/local)
 PYTHON ?= /usr/bin/python3
 BUILD  ?= build
 JOBS   ?= 2
 CMAKE_FLAGS ?=
+PREFIX ?= /usr/local
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+TSAN_BUILD ?= build-tsan
 
-.PHONY: all deps configure build test test-cpp test-python check-boundary demo clean
+.PHONY: all deps configure build install fuzz test-fuzz test-tsan test test-cpp test-python check-boundary demo clean
 
 all: build
 
@@ -22,6 +27,9 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	ninja -C $(BUILD) -j $(JOBS)
 
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
 # Tests run the IR verifier after every pass (src/ir/pass_registry.h).
 export TSCRIPT_VERIFY = 1
 
@@ -35,7 +43,30 @@ test-python: build
 check-boundary: build
 	scripts/check-boundary.sh $(BUILD)
 
-test: test-cpp test-python check-boundary
+test: test-cpp test-python check-boundary test-fuzz
+
+# The libFuzzer target of the archive reader (clang; its own build folder, cmake/Fuzz.cmake),
+# run for FUZZ_SECONDS on the seed corpus tests/fuzz/corpus.
+$(FUZZ_BUILD)/build.ninja: | deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DTSCRIPT_FUZZ=ON \
+	  -DTSCRIPT_PYTHON=$(PYTHON)
+
+fuzz: $(FUZZ_BUILD)/build.ninja
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) archive_reader_fuzz
+
+test-fuzz: fuzz
+	scripts/run-fuzz.sh $(FUZZ_BUILD)/bin/archive_reader_fuzz $(FUZZ_SECONDS)
+
+# The C++ API's tests under ThreadSanitizer (their own build folder; see TSCRIPT_SANITIZE in
+# CMakeLists.txt and the suppressions in tests/cpp/tsan.supp). Not part of `make test`: the
+# instrumented build takes too long on 2 cores.
+$(TSAN_BUILD)/build.ninja: | deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DTSCRIPT_SANITIZE=thread -DTSCRIPT_PYTHON=$(PYTHON)
+
+test-tsan: $(TSAN_BUILD)/build.ninja
+	ninja -C $(TSAN_BUILD) -j $(JOBS) test_api
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(abspath tests/cpp/tsan.supp)" \
+	  $(TSAN_BUILD)/bin/test_api --gtest_filter='*Thread*'
 
 demo: build
 	@scripts/demo.sh $(BUILD)

@@ -14,6 +14,8 @@ PACKAGES=(
   # bindings, tests, benchmarks, archives
   pybind11-dev python3-pybind11 libgtest-dev libgmock-dev googletest libbenchmark-dev
   zlib1g-dev python3-pytest
+  # the fuzz target (clang's libFuzzer) and the ThreadSanitizer build; `tscript graph --format=svg`
+  clang libclang-rt-14-dev graphviz
 )
 
 missing=()

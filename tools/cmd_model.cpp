@@ -2,6 +2,7 @@
 // with no Python in the process:
 //
 //   tscript run MODEL.pt [--method NAME] [--input SPEC]... [--seed N] [--values] [--bench N]
+//               [--threads N] [--library PATH]...
 //       Loads the archive and runs a method (forward by default) on the inputs, then prints
 //       each output: tensors as `Tensor[1, 1000] Float` with summary statistics (and every
 //       value, one line, with --values), other values as Python's repr. An input SPEC for a
@@ -10,28 +11,39 @@
 //       double, half, int, long, bool, ...); otherwise it is anything `tscript run-ir --arg`
 //       reads (a FILE.pt of torch.save, `tensor:2x2:1.5`, `3`, `2.5`, `1,2,3`), read as the
 //       parameter's type.
-//       --bench N runs N more times and prints latency statistics.
-//   tscript info MODEL.pt
-//       Format version, classes, methods with their schemas, parameters and buffers with
-//       shapes, other attributes, extra files.
+//       --bench N runs N more times and prints latency statistics (with a progress bar on a
+//       terminal when the runs take a while).
+//       --threads N then runs the method on N threads at once on the same module (each thread
+//       max(1, bench) times) and checks that every result agrees with the first run; a
+//       disagreement is reported and the exit code is 1.
+//       --library PATH loads an operator library first (tscript::load_library), e.g.
+//       torchvision's _C.so for torchvision::nms.
+//   tscript info MODEL.pt [--library PATH]...
+//       Format version, methods with their schemas, parameters and buffers with shapes and
+//       sizes, other attributes, classes and functions, extra files.
 //   tscript code MODEL.pt (tools/cmd_code.cpp sends archives here)
 //       The code of every class and function the archive's data uses, as our printer prints
 //       it from the compiled graphs (the text torch.jit.save would write).
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "archive/archive_code.h"
 #include "archive/archive_loader.h"
 #include "arguments.h"
 #include "command.h"
+#include "compiler/function_emitter.h"
 #include "lang/diagnostics.h"
+#include "progress_bar.h"
 #include "runtime/errors.h"
 #include "serialize/serialize_error.h"
+#include "tscript/tscript.h"
 
 namespace tscript::tools {
 
@@ -134,22 +146,144 @@ int reportingErrors(const char* command, F&& body) {
   return 1;
 }
 
+// Whether two results of the same call agree: tensors of the same dtype and shape whose values
+// are equal (floating point: within a relative 1e-5, as intra-op parallelism may reorder sums),
+// containers element by element, anything else by its repr. `why` says where they differ.
+bool sameResult(const runtime::Value& a, const runtime::Value& b, const std::string& where, std::string& why) {
+  if (a.isTensor() && b.isTensor()) {
+    const at::Tensor& x = a.toTensor();
+    const at::Tensor& y = b.toTensor();
+    if (x.scalar_type() != y.scalar_type() || !x.sizes().equals(y.sizes())) {
+      why = where + ": dtype or shape differs";
+      return false;
+    }
+    bool same = x.is_floating_point() || x.is_complex()
+                    ? at::allclose(x, y, /*rtol=*/1e-5, /*atol=*/1e-8, /*equal_nan=*/true)
+                    : at::equal(x, y);
+    if (!same) {
+      std::ostringstream message;
+      message << where << ": values differ (max |difference| "
+              << (x.to(at::kDouble) - y.to(at::kDouble)).abs().max().item<double>() << ")";
+      why = message.str();
+    }
+    return same;
+  }
+  const std::vector<runtime::Value>* xs = nullptr;
+  const std::vector<runtime::Value>* ys = nullptr;
+  if (a.isTuple() && b.isTuple()) {
+    xs = &a.toTuple().elements;
+    ys = &b.toTuple().elements;
+  } else if (a.isList() && b.isList()) {
+    xs = &a.toList().elements;
+    ys = &b.toList().elements;
+  }
+  if (xs) {
+    if (xs->size() != ys->size()) {
+      why = where + ": lengths differ";
+      return false;
+    }
+    for (size_t i = 0; i < xs->size(); ++i) {
+      if (!sameResult((*xs)[i], (*ys)[i], where + "[" + std::to_string(i) + "]", why)) return false;
+    }
+    return true;
+  }
+  if (a.repr() != b.repr()) {
+    why = where + ": " + a.repr() + " != " + b.repr();
+    return false;
+  }
+  return true;
+}
+
+void printLatencies(std::vector<double> times, const std::string& what) {
+  std::sort(times.begin(), times.end());
+  double sum = 0;
+  for (double t : times) sum += t;
+  std::cout << std::flush;
+  std::printf("%s%zu runs: mean %.3f ms, median %.3f ms, min %.3f ms, p90 %.3f ms\n", what.c_str(),
+              times.size(), sum / static_cast<double>(times.size()), times[times.size() / 2],
+              times.front(), times[times.size() * 9 / 10]);
+}
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Runs the call on `threadCount` threads at once, `runsPerThread` times each, and compares
+// every result with `reference`. Returns the number of disagreements (reported on stderr).
+int64_t runConcurrently(archive::LoadedArchive& model, const std::string& method,
+                        const std::vector<runtime::Value>& arguments, const runtime::Value& reference,
+                        int64_t threadCount, int64_t runsPerThread) {
+  std::atomic<int64_t> disagreements{0};
+  std::vector<std::vector<double>> times(static_cast<size_t>(threadCount));
+  std::vector<std::string> errors(static_cast<size_t>(threadCount));
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  auto wall = std::chrono::steady_clock::now();
+  for (int64_t t = 0; t < threadCount; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();  // start together, to overlap the calls
+      try {
+        for (int64_t run = 0; run < runsPerThread; ++run) {
+          auto start = std::chrono::steady_clock::now();
+          runtime::Value result = model.callMethod(model.root(), method, arguments);
+          times[static_cast<size_t>(t)].push_back(millisecondsSince(start));
+          std::string why;
+          if (!sameResult(result, reference, "output", why)) {
+            if (disagreements++ == 0) errors[static_cast<size_t>(t)] = why;
+          }
+        }
+      } catch (const std::exception& error) {
+        ++disagreements;
+        errors[static_cast<size_t>(t)] = std::string("raised: ") + error.what();
+      }
+    });
+  }
+  wall = std::chrono::steady_clock::now();
+  go = true;
+  for (auto& thread : threads) thread.join();
+  double wallMs = millisecondsSince(wall);
+  std::vector<double> all;
+  for (const auto& perThread : times) all.insert(all.end(), perThread.begin(), perThread.end());
+  for (int64_t t = 0; t < threadCount; ++t) {
+    if (!errors[static_cast<size_t>(t)].empty()) {
+      std::fprintf(stderr, "tscript run: thread %lld: %s\n", static_cast<long long>(t),
+                   errors[static_cast<size_t>(t)].c_str());
+    }
+  }
+  if (!all.empty()) printLatencies(all, std::to_string(threadCount) + " threads, ");
+  std::printf("%lld threads x %lld runs in %.1f ms: %s\n", static_cast<long long>(threadCount),
+              static_cast<long long>(runsPerThread), wallMs,
+              disagreements == 0 ? "every result agrees with the first run"
+                                 : (std::to_string(disagreements.load()) + " results disagree").c_str());
+  return disagreements;
+}
+
 int runModel(const std::vector<std::string>& args) {
   std::string path, method = "forward";
-  std::vector<std::string> inputs;
+  std::vector<std::string> inputs, libraries;
   int64_t seed = 0;
   int64_t bench = 0;
+  int64_t threadCount = 0;
   bool values = false;
   for (size_t i = 0; i < args.size(); ++i) {
     auto next = [&]() -> const std::string& {
       if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
       return args[++i];
     };
+    auto count = [&](const char* option) {
+      const std::string& text = next();
+      if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), ::isdigit)) {
+        throw std::invalid_argument(std::string(option) + " needs a count, not '" + text + "'");
+      }
+      return std::stoll(text);
+    };
     try {
       if (args[i] == "--method") method = next();
       else if (args[i] == "--input") inputs.push_back(next());
       else if (args[i] == "--seed") seed = std::stoll(next());
-      else if (args[i] == "--bench") bench = std::stoll(next());
+      else if (args[i] == "--bench") bench = count("--bench");
+      else if (args[i] == "--threads") threadCount = count("--threads");
+      else if (args[i] == "--library") libraries.push_back(next());
       else if (args[i] == "--values") values = true;
       else if (!args[i].empty() && args[i][0] == '-') throw std::invalid_argument("unknown option '" + args[i] + "'");
       else if (path.empty()) path = args[i];
@@ -161,13 +295,14 @@ int runModel(const std::vector<std::string>& args) {
   }
   if (path.empty()) {
     std::fprintf(stderr, "usage: tscript run MODEL.pt [--method NAME] [--input SPEC]... [--seed N] "
-                         "[--values] [--bench N]\n");
+                         "[--values] [--bench N] [--threads N] [--library PATH]...\n");
     return 2;
   }
   return reportingErrors("run", [&]() {
+    for (const std::string& library : libraries) tscript::load_library(library);
     auto started = std::chrono::steady_clock::now();
     std::shared_ptr<archive::LoadedArchive> model = archive::LoadedArchive::open(path);
-    double loadMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    double loadMs = millisecondsSince(started);
     const auto& type = *model->root().toObject().type->as<types::ClassType>();
     const compiler::CompiledFunction& function = model->importer().unit().method(type, method);
     std::vector<runtime::Value> arguments;
@@ -189,55 +324,77 @@ int runModel(const std::vector<std::string>& args) {
     }
     started = std::chrono::steady_clock::now();
     runtime::Value output = model->callMethod(model->root(), method, arguments);
-    double firstMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    double firstMs = millisecondsSince(started);
     printValue(output, values, "");
     std::fprintf(stderr, "loaded in %.1f ms, first run %.1f ms\n", loadMs, firstMs);
-    if (bench > 0) {
+    if (bench > 0 && threadCount == 0) {
       std::vector<double> times;
+      ProgressBar progress(bench);
       for (int64_t i = 0; i < bench; ++i) {
         auto start = std::chrono::steady_clock::now();
         model->callMethod(model->root(), method, arguments);
-        times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-        if (bench >= 20 && (i + 1) % std::max<int64_t>(1, bench / 20) == 0) {
-          std::fprintf(stderr, "\r[%3d%%]", static_cast<int>(100 * (i + 1) / bench));
-        }
+        times.push_back(millisecondsSince(start));
+        progress.step();
       }
-      std::sort(times.begin(), times.end());
-      double sum = 0;
-      for (double t : times) sum += t;
-      std::cout << std::flush;
-      std::printf("%s%lld runs: mean %.3f ms, median %.3f ms, min %.3f ms, p90 %.3f ms\n",
-                  bench >= 20 ? "\n" : "", static_cast<long long>(bench), sum / times.size(),
-                  times[times.size() / 2], times.front(), times[times.size() * 9 / 10]);
+      printLatencies(times, "");
+    }
+    if (threadCount > 0) {
+      int64_t disagreements = runConcurrently(*model, method, arguments, output, threadCount,
+                                              std::max<int64_t>(1, bench));
+      if (disagreements > 0) return 1;
     }
     return 0;
   });
 }
 
+// A byte count for people: 102.2 MB (decimal, as file sizes are usually shown).
+std::string bytesText(int64_t bytes) {
+  char text[32];
+  if (bytes < 1000) return std::to_string(bytes) + " B";
+  const char* units[] = {"kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int unit = -1;
+  while (value >= 1000 && unit < 3) {
+    value /= 1000;
+    ++unit;
+  }
+  std::snprintf(text, sizeof text, "%.1f %s", value, units[unit]);
+  return text;
+}
+
 int infoModel(const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    std::fprintf(stderr, "usage: tscript info MODEL.pt\n");
+  std::string path;
+  std::vector<std::string> libraries;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--library" && i + 1 < args.size()) {
+      libraries.push_back(args[++i]);
+    } else if (path.empty() && !args[i].empty() && args[i][0] != '-') {
+      path = args[i];
+    } else {
+      path.clear();
+      break;
+    }
+  }
+  if (path.empty()) {
+    std::fprintf(stderr, "usage: tscript info MODEL.pt [--library PATH]...\n");
     return 2;
   }
   return reportingErrors("info", [&]() {
-    std::shared_ptr<archive::LoadedArchive> model = archive::LoadedArchive::open(args[0]);
+    for (const std::string& library : libraries) tscript::load_library(library);
+    std::shared_ptr<archive::LoadedArchive> model = archive::LoadedArchive::open(path);
     archive::SourceImporter& importer = model->importer();
     const auto& rootType = *model->root().toObject().type->as<types::ClassType>();
-    std::cout << "archive: " << args[0] << " (" << model->zip().archivePrefix() << "/), format version "
+    std::cout << "archive: " << path << " (" << model->zip().archivePrefix() << "/, "
+              << model->zip().recordNames().size() << " records), format version "
               << model->version() << "\n";
     std::cout << "module: " << rootType.qualifiedName() << "\n";
     std::cout << "methods:\n";
     for (const auto& [name, def] : importer.findClass(rootType.qualifiedName())->methods()) {
-      const compiler::CompiledFunction& method = importer.unit().method(rootType, name);
-      std::string schema = name + "(";
-      for (size_t i = 1; i < method.parameterNames.size(); ++i) {
-        if (i > 1) schema += ", ";
-        schema += method.parameterTypes[i]->annotationStr() + " " + method.parameterNames[i];
-      }
-      std::cout << "  " << schema << ") -> " << method.returnType->annotationStr() << "\n";
+      std::cout << "  " << compiler::schemaText(name, importer.unit().method(rootType, name)) << "\n";
     }
     // Parameters and buffers of the module tree, depth first in slot order.
-    int64_t parameterCount = 0, parameterBytes = 0, bufferCount = 0;
+    int64_t parameterCount = 0, parameterBytes = 0, parameterElements = 0;
+    int64_t bufferCount = 0, bufferBytes = 0;
     std::vector<std::string> lines;
     std::vector<std::pair<std::string, runtime::Value>> attributes;
     std::function<void(const runtime::Value&, const std::string&)> walk =
@@ -251,15 +408,18 @@ int infoModel(const std::vector<std::string>& args) {
               walk(value, name + ".");
             } else if ((attribute.isParameter || attribute.isBuffer) && value.isTensor()) {
               const at::Tensor& tensor = value.toTensor();
+              int64_t bytes = static_cast<int64_t>(tensor.numel() * tensor.element_size());
               std::ostringstream line;
               line << "  " << (attribute.isParameter ? "parameter " : "buffer    ") << name << " "
-                   << dtypeName(tensor.scalar_type()) << tensor.sizes();
+                   << dtypeName(tensor.scalar_type()) << tensor.sizes() << " " << bytesText(bytes);
               lines.push_back(line.str());
               if (attribute.isParameter) {
                 ++parameterCount;
-                parameterBytes += static_cast<int64_t>(tensor.numel() * tensor.element_size());
+                parameterBytes += bytes;
+                parameterElements += tensor.numel();
               } else {
                 ++bufferCount;
+                bufferBytes += bytes;
               }
             } else if (prefix.empty()) {
               attributes.emplace_back(name, value);
@@ -267,8 +427,9 @@ int infoModel(const std::vector<std::string>& args) {
           }
         };
     walk(model->root(), "");
-    std::cout << "parameters: " << parameterCount << " (" << parameterBytes << " bytes), buffers: "
-              << bufferCount << "\n";
+    std::cout << "parameters: " << parameterCount << " (" << parameterElements << " elements, "
+              << bytesText(parameterBytes) << "), buffers: " << bufferCount << " ("
+              << bytesText(bufferBytes) << ")\n";
     for (const std::string& line : lines) std::cout << line << "\n";
     std::cout << "attributes of the root module:\n";
     for (const auto& [name, value] : attributes) {
@@ -285,9 +446,9 @@ int infoModel(const std::vector<std::string>& args) {
 }
 
 CommandRegistration runRegistration(
-    {"run", "run MODEL.pt [--method NAME] [--input 1x3x224x224[:dtype] | FILE.pt | VALUE]... [--seed N] [--values] [--bench N]",
+    {"run", "run MODEL.pt [--method NAME] [--input 1x3x224x224[:dtype] | FILE.pt | VALUE]... [--seed N] [--values] [--bench N] [--threads N] [--library PATH]...",
      runModel});
-CommandRegistration infoRegistration({"info", "info MODEL.pt", infoModel});
+CommandRegistration infoRegistration({"info", "info MODEL.pt [--library PATH]...", infoModel});
 
 }  // namespace
 

@@ -43,6 +43,10 @@ struct LoadOptions {
   // Like torch.jit.load's map_location (only the CPU in this build). Unset: tensors must have
   // been saved on the CPU.
   std::optional<c10::Device> map_location;
+  // Also check the CRC-32 of every tensor record. Off by default, as torch.jit.load 1.13: the
+  // code and pickles are always checked, and tensor records are checked structurally (sizes,
+  // offsets, strides), but reading every byte to check it doubles the load time.
+  bool verify_tensor_checksums = false;
 };
 
 class Module {
@@ -96,9 +100,19 @@ class Module {
   std::shared_ptr<Impl> impl_;
 };
 
-// Loads an archive from a file (memory-mapped), from bytes in memory, or from a stream.
+// Loads an archive from a file, from bytes in memory, or from a stream. A file is memory-mapped
+// and its tensor records are used in place (private copy-on-write pages: tensors may be written,
+// the file never is), so loading does not read the tensor data; the file must not be truncated
+// or rewritten in place while the module lives. Buffers and streams are copied.
 Module load(const std::string& path, const LoadOptions& options = {});
 Module load(std::istream& stream, const LoadOptions& options = {});
 Module load_buffer(const void* data, size_t size, const LoadOptions& options = {});
+
+// Loads a shared library of operators that registers them with the c10 dispatcher
+// (TORCH_LIBRARY), such as torchvision's `_C.so` for `torchvision::nms`, so that archives whose
+// code calls them can be loaded afterwards (torch.ops.load_library in Python). The library
+// stays loaded for the life of the process; loading the same path twice is harmless.
+// Throws Error naming the path and the dynamic loader's reason.
+void load_library(const std::string& path);
 
 }  // namespace tscript

@@ -122,7 +122,7 @@ Module makeModule(std::shared_ptr<archive::LoadedArchive> archive, runtime::Valu
 }
 
 archive::ArchiveLoadOptions archiveOptions(const LoadOptions& options) {
-  return archive::ArchiveLoadOptions{options.map_location};
+  return archive::ArchiveLoadOptions{options.map_location, options.verify_tensor_checksums};
 }
 
 void collectTensors(const runtime::Value& object, const std::string& prefix, bool recurse,

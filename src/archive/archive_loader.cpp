@@ -384,7 +384,7 @@ void LoadedArchive::load(ArchiveLoadOptions options) {
   }
   version_ = readVersion(zip);
   importer_ = std::make_unique<SourceImporter>(zip_);
-  TensorLoadOptions tensorOptions{options.mapLocation};
+  TensorLoadOptions tensorOptions{options.mapLocation, options.verifyStorageCrc};
 
   if (!zip.hasRecord("constants.pkl")) {
     throw SerializeError(zip.displayName() + ": the archive has no constants.pkl record");

@@ -37,6 +37,8 @@ struct ArchiveLoadOptions {
   // torch.jit.load's map_location (only the CPU in this build); unset: every storage must have
   // been saved on the CPU.
   std::optional<c10::Device> mapLocation;
+  // Check the CRC-32 of tensor storage records too (TensorLoadOptions::verifyStorageCrc).
+  bool verifyStorageCrc = false;
 };
 
 class LoadedArchive {

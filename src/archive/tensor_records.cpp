@@ -229,13 +229,34 @@ const TensorRecordReader::LoadedStorage& TensorRecordReader::storage(const Pickl
          " bytes, expected " + std::to_string(nbytes) + " (" + std::to_string(numel) + " x " +
          std::to_string(c10::elementSize(*type)) + ")");
   }
-  serialize::RecordBytes bytes = archive_.readRecord(record);
-  // Copied rather than wrapped: the file mapping is read-only (tensors are writable), and a
-  // record that another writer left unaligned would be unaligned data for the kernels.
-  c10::Storage storage(c10::Storage::use_byte_size_t(), static_cast<size_t>(nbytes),
-                       c10::GetDefaultCPUAllocator(), /*resizable=*/true);
-  if (nbytes > 0) std::memcpy(storage.data(), bytes.bytes().data(), static_cast<size_t>(nbytes));
-  return storages_.emplace(record, LoadedStorage{std::move(storage), *type, numel}).first->second;
+  serialize::RecordBytes bytes = archive_.readRecord(
+      record, options_.verifyStorageCrc ? serialize::CrcCheck::Verify : serialize::CrcCheck::Skip);
+  return storages_.emplace(record, LoadedStorage{storageOf(bytes), *type, numel}).first->second;
+}
+
+// The storage of a record's bytes. A stored record of an archive opened from a file is used in
+// place: the mapping is private and copy-on-write (serialize/mapped_file.h), so the tensor may
+// be written without touching the file, and the storage keeps the mapping alive. Pages are read
+// when first used, which is what makes loading fast. Anything else is copied: records of
+// in-memory archives (their buffer belongs to the reader), inflated records, and records that a
+// writer other than 1.13 left without the 64-byte alignment ATen's allocator gives.
+c10::Storage TensorRecordReader::storageOf(const serialize::RecordBytes& bytes) const {
+  size_t nbytes = bytes.size();
+  const uint8_t* data = bytes.bytes().data();
+  bool aligned = reinterpret_cast<uintptr_t>(data) % c10::gAlignment == 0;
+  if (nbytes > 0 && bytes.isView() && archive_.isMappedFile() && aligned) {
+    auto* owner = new std::shared_ptr<const void>(bytes.owner());
+    c10::DataPtr pointer(const_cast<uint8_t*>(data), owner,
+                         [](void* context) { delete static_cast<std::shared_ptr<const void>*>(context); },
+                         c10::Device(c10::DeviceType::CPU));
+    // Resizable like any loaded tensor: a resize reallocates from the CPU allocator and copies.
+    return c10::Storage(c10::Storage::use_byte_size_t(), nbytes, std::move(pointer),
+                        c10::GetDefaultCPUAllocator(), /*resizable=*/true);
+  }
+  c10::Storage storage(c10::Storage::use_byte_size_t(), nbytes, c10::GetDefaultCPUAllocator(),
+                       /*resizable=*/true);
+  if (nbytes > 0) std::memcpy(storage.data(), data, nbytes);
+  return storage;
 }
 
 // `_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks)`.

@@ -45,6 +45,10 @@ struct TensorLoadOptions {
   // are created there. Unset, every storage must have been saved on `cpu`. This build only
   // creates CPU tensors, so it may only be the CPU.
   std::optional<c10::Device> mapLocation;
+  // Check the CRC-32 of storage records too. Off by default, as 1.13 (its miniz reader does not
+  // check CRCs): storage sizes and views are checked structurally whatever the bytes are, and
+  // reading 100 MB to check them costs more than the rest of loading a resnet50.
+  bool verifyStorageCrc = false;
 };
 
 // Rebuilds the tensors of one pickle (data.pkl or constants.pkl) of an opened archive.
@@ -76,6 +80,7 @@ class TensorRecordReader {
   at::Tensor readTensorV2(const serialize::PickleValue& args);
   at::Tensor readParameter(const serialize::PickleValue& args);
   const LoadedStorage& storage(const serialize::PickleValue& persistentId);
+  c10::Storage storageOf(const serialize::RecordBytes& bytes) const;
   [[noreturn]] void fail(const std::string& message) const;
 
   const serialize::ZipReader& archive_;

@@ -28,7 +28,7 @@ MappedFile::MappedFile(const std::string& path) {
   }
   size_ = static_cast<size_t>(info.st_size);
   if (size_ > 0) {  // mmap of length 0 is an error; an empty file is simply an empty span
-    void* mapping = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    void* mapping = ::mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     if (mapping == MAP_FAILED) {
       int error = errno;
       ::close(fd);

@@ -1,5 +1,9 @@
-// A read-only memory mapping of a whole file (POSIX mmap). Records of an archive read from a
-// file are spans into this mapping, so tensor data is never copied just to be looked at.
+// A copy-on-write memory mapping of a whole file (POSIX mmap, MAP_PRIVATE). Records of an
+// archive read from a file are spans into this mapping, so tensor data is never copied just to
+// be looked at. The pages are writable but private: tensors whose storage is a record of the
+// mapping (archive/tensor_records.cpp) may be modified in place, which copies the touched pages
+// and never writes to the file. The file must not be truncated while mapped (SIGBUS on access),
+// as with any mapping of a file, e.g. torch.load(mmap=True).
 #pragma once
 
 #include <cstdint>

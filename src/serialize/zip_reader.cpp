@@ -44,6 +44,7 @@ ZipReader ZipReader::openFile(const std::string& path, ZipReaderLimits limits) {
   reader.limits_ = limits;
   reader.bytes_ = file->bytes();
   reader.storage_ = std::move(file);
+  reader.mappedFile_ = true;
   reader.parse();
   return reader;
 }
@@ -321,7 +322,7 @@ std::span<const uint8_t> ZipReader::rawData(const ZipEntry& entry) const {
                         static_cast<size_t>(entry.compressedSize));
 }
 
-RecordBytes ZipReader::read(const ZipEntry& entry) const {
+RecordBytes ZipReader::read(const ZipEntry& entry, CrcCheck check) const {
   RecordBytes out;
   std::string what = displayName_ + ": record '" + entry.name + "'";
   if (entry.method == zip::kMethodStored) {
@@ -332,7 +333,7 @@ RecordBytes ZipReader::read(const ZipEntry& entry) const {
         inflateExact(rawData(entry), entry.uncompressedSize, what));
     out.bytes_ = *out.owned_;
   }
-  if (limits_.verifyCrc) {
+  if (limits_.verifyCrc && check == CrcCheck::Verify) {
     uint32_t actual = crc32Of(out.bytes_);
     if (actual != entry.crc32) {
       throw SerializeError(what + ": CRC-32 mismatch (the directory says " + hex32(entry.crc32) +
@@ -374,6 +375,8 @@ const ZipEntry& ZipReader::recordEntry(std::string_view name) const {
   return *entry;
 }
 
-RecordBytes ZipReader::readRecord(std::string_view name) const { return read(recordEntry(name)); }
+RecordBytes ZipReader::readRecord(std::string_view name, CrcCheck check) const {
+  return read(recordEntry(name), check);
+}
 
 }  // namespace tscript::serialize

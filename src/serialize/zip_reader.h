@@ -27,6 +27,11 @@ struct ZipReaderLimits {
   bool verifyCrc = true;
 };
 
+// Whether a read checks the record's CRC-32. Everything the loader parses is checked; the bytes
+// of tensor storages may skip it (as 1.13, whose miniz is built without reader CRC checks), since
+// their sizes are checked structurally and any bytes are valid values.
+enum class CrcCheck { Verify, Skip };
+
 struct ZipEntry {
   std::string name;  // the full name in the archive: "archive/data.pkl"
   uint16_t method = 0;  // 0 stored, 8 deflated
@@ -48,6 +53,11 @@ class RecordBytes {
   size_t size() const { return bytes_.size(); }
   // True when the bytes are a view of the archive itself (no copy was made).
   bool isView() const { return owned_ == nullptr; }
+  // What keeps the bytes alive (the mapping, the archive's buffer or the inflated copy), for
+  // objects that point into them beyond this RecordBytes (tensor storages).
+  std::shared_ptr<const void> owner() const {
+    return owned_ ? std::shared_ptr<const void>(owned_) : keepAlive_;
+  }
 
  private:
   friend class ZipReader;
@@ -67,10 +77,13 @@ class ZipReader {
 
   const std::string& displayName() const { return displayName_; }
   std::span<const uint8_t> archiveBytes() const { return bytes_; }
+  // True when opened with openFile: the bytes are a private copy-on-write mapping of the file
+  // (mapped_file.h), so views of stored records may be handed out as writable memory.
+  bool isMappedFile() const { return mappedFile_; }
   // Entries in central-directory order.
   const std::vector<ZipEntry>& entries() const { return entries_; }
   const ZipEntry* findEntry(std::string_view fullName) const;
-  RecordBytes read(const ZipEntry& entry) const;
+  RecordBytes read(const ZipEntry& entry, CrcCheck check = CrcCheck::Verify) const;
   // The raw (still compressed) bytes of an entry's data.
   std::span<const uint8_t> rawData(const ZipEntry& entry) const;
 
@@ -82,7 +95,7 @@ class ZipReader {
   std::vector<std::string> recordNames() const;
   bool hasRecord(std::string_view name) const;
   const ZipEntry& recordEntry(std::string_view name) const;  // throws if missing
-  RecordBytes readRecord(std::string_view name) const;
+  RecordBytes readRecord(std::string_view name, CrcCheck check = CrcCheck::Verify) const;
 
  private:
   ZipReader() = default;
@@ -92,6 +105,7 @@ class ZipReader {
   std::string displayName_;
   ZipReaderLimits limits_;
   std::shared_ptr<const void> storage_;  // MappedFile or the owned buffer
+  bool mappedFile_ = false;
   std::span<const uint8_t> bytes_;
   std::vector<ZipEntry> entries_;
   std::unordered_map<std::string, size_t> indexByName_;

@@ -162,6 +162,47 @@ TEST(ApiTest, ManyThreadsOneModule) {
   EXPECT_EQ(good.load(), 200);
 }
 
+// The guarantee of tscript.h: forward and run_method from many threads on one module, including
+// the first calls (which build each method's interpreter code), errors raised on some threads,
+// and readers of attributes and parameters meanwhile. `make test-tsan` runs this under
+// ThreadSanitizer.
+TEST(ApiTest, ManyThreadsFirstCallsMixedMethods) {
+  tscript::Module m = tscript::load(fixture("attributes.pt"));
+  std::vector<c10::IValue> inputs = inputsOf("attributes");
+  at::Tensor expected = expectedOf("attributes");
+  std::atomic<int> good{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  constexpr int kThreads = 8, kRuns = 20;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kRuns; ++i) {
+        switch ((t + i) % 4) {
+          case 0:
+            good += at::allclose(m.forward(inputs).toTensor(), expected);
+            break;
+          case 1:
+            good += m.run_method("describe", {c10::IValue(int64_t{1}), c10::IValue("?")}).toStringRef() == "hello2?";
+            break;
+          case 2:
+            try {
+              m.run_method("describe", {c10::IValue("wrong type")});
+            } catch (const tscript::Error&) {
+              ++good;
+            }
+            break;
+          default:
+            good += m.named_parameters().size() == 3 && m.attr("count").isInt();
+        }
+      }
+    });
+  }
+  go = true;
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good.load(), kThreads * kRuns);
+}
+
 TEST(ApiTest, BrokenArchivesGiveClearErrors) {
   std::string path = fixture("attributes.pt");
   std::string bytes = readFile(path);
@@ -238,3 +279,73 @@ TEST(ApiSaveTest, SavingToAnUnwritablePathFails) {
 }
 
 }  // namespace
+// Tensors of an archive opened from a file use its records in place (a private copy-on-write
+// mapping): writing them never changes the file, they outlive the module, and a corrupted tensor
+// record loads as 1.13 loads it unless checksums are asked for.
+TEST(ApiTest, MappedTensorsAreCopyOnWrite) {
+  std::string path = ::testing::TempDir() + "/api_mapped.pt";
+  std::string original = readFile(fixture("attributes.pt"));
+  std::ofstream(path, std::ios::binary) << original;
+  at::Tensor weight;
+  {
+    tscript::Module m = tscript::load(path);
+    weight = m.named_parameters()[0].second;
+    // In place: not memory of ATen's CPU allocator (whose context is the data pointer itself).
+    const c10::DataPtr& pointer = weight.storage().data_ptr();
+    EXPECT_NE(pointer.get_context(), pointer.get());
+    std::string bytes = readFile(path);
+    at::Tensor fromBuffer = tscript::load_buffer(bytes.data(), bytes.size()).named_parameters()[0].second;
+    EXPECT_EQ(fromBuffer.storage().data_ptr().get_context(), fromBuffer.storage().data_ptr().get());
+    at::Tensor before = weight.clone();
+    {
+      at::NoGradGuard noGrad;
+      weight.add_(1.0);
+    }
+    EXPECT_TRUE(at::allclose(m.named_parameters()[0].second, before + 1.0));
+    EXPECT_EQ(readFile(path), original) << "a write through a tensor reached the file";
+    tscript::Module again = tscript::load(path);
+    EXPECT_TRUE(at::equal(again.named_parameters()[0].second, before));
+  }
+  // The module is gone; the storage keeps the mapping alive.
+  EXPECT_GT(weight.abs().sum().item<double>(), 0.0);
+  // Resizing a mapped storage moves it to allocated memory.
+  at::Tensor buffer = tscript::load(path).named_buffers()[0].second.detach().flatten();
+  at::Tensor values = buffer.clone();
+  buffer.resize_({values.numel() + 100});
+  EXPECT_TRUE(at::equal(buffer.narrow(0, 0, values.numel()), values));
+}
+
+TEST(ApiTest, TensorChecksumsOnlyWhenAsked) {
+  std::string path = fixture("attributes.pt");
+  auto zip = tscript::serialize::ZipReader::openFile(path);
+  const tscript::serialize::ZipEntry& entry = zip.recordEntry("data/0");
+  ASSERT_GT(entry.uncompressedSize, 0u);
+  std::string bytes = readFile(path);
+  bytes[entry.dataOffset] = static_cast<char>(bytes[entry.dataOffset] ^ 0x5a);
+  std::string corrupted = ::testing::TempDir() + "/api_corrupted.pt";
+  std::ofstream(corrupted, std::ios::binary) << bytes;
+  EXPECT_NO_THROW(tscript::load(corrupted));
+  tscript::LoadOptions checked;
+  checked.verify_tensor_checksums = true;
+  try {
+    tscript::load(corrupted, checked);
+    FAIL() << "a corrupted tensor record passed the CRC check";
+  } catch (const tscript::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("data/0': CRC-32 mismatch"), std::string::npos) << error.what();
+  }
+  // Code and pickles are always checked.
+  std::string codeBytes = readFile(path);
+  const auto& code = zip.recordEntry("data.pkl");
+  codeBytes[code.dataOffset + 3] = static_cast<char>(codeBytes[code.dataOffset + 3] ^ 0x5a);
+  EXPECT_NE(loadError(codeBytes).find("CRC-32 mismatch"), std::string::npos);
+}
+
+TEST(ApiTest, LoadLibrary) {
+  try {
+    tscript::load_library("/nonexistent/libops.so");
+    FAIL();
+  } catch (const tscript::Error& error) {
+    EXPECT_NE(std::string(error.what()).find("cannot load operator library /nonexistent/libops.so"),
+              std::string::npos) << error.what();
+  }
+}
