@@ -274,9 +274,12 @@ def _add_methods(class_type, functions, cls):
         if modifier in ("ignore", "unused"):
             descriptor = _script._python_call_descriptor(function, modifier)
             if descriptor[0] == "python_call":
-                # `self` is the object: calls from compiled code pass the other parameters.
+                # `self` is the object the call is made on (the live Python module, for
+                # @ignore), not a parameter the caller passes.
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            class_type.add_named_value(name, descriptor)
+                class_type.add_python_method(name, descriptor)
+            else:
+                class_type.add_named_value(name, descriptor)
         elif name != "forward" or function is not torch.nn.Module.forward:
             declarations = _method_overloads(function, cls)
             if declarations:
@@ -477,6 +480,8 @@ class RecursiveScriptModule(ScriptModule):
     def __init__(self, scripted, module_type, original, children, info):
         object.__setattr__(self, "_c", scripted)
         object.__setattr__(self, "_type", module_type)
+        # An @ignore'd method called from compiled code gets this object as `self`.
+        scripted.set_python_face(self)
         super().__init__()  # this sets `training` to True: restored below
         scripted.set("training", original.training)
         kinds = {name: kind for name, _, kind in info.attributes}
@@ -489,6 +494,9 @@ class RecursiveScriptModule(ScriptModule):
                            set(original._non_persistent_buffers_set))
         object.__setattr__(self, "_constants", dict(info.constants))
         object.__setattr__(self, "original_name", type(original).__name__)
+        object.__setattr__(self, "_python_methods", {
+            name: function for name, function in _class_methods(type(original)).items()
+            if _script._modifier(function) in ("ignore", "unused")})
         object.__setattr__(self, "_slot_kinds", kinds)
         methods = {}
         if module_type.has_method("forward") or module_type.overloads("forward"):
@@ -527,6 +535,10 @@ class RecursiveScriptModule(ScriptModule):
         if self.__dict__["_type"].has_method(name) or self.__dict__["_type"].overloads(name):
             method = methods[name] = ScriptMethod(self, name)
             return method
+        python_method = self.__dict__["_python_methods"].get(name)
+        if python_method is not None:
+            # @ignore/@unused: the Python method, run on this object (as torch.jit does).
+            return types.MethodType(python_method, self)
         raise AttributeError(f"'RecursiveScriptModule' object (original_name="
                              f"{self.__dict__['original_name']}) has no attribute '{name}'")
 

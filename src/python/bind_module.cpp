@@ -112,6 +112,9 @@ void bindModules(py::module_& m) {
       .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addNamedValue(name, std::move(descriptor));
       })
+      .def("add_python_method", [](ModuleType& t, const std::string& name, py::object descriptor) {
+        t.definition()->addPythonMethod(name, std::move(descriptor));
+      })
       .def("add_failed_attribute", [](ModuleType& t, const std::string& name, std::string why) {
         t.definition()->addFailedAttribute(name, std::move(why));
       })
@@ -154,6 +157,7 @@ void bindModules(py::module_& m) {
       .def("has_slot", &ScriptObject::hasSlot)
       .def("get", &ScriptObject::get)
       .def("set", &ScriptObject::set)
+      .def("set_python_face", &ScriptObject::setPythonFace)
       // Script errors and Python errors of @ignore'd calls reach Python through the
       // exception translators of bind_script.cpp and python_calls.cpp.
       .def("call", [](ScriptObject& object, const std::string& name, py::args args, py::kwargs kwargs) {

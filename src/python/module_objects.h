@@ -67,9 +67,11 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     return compiler::MethodSource{&resolver.parseMethod(method->second, stub), &resolver};
   }
 
-  compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
+  compiler::SugaredValuePtr extraAttribute(ir::Value* self, const std::string& name,
                                            const lang::SourceRange& range,
                                            compiler::FunctionEmitter&) override {
+    auto method = pythonMethods_.find(name);
+    if (method != pythonMethods_.end()) return pythonCallValue(method->second, range, self);
     auto found = namedValues_.find(name);
     if (found == namedValues_.end()) return nullptr;
     return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
@@ -100,6 +102,10 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   // function stored on the module (`self.activation = F.relu`), described as a global name.
   void addNamedValue(const std::string& name, py::object descriptor) {
     namedValues_[name] = std::move(descriptor);
+  }
+  // A method left in Python (@ignore, @unused): a python_call descriptor without `self`.
+  void addPythonMethod(const std::string& name, py::object descriptor) {
+    pythonMethods_[name] = std::move(descriptor);
   }
   void addFailedAttribute(const std::string& name, std::string why) {
     failedAttributes_[name] = std::move(why);
@@ -132,6 +138,7 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::map<std::string, py::object> declarations_;  // name__i -> its @_overload_method stub
   std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
   std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
+  std::map<std::string, py::object> pythonMethods_;  // name -> python_call descriptor
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };
@@ -226,6 +233,9 @@ class ScriptObject {
   }
 
   py::object get(const std::string& name) const { return toPython(object_->slots[slot(name)]); }
+
+  // The Python object compiled code's calls into Python receive for this object.
+  void setPythonFace(py::handle face) { python::setPythonFace(*object_, face); }
 
   // Assigns a slot from Python, converted to (and checked against) the slot's type.
   void set(const std::string& name, py::handle value) {

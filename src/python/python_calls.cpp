@@ -123,16 +123,19 @@ ir::Value* emitMatchedCall(compiler::FunctionEmitter& emitter, ir::Symbol kind,
   return result;
 }
 
-// An @ignore'd function: the call stays a call into Python (prim::PythonOp).
+// An @ignore'd function: the call stays a call into Python (prim::PythonOp). An @ignore'd
+// method is bound to its object: `self` is the call's first input (`^helper()(self, x)`, as
+// 1.13 emits it), and Python receives the live module object for it.
 class IgnoredFunction final : public compiler::SugaredValue {
  public:
-  IgnoredFunction(py::handle function, PythonSignature signature)
-      : key_(hostFunctionKey(function)), signature_(std::move(signature)) {}
+  IgnoredFunction(py::handle function, PythonSignature signature, ir::Value* self)
+      : key_(hostFunctionKey(function)), signature_(std::move(signature)), self_(self) {}
   std::string describe() const override {
     return "Python function '" + signature_.name + "' (marked @ignore)";
   }
   compiler::SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
                                  std::vector<compiler::NamedValue> args) override {
+    if (self_) args.insert(args.begin(), compiler::NamedValue{range, "", self_});
     ir::Value* result = emitMatchedCall(emitter, ir::Symbol::make("prim", "PythonOp"),
                                         signature_, args, range);
     result->node()->s_("name", signature_.name);
@@ -143,6 +146,7 @@ class IgnoredFunction final : public compiler::SugaredValue {
  private:
   int64_t key_;
   PythonSignature signature_;
+  ir::Value* self_;
 };
 
 // An @unused function: reaching the call raises, as torch.jit 1.13's stub body does; the
@@ -248,13 +252,21 @@ std::string exceptionClassName(py::handle exception) {
 
 }  // namespace
 
-compiler::SugaredValuePtr pythonCallValue(py::handle descriptor, const lang::SourceRange& use) {
+compiler::SugaredValuePtr pythonCallValue(py::handle descriptor, const lang::SourceRange& use,
+                                          ir::Value* self) {
   py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
   PythonSignature signature = signatureOf(tuple, use);
   if (tuple[1].cast<std::string>() == "unused") {
+    // The stub raises before anything could use `self`: it is not passed.
     return std::make_shared<UnusedFunction>(std::move(signature));
   }
-  return std::make_shared<IgnoredFunction>(tuple[2], std::move(signature));
+  if (self) {
+    compiler::ArgumentView selfArgument;
+    selfArgument.name = "self";
+    selfArgument.type = self->type();
+    signature.schema.arguments.insert(signature.schema.arguments.begin(), std::move(selfArgument));
+  }
+  return std::make_shared<IgnoredFunction>(tuple[2], std::move(signature), self);
 }
 
 PythonCallError::PythonCallError(py::error_already_set& error)

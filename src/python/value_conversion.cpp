@@ -2,6 +2,7 @@
 #include "python/value_conversion.h"
 
 #include <optional>
+#include <unordered_map>
 #include <torch/csrc/Device.h>
 #include <torch/csrc/autograd/python_variable.h>
 
@@ -168,7 +169,39 @@ class Converter {
   const std::string& parameter_;
 };
 
+// Faces and classes are only touched with the GIL held (conversions run with it).
+std::unordered_map<const runtime::Object*, py::object>& pythonFaces() {
+  static auto* faces = new std::unordered_map<const runtime::Object*, py::object>();  // leaked
+  return *faces;
+}
+
+std::unordered_map<std::string, py::object>& pythonClasses() {
+  static auto* classes = new std::unordered_map<std::string, py::object>();  // leaked
+  return *classes;
+}
+
+py::object objectToPython(const runtime::Object& object) {
+  auto found = pythonFaces().find(&object);
+  if (found != pythonFaces().end()) {
+    py::object face = py::reinterpret_borrow<py::object>(PyWeakref_GetObject(found->second.ptr()));
+    if (!face.is_none()) return face;
+    pythonFaces().erase(found);
+  }
+  const auto* type = object.type->as<types::ClassType>();
+  throw py::type_error("an object of TorchScript class '" +
+                       (type ? type->qualifiedName() : object.type->str()) +
+                       "' cannot be passed to Python yet (only scripted modules can)");
+}
+
 }  // namespace
+
+void setPythonFace(const runtime::Object& object, py::handle face) {
+  pythonFaces()[&object] = py::weakref(face);
+}
+
+void setPythonClass(const std::string& qualifiedName, py::handle cls) {
+  pythonClasses()[qualifiedName] = py::reinterpret_borrow<py::object>(cls);
+}
 
 runtime::Value toValue(py::handle object, const types::TypePtr& type, const std::string& function,
                        const std::string& parameter) {
@@ -213,6 +246,7 @@ py::object toPython(const runtime::Value& value) {
       for (const auto& entry : value.toDict()) dict[toPython(entry.key)] = toPython(entry.value);
       return dict;
     }
+    case runtime::ValueKind::Object: return objectToPython(value.toObject());
     default:
       throw py::type_error(std::string("a TorchScript ") + value.kindName() +
                            " value cannot be returned to Python yet");

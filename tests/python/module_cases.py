@@ -181,3 +181,29 @@ class UsesOverloaded(nn.Module):
 
     def forward(self, x):
         return self.inner(x) + self.inner([x, x]).sum()
+
+
+class UsesIgnored(nn.Module):
+    """@ignore methods run in Python, with the live module as `self` (reads and writes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+        self.scale = Scale(2.0)
+
+    def forward(self, x):
+        y = self.record(x, 3)
+        self.log(y)
+        return self.scale(y) + self.calls
+
+    @torch.jit.ignore
+    def record(self, x: torch.Tensor, n: int) -> torch.Tensor:
+        self.calls += 1
+        return x * n + self.scale.factor
+
+    @torch.jit.ignore
+    def log(self, y):
+        SEEN_BY_LOG.append(type(self).__name__)  # no annotation: returns None, as 1.13 allows
+
+
+SEEN_BY_LOG = []

@@ -165,3 +165,20 @@ def test_overloaded_methods_pick_the_overload_that_fits():
     torch.testing.assert_close(ours(x), jit(x))
     assert 'prim::CallMethod[name="forward__1"](%inner' in ours.graph
     assert 'prim::CallMethod[name="forward__0"](%inner' in ours.graph
+
+
+def test_ignored_methods_run_in_python_with_the_module_as_self():
+    eager, jit, ours = both(cases.UsesIgnored)
+    cases.SEEN_BY_LOG.clear()
+    x = torch.randn(3)
+    for module in (eager, jit, ours):
+        torch.testing.assert_close(module(x), (x * 3 + 2.0) * 2.0 + 1)
+    assert ours.calls == jit.calls == eager.calls == 1
+    assert cases.SEEN_BY_LOG == ["UsesIgnored", "RecursiveScriptModule", "RecursiveScriptModule"]
+    ours(x)
+    assert ours.calls == 2
+    assert re.search(r"\^record\[\]\(\)\(%self, %x(\.\d+)?, %\d+\)", ours.graph)
+    assert ours.code == jit.code
+    # From Python the ignored method is the Python method, bound to the scripted module.
+    torch.testing.assert_close(ours.record(x, 1), x + 2.0)
+    assert ours.calls == 3
