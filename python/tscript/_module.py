@@ -13,6 +13,7 @@ the slots, so that nn.Module's own machinery (state_dict, named_parameters, trai
 works on it unchanged.
 """
 import collections.abc
+import enum
 import types
 import typing
 
@@ -79,6 +80,11 @@ def _infer_annotation(value):
                f"{_single_type(list(value.values()), 'dict value')}]"
     if _script._is_script_class(type(value)):
         return script_class_type(type(value))  # an object of a TorchScript class
+    if isinstance(value, enum.Enum):
+        try:
+            return _script._enum_type_name(type(value))
+        except TypeError as why:
+            raise _NoType(str(why)) from None
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
     raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")

@@ -188,9 +188,7 @@ class ModuleType {
   static types::TypePtr parseAnnotation(const std::string& text, const std::string& attribute) {
     auto file = std::make_shared<lang::SourceFile>("<type of attribute '" + attribute + "'>", text);
     lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, [](const std::string&, const lang::SourceRange&) {
-      return types::TypePtr();
-    });
+    return types::typeFromAnnotation(*expression, definedPythonType);
   }
 
   static types::ConstantLiteral constantLiteral(py::handle value, const std::string& name) {

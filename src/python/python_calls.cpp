@@ -10,6 +10,7 @@
 #include "ir/ir.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
+#include "python/python_resolver.h"
 #include "python/value_conversion.h"
 #include "runtime/host_calls.h"
 #include "runtime/stack.h"
@@ -52,9 +53,8 @@ types::TypePtr typeOfAnnotation(const py::handle text, const std::string& what,
   try {
     auto file = std::make_shared<lang::SourceFile>("<annotation>", spelling);
     lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, [](const std::string&, const lang::SourceRange&) {
-      return types::TypePtr();  // classes and enums in signatures of Python functions: not yet
-    });
+    // Enums are named by their qualified names (classes in such signatures: not yet).
+    return types::typeFromAnnotation(*expression, definedPythonType);
   } catch (const lang::CompileError& error) {
     throw lang::CompileError(use, "cannot call Python function '" + function + "': the annotation '" +
                                       spelling + "' of its " + what +

@@ -10,6 +10,7 @@
 #include "lang/parser.h"
 #include "python/function_cache.h"
 #include "python/python_calls.h"
+#include "python/python_enums.h"
 #include "python/traced_function.h"
 
 namespace py = pybind11;
@@ -149,6 +150,10 @@ class NamedTupleClass final : public SugaredValue {
 types::TypePtr classTypeOf(py::handle moduleType);
 SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange& range);
 
+types::TypePtr definedPythonType(const std::string& name, const lang::SourceRange&) {
+  return enumTypeNamed(name);
+}
+
 compiler::CompilationUnit*& classUnit() {
   static compiler::CompilationUnit* unit = nullptr;
   return unit;
@@ -183,7 +188,7 @@ types::TypePtr namedTupleType(const py::tuple& descriptor) {
     names.push_back(pair[0].cast<std::string>());
     std::string annotation = pair[1].is_none() ? "Tensor" : pair[1].cast<std::string>();
     auto file = std::make_shared<lang::SourceFile>("<field '" + names.back() + "'>", annotation);
-    fieldTypes.push_back(types::typeFromAnnotation(*lang::parseExpression(file), nullptr));
+    fieldTypes.push_back(types::typeFromAnnotation(*lang::parseExpression(file), definedPythonType));
   }
   return types::namedTupleOf(descriptor[1].cast<std::string>(), std::move(names), std::move(fieldTypes));
 }
@@ -203,6 +208,10 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "class") return classConstructor(tuple[1], range);
   if (kind == "namedtuple") {
     return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
+  }
+  if (kind == "enum") return enumClassValue(tuple[1].cast<std::string>());
+  if (kind == "enum_member") {
+    return enumMemberValue(tuple[1].cast<std::string>(), tuple[2].cast<std::string>());
   }
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
@@ -326,7 +335,7 @@ SugaredValuePtr PythonResolver::resolveValue(const std::string& name,
 }
 
 types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::SourceRange& range) {
-  // A NamedTuple class named in an annotation; script classes and enums are not types here yet.
+  // A NamedTuple, script class or enum class named in an annotation.
   auto function = functionsByFile_.find(range.file.get());
   if (function == functionsByFile_.end()) return nullptr;
   py::object descriptor = resolveGlobal_(function->second, name);
@@ -334,6 +343,7 @@ types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::
   py::tuple tuple = descriptor;
   std::string kind = tuple[0].cast<std::string>();
   if (kind == "class") return classTypeOf(tuple[1]);
+  if (kind == "enum") return enumTypeNamed(tuple[1].cast<std::string>());
   if (kind != "namedtuple") return nullptr;
   return namedTupleType(tuple);
 }

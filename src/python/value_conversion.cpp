@@ -6,6 +6,7 @@
 #include <torch/csrc/Device.h>
 #include <torch/csrc/autograd/python_variable.h>
 
+#include "runtime/constants.h"
 #include "types/named_types.h"
 
 namespace py = pybind11;
@@ -16,6 +17,31 @@ namespace {
 
 using runtime::Value;
 using types::TypeKind;
+
+// Faces and classes are only touched with the GIL held (conversions run with it).
+std::unordered_map<const runtime::Object*, py::object>& pythonFaces() {
+  static auto* faces = new std::unordered_map<const runtime::Object*, py::object>();  // leaked
+  return *faces;
+}
+
+std::unordered_map<std::string, py::object>& pythonClasses() {
+  static auto* classes = new std::unordered_map<std::string, py::object>();  // leaked
+  return *classes;
+}
+
+py::object objectToPython(const runtime::Object& object) {
+  auto found = pythonFaces().find(&object);
+  if (found != pythonFaces().end()) {
+    py::object face = py::reinterpret_borrow<py::object>(PyWeakref_GetObject(found->second.ptr()));
+    if (!face.is_none()) return face;
+    pythonFaces().erase(found);
+  }
+  const auto* type = object.type->as<types::ClassType>();
+  throw py::type_error("an object of TorchScript class '" +
+                       (type ? type->qualifiedName() : object.type->str()) +
+                       "' cannot be passed to Python yet (only scripted modules can)");
+}
+
 
 // Where inside a parameter's value a conversion failed: `xs[1]`, `d['k']`, and what was there.
 struct Mismatch {
@@ -115,6 +141,14 @@ class Converter {
         }
         break;
       }
+      case TypeKind::Enum: {
+        const auto& enumType = *type->as<types::EnumType>();
+        auto cls = pythonClasses().find(enumType.qualifiedName());
+        if (cls != pythonClasses().end() && PyObject_IsInstance(object.ptr(), cls->second.ptr()) == 1) {
+          return runtime::enumMemberValue(type, object.attr("name").cast<std::string>());
+        }
+        break;
+      }
       case TypeKind::Any: return convertAny(object, path);
       case TypeKind::List: {
         if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;
@@ -168,30 +202,6 @@ class Converter {
   const std::string& function_;
   const std::string& parameter_;
 };
-
-// Faces and classes are only touched with the GIL held (conversions run with it).
-std::unordered_map<const runtime::Object*, py::object>& pythonFaces() {
-  static auto* faces = new std::unordered_map<const runtime::Object*, py::object>();  // leaked
-  return *faces;
-}
-
-std::unordered_map<std::string, py::object>& pythonClasses() {
-  static auto* classes = new std::unordered_map<std::string, py::object>();  // leaked
-  return *classes;
-}
-
-py::object objectToPython(const runtime::Object& object) {
-  auto found = pythonFaces().find(&object);
-  if (found != pythonFaces().end()) {
-    py::object face = py::reinterpret_borrow<py::object>(PyWeakref_GetObject(found->second.ptr()));
-    if (!face.is_none()) return face;
-    pythonFaces().erase(found);
-  }
-  const auto* type = object.type->as<types::ClassType>();
-  throw py::type_error("an object of TorchScript class '" +
-                       (type ? type->qualifiedName() : object.type->str()) +
-                       "' cannot be passed to Python yet (only scripted modules can)");
-}
 
 }  // namespace
 
@@ -247,6 +257,17 @@ py::object toPython(const runtime::Value& value) {
       return dict;
     }
     case runtime::ValueKind::Object: return objectToPython(value.toObject());
+    case runtime::ValueKind::Enum: {
+      // The member of the Python class: `Color["RED"]`.
+      const runtime::EnumObject& member = value.toEnum();
+      const auto* type = member.type->as<types::EnumType>();
+      auto cls = type ? pythonClasses().find(type->qualifiedName()) : pythonClasses().end();
+      if (cls == pythonClasses().end()) {
+        throw py::type_error("a member of enum " + member.type->str() + " has no Python class to "
+                             "be returned as");
+      }
+      return cls->second[py::str(member.name)];
+    }
     default:
       throw py::type_error(std::string("a TorchScript ") + value.kindName() +
                            " value cannot be returned to Python yet");

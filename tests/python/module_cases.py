@@ -1,4 +1,5 @@
 """Small nn.Modules scripted by test_script_module.py (compiled from this file's source)."""
+import enum
 from typing import Dict, List, NamedTuple, Optional
 
 import torch
@@ -207,3 +208,57 @@ class UsesIgnored(nn.Module):
 
 
 SEEN_BY_LOG = []
+
+
+class Color(enum.Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+
+
+class Unit(enum.Enum):
+    KM = "km"
+    MILE = "mile"
+
+
+class Ratio(enum.Enum):
+    HALF = 0.5
+    DOUBLE = 2.0
+
+
+class UsesEnums(nn.Module):
+    """Enums as an attribute, a parameter, constants; .name, .value, ==, !=, iteration."""
+
+    def __init__(self):
+        super().__init__()
+        self.color = Color.GREEN
+        self.ratio = Ratio.HALF
+
+    def forward(self, x, c: Color, unit: Unit = Unit.KM):
+        y = x
+        if c == Color.RED:
+            y = y + 1
+        if self.color != c:
+            y = y * c.value
+        for k in Color:
+            if k != c:
+                y = y + k.value
+        y = y * self.ratio.value
+        return y, c.name + "/" + unit.value, unit
+
+    @torch.jit.export
+    def favourite(self) -> Color:
+        return self.color
+
+
+class Mixed(enum.Enum):
+    ONE = 1
+    NAME = "one"
+
+
+def pick_unit(long_way: bool) -> Unit:
+    return Unit.MILE if long_way else Unit.KM
+
+
+def uses_mixed(x: torch.Tensor) -> int:
+    return Mixed.ONE.value

@@ -182,3 +182,39 @@ def test_ignored_methods_run_in_python_with_the_module_as_self():
     # From Python the ignored method is the Python method, bound to the scripted module.
     torch.testing.assert_close(ours.record(x, 1), x + 2.0)
     assert ours.calls == 3
+
+
+def test_enums_as_attributes_parameters_constants_and_results():
+    eager, jit, ours = both(cases.UsesEnums)
+    x = torch.randn(3)
+    for color in cases.Color:
+        for unit in cases.Unit:
+            expected = eager(x, color, unit)
+            got = ours(x, color, unit)
+            torch.testing.assert_close(got[0], expected[0])
+            assert got[1:] == expected[1:] == jit(x, color, unit)[1:]
+            assert got[2] is unit  # the Python member comes back
+    assert ours(x, cases.Color.RED)[1] == "RED/km"  # the enum default
+    assert ours.color is cases.Color.GREEN and ours.favourite() is cases.Color.GREEN
+    ours.color = cases.Color.BLUE
+    assert ours.favourite() is cases.Color.BLUE
+    with pytest.raises(TypeError, match="Color"):
+        ours(x, cases.Unit.KM)
+    assert ours.code == jit.code
+    graph = ours.graph
+    assert re.search(r"%c(\.1)? : Enum<__torch__.module_cases.Color>", graph)
+    assert "prim::Constant[value=__torch__.module_cases.Color.RED]()" in graph
+    assert re.search(r"Enum<__torch__.module_cases.Color>\[\] = prim::Constant\[value=\["
+                     r"__torch__.module_cases.Color.RED, ", graph)
+    assert re.search(r"int = prim::EnumValue\(%c(\.1)?\)\n", graph)
+    assert re.search(r"str = prim::EnumName\(%c(\.1)?\)\n", graph)
+
+
+def test_enum_functions_and_enums_1_13_rejects():
+    scripted = tscript.script(cases.pick_unit)
+    assert scripted(True) is cases.Unit.MILE and scripted(False) is cases.Unit.KM
+    assert scripted.graph.splitlines()[-1].strip().startswith("return")
+    with pytest.raises(Exception):
+        torch.jit.script(cases.uses_mixed)
+    with pytest.raises(tscript.CompileError, match=r"all int, all float or all str"):
+        tscript.script(cases.uses_mixed)
