@@ -255,6 +255,7 @@ def _namedtuple_descriptor(cls):
               for name in cls._fields]
     defaults = {name: value for name, value in getattr(cls, "_field_defaults", {}).items()
                 if _is_constant(value)}
+    _C._set_python_class(f"{prefix}.{cls.__name__}", cls)  # results come back as `cls`
     return ("namedtuple", f"{prefix}.{cls.__name__}", fields, defaults)
 
 

@@ -95,6 +95,10 @@ void bindModules(py::module_& m) {
       },
       "Sets up the process-wide unit of module types (python/tscript/_module.py).");
 
+  m.def("_set_python_class", &setPythonClass, py::arg("qualified_name"), py::arg("cls"),
+        "The Python class of the NamedTuple or enum named `qualified_name`: values of it "
+        "returned to Python are made instances of `cls` (value_conversion.h).");
+
   py::class_<ModuleType>(m, "ModuleType")
       .def(py::init<const std::string&, bool>(), py::arg("qualified_name"), py::arg("is_module") = true)
       .def_property_readonly("qualified_name", [](const ModuleType& t) { return t.type().qualifiedName(); })

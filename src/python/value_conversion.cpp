@@ -246,9 +246,18 @@ py::object toPython(const runtime::Value& value) {
       return list;
     }
     case runtime::ValueKind::Tuple: {
-      const auto& elements = value.toTuple().elements;
+      const runtime::TupleObject& object = value.toTuple();
+      const auto& elements = object.elements;
       py::tuple tuple(elements.size());
       for (size_t i = 0; i < elements.size(); ++i) tuple[i] = toPython(elements[i]);
+      // A NamedTuple comes back as an instance of its Python class (1.13 makes a look-alike
+      // class of the same name instead; an instance of the program's own class is what
+      // isinstance checks and attribute access expect).
+      const auto* named = object.namedType ? object.namedType->as<types::TupleType>() : nullptr;
+      if (named && named->qualifiedName()) {
+        auto cls = pythonClasses().find(*named->qualifiedName());
+        if (cls != pythonClasses().end()) return cls->second(*tuple);
+      }
       return tuple;
     }
     case runtime::ValueKind::Dict: {

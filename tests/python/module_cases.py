@@ -262,3 +262,12 @@ def pick_unit(long_way: bool) -> Unit:
 
 def uses_mixed(x: torch.Tensor) -> int:
     return Mixed.ONE.value
+
+
+def make_pair(x: torch.Tensor) -> Pair:
+    return Pair(x, x + 1)
+
+
+class ReturnsPair(nn.Module):
+    def forward(self, x) -> Pair:
+        return make_pair(x * 2)

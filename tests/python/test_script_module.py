@@ -218,3 +218,15 @@ def test_enum_functions_and_enums_1_13_rejects():
         torch.jit.script(cases.uses_mixed)
     with pytest.raises(tscript.CompileError, match=r"all int, all float or all str"):
         tscript.script(cases.uses_mixed)
+
+
+def test_named_tuples_come_back_as_their_python_class():
+    result = tscript.script(cases.make_pair)(torch.ones(2))
+    assert type(result) is cases.Pair  # 1.13: a look-alike class torch._jit_internal.Pair
+    torch.testing.assert_close(result.high, torch.full((2,), 2.0))
+    eager, jit, ours = both(cases.ReturnsPair)
+    x = torch.randn(3)
+    got, expected = ours(x), eager(x)
+    assert isinstance(got, cases.Pair) and got._fields == jit(x)._fields
+    torch.testing.assert_close(got.low, expected.low)
+    torch.testing.assert_close(got.high, expected.high)
