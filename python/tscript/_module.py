@@ -230,10 +230,28 @@ def _class_methods(cls):
             if klass in _CONTAINERS and name != "forward":
                 continue  # len, iteration, indexing and items() are compiled specially
             if isinstance(value, staticmethod):
-                continue  # TODO(modules): static methods
+                continue  # _static_methods: functions, not methods
             if callable(value) and hasattr(value, "__code__"):
                 found[name] = value
     return found
+
+
+def _static_methods(cls):
+    """The @staticmethod functions of a class (its own and inherited, below nn.Module)."""
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, torch.nn.Module) or klass in _CONTAINERS:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, staticmethod):
+                found[name] = value.__func__
+    return found
+
+
+def _add_static_methods(class_type, cls):
+    """`self.f(x)` for a static method f calls the function (prim::CallFunction, as 1.13)."""
+    for name, function in _static_methods(cls).items():
+        class_type.add_named_value(name, _script._describe_or_explain(function, name))
 
 
 _types_by_key = {}     # concrete type key -> ModuleType
@@ -267,6 +285,7 @@ def _module_type(module, child_types):
     if container:
         module_type.set_container(container)
     _add_methods(module_type, _class_methods(info.cls), info.cls)
+    _add_static_methods(module_type, info.cls)
     module_type.define()
     _types_by_key[key] = module_type
     return module_type, info

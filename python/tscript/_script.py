@@ -188,6 +188,10 @@ def _unsupported(obj, name):
                 "types only in annotations so far", "annotate the variable instead: "
                 "`xs: List[int] = []`")
     if isinstance(obj, type):
+        if issubclass(obj, torch.nn.Module):
+            # `Net.helper(x)`: a static method, through the class (as 1.13 allows).
+            return ("static_scope", obj, f"'{name}' is an nn.Module class: compiled code "
+                    "cannot construct modules", "create it in __init__ and call self.name")
         return ("unsupported", f"'{name}' is a Python class: tscript does not compile classes yet",
                 "")
     if isinstance(obj, torch.device):

@@ -96,6 +96,38 @@ class PythonModule final : public SugaredValue {
   py::object module_;
 };
 
+// A class that compiled code only reaches into (`Net.helper(x)`, a static method of a module
+// class): attributes resolve through Python; anything else is the descriptor's error.
+class StaticScope final : public SugaredValue {
+ public:
+  StaticScope(PythonResolver& resolver, py::object cls, std::string why, std::string instead)
+      : resolver_(resolver), cls_(std::move(cls)), why_(std::move(why)), instead_(std::move(instead)) {}
+  std::string describe() const override {
+    return "class '" + py::str(cls_.attr("__name__")).cast<std::string>() + "'";
+  }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter&,
+                       const std::string& name) override {
+    py::object descriptor = resolver_.resolveAttribute(cls_, name);
+    if (SugaredValuePtr value = sugaredFromDescriptor(resolver_, descriptor, range)) return value;
+    throw lang::CompileError(range, describe() + " has no attribute '" + name + "'");
+  }
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter&) override { fail(range); }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter&,
+                       std::vector<NamedValue>) override {
+    fail(range);
+  }
+
+ private:
+  [[noreturn]] void fail(const lang::SourceRange& range) const {
+    throw lang::CompileError(range, instead_.empty() ? why_ : why_ + "; " + instead_);
+  }
+
+  PythonResolver& resolver_;
+  py::object cls_;
+  std::string why_;
+  std::string instead_;
+};
+
 // A NamedTuple class called in compiled code: `Point(x, y=1)` builds the tuple, fields bound
 // by position and keyword, missing ones from the class's defaults.
 class NamedTupleClass final : public SugaredValue {
@@ -199,6 +231,10 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
   std::string kind = tuple[0].cast<std::string>();
   if (kind == "module") return std::make_shared<PythonModule>(resolver, tuple[1]);
+  if (kind == "static_scope") {
+    return std::make_shared<StaticScope>(resolver, tuple[1], tuple[2].cast<std::string>(),
+                                         tuple[3].cast<std::string>());
+  }
   if (kind == "builtin") {
     return std::make_shared<compiler::BuiltinFunction>(
         ir::Symbol::fromQualString(tuple[1].cast<std::string>()));

@@ -17,6 +17,9 @@
 //                                    compiled (python_calls.h)
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
+//   ("static_scope", cls, why, instead)
+//                                    an nn.Module class: its attributes (static methods)
+//                                    resolve through Python; other uses are errors
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
 //   ("namedtuple", name, [(field, annotation)], {field: default})
 //                                    a NamedTuple class: a type in annotations, a constructor

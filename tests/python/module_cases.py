@@ -271,3 +271,15 @@ def make_pair(x: torch.Tensor) -> Pair:
 class ReturnsPair(nn.Module):
     def forward(self, x) -> Pair:
         return make_pair(x * 2)
+
+
+class UsesStatic(nn.Module):
+    """@staticmethod: a function called through self (prim::CallFunction in 1.13)."""
+
+    def forward(self, x):
+        return self.twice(x) + UsesStatic.twice(x)
+
+    @staticmethod
+    def twice(x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+

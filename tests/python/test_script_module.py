@@ -230,3 +230,11 @@ def test_named_tuples_come_back_as_their_python_class():
     assert isinstance(got, cases.Pair) and got._fields == jit(x)._fields
     torch.testing.assert_close(got.low, expected.low)
     torch.testing.assert_close(got.high, expected.high)
+
+
+def test_static_methods_are_functions_called_through_self():
+    eager, jit, ours = both(cases.UsesStatic)
+    x = torch.randn(3)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
+    assert re.search(r"prim::CallFunction\(%\w+, %x", ours.graph)
