@@ -13,6 +13,7 @@ the slots, so that nn.Module's own machinery (state_dict, named_parameters, trai
 works on it unchanged.
 """
 import collections.abc
+import copy
 import enum
 import types
 import typing
@@ -529,6 +530,45 @@ class RecursiveScriptModule(ScriptModule):
         object.__setattr__(self, "_methods", methods)
         if "forward" in methods:
             object.__setattr__(self, "forward", methods["forward"])
+
+    # copy.copy: a new object with the same slot values (submodules shared); copy.deepcopy:
+    # every slot copied, submodules too. Both keep the compiled type, as torch.jit's do.
+    def __copy__(self):
+        return self._wrapped_copy(self._c.shallow_copy(), dict(self._modules))
+
+    def __deepcopy__(self, memo):
+        children = {name: copy.deepcopy(child, memo) for name, child in self._modules.items()}
+        scripted = _C.ScriptObject(self._type)
+        for name, kind in self._slot_kinds.items():
+            if kind == "module":
+                scripted.set(name, children[name]._c)
+                continue
+            try:
+                value = self._c.get(name)
+            except TypeError as why:
+                raise TypeError(f"cannot copy attribute '{name}' of scripted module "
+                                f"{self.original_name}: {why}") from None
+            scripted.set(name, copy.deepcopy(value, memo))
+        return self._wrapped_copy(scripted, children)
+
+    def _wrapped_copy(self, scripted, children):
+        new = RecursiveScriptModule.__new__(RecursiveScriptModule)
+        state = dict(self.__dict__)
+        state.update(_c=scripted, _modules=collections.OrderedDict(children), _methods={})
+        for hooks in ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks",
+                      "_state_dict_hooks", "_load_state_dict_pre_hooks",
+                      "_load_state_dict_post_hooks"):
+            if hooks in state:
+                state[hooks] = collections.OrderedDict(state[hooks])
+        state.pop("forward", None)
+        object.__setattr__(new, "__dict__", state)
+        scripted.set_python_face(new)
+        object.__setattr__(new, "_parameters", _SlotView(new, list(self._parameters)))
+        object.__setattr__(new, "_buffers", _SlotView(new, list(self._buffers)))
+        if "forward" in self.__dict__:
+            new._methods["forward"] = ScriptMethod(new, "forward")
+            object.__setattr__(new, "forward", new._methods["forward"])
+        return new
 
     # `training` is a slot: compiled code reads the same value.
     @property

@@ -162,6 +162,7 @@ void bindModules(py::module_& m) {
       .def("get", &ScriptObject::get)
       .def("set", &ScriptObject::set)
       .def("set_python_face", &ScriptObject::setPythonFace)
+      .def("shallow_copy", &ScriptObject::shallowCopy)
       // Script errors and Python errors of @ignore'd calls reach Python through the
       // exception translators of bind_script.cpp and python_calls.cpp.
       .def("call", [](ScriptObject& object, const std::string& name, py::args args, py::kwargs kwargs) {

@@ -221,6 +221,11 @@ class ScriptObject {
 
   const std::shared_ptr<PyClassDefinition>& definition() const { return definition_; }
 
+  explicit ScriptObject(std::shared_ptr<PyClassDefinition> definition)
+      : definition_(std::move(definition)),
+        object_(c10::make_intrusive<runtime::Object>(definition_->type(),
+                                                     definition_->type()->attributes().size())) {}
+
   size_t slot(const std::string& name) const {
     std::optional<size_t> slot = definition_->type()->findAttributeSlot(name);
     if (!slot) throw py::attribute_error(name);
@@ -231,6 +236,14 @@ class ScriptObject {
   }
 
   py::object get(const std::string& name) const { return toPython(object_->slots[slot(name)]); }
+
+  // A new object of the same type holding the same slot values (lists, dicts, submodules
+  // shared, as torch.jit's copy.copy shares them).
+  ScriptObject shallowCopy() const {
+    ScriptObject copy(definition_);
+    copy.object_->slots = object_->slots;
+    return copy;
+  }
 
   // The Python object compiled code's calls into Python receive for this object.
   void setPythonFace(py::handle face) { python::setPythonFace(*object_, face); }

@@ -238,3 +238,26 @@ def test_static_methods_are_functions_called_through_self():
     torch.testing.assert_close(ours(x), eager(x))
     torch.testing.assert_close(ours(x), jit(x))
     assert re.search(r"prim::CallFunction\(%\w+, %x", ours.graph)
+
+
+def test_copy_and_deepcopy_keep_the_type_and_separate_the_state():
+    _, jit, ours = both(cases.Stack)
+    x = torch.randn(2, 4)
+    shallow, deep = copy.copy(ours), copy.deepcopy(ours)
+    for module in (shallow, deep):
+        assert type(module) is type(ours) and module.graph == ours.graph
+        torch.testing.assert_close(module(x), ours(x))
+    assert shallow.first is ours.first and shallow.first.weight is ours.first.weight
+    assert deep.first is not ours.first and deep.first.weight is not ours.first.weight
+    assert isinstance(deep.first.weight, torch.nn.Parameter)
+    with torch.no_grad():
+        deep.first.weight.zero_()
+    assert ours.first.weight.abs().sum() > 0
+    deep.eval()
+    assert ours.training and not deep.training and shallow.training
+    # jit's copies behave alike
+    assert copy.deepcopy(jit).first.weight is not jit.first.weight
+    _, _, counter = both(cases.Counter)
+    twin = copy.copy(counter)
+    twin(torch.ones(3))
+    assert twin.calls == 1 and counter.calls == 0 and counter.history == [1]  # the list is shared
