@@ -180,6 +180,11 @@ SugaredValuePtr ObjectValue::item(const lang::SourceRange& range, FunctionEmitte
     }
     return std::make_shared<SimpleValue>(slotValue(range, emitter, key.text));
   }
+  if (definition_.container() == ClassDefinition::Container::None &&
+      unit_.hasMethod(*definition_.type(), "__getitem__")) {
+    // `obj[i]` on an object whose class defines __getitem__.
+    return MethodValue(unit_, self_, "__getitem__").call(range, emitter, {{range, "", index}});
+  }
   int64_t position;
   if (definition_.container() != ClassDefinition::Container::List || !isConstantInt(index, position)) {
     throw lang::CompileError(

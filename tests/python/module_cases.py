@@ -283,3 +283,35 @@ class UsesStatic(nn.Module):
     def twice(x: torch.Tensor) -> torch.Tensor:
         return x * 2
 
+
+
+class Vec:
+    """A TorchScript class with operator methods."""
+
+    def __init__(self, values: List[int]):
+        self.values = values
+
+    def __add__(self, other: "Vec") -> "Vec":
+        return Vec([a + b for a, b in zip(self.values, other.values)])
+
+    def __eq__(self, other: "Vec") -> bool:
+        return self.values == other.values
+
+    def __lt__(self, other: "Vec") -> bool:
+        return sum(self.values) < sum(other.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i: int) -> int:
+        return self.values[i]
+
+    def __contains__(self, v: int) -> bool:
+        return v in self.values
+
+
+def vec_operators(n: int) -> List[int]:
+    a = Vec([1, 2, n])
+    b = Vec([n, 0, 1])
+    c = a + b
+    return [len(c), c[2], int(c == Vec([1 + n, 2, n + 1])), int(a < b), int(3 in c), int(9 in c)]

@@ -261,3 +261,12 @@ def test_copy_and_deepcopy_keep_the_type_and_separate_the_state():
     twin = copy.copy(counter)
     twin(torch.ones(3))
     assert twin.calls == 1 and counter.calls == 0 and counter.history == [1]  # the list is shared
+
+
+def test_class_operator_methods():
+    scripted = tscript.script(cases.vec_operators)
+    for n in (0, 2, 5):
+        assert scripted(n) == cases.vec_operators(n) == torch.jit.script(cases.vec_operators)(n)
+    graph = scripted.graph
+    for method in ("__add__", "__len__", "__getitem__", "__eq__", "__lt__", "__contains__"):
+        assert f'prim::CallMethod[name="{method}"]' in graph
