@@ -249,6 +249,20 @@ def _static_methods(cls):
     return found
 
 
+def _properties(cls):
+    """The @property getters compiled for a module class: every property below nn.Module but
+    those named in `__jit_unused_properties__` (as torch.jit 1.13)."""
+    unused = set(getattr(cls, "__jit_unused_properties__", ()))
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, torch.nn.Module) or klass in _CONTAINERS:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, property) and value.fget is not None and name not in unused:
+                found[name] = value.fget
+    return found
+
+
 def _add_static_methods(class_type, cls):
     """`self.f(x)` for a static method f calls the function (prim::CallFunction, as 1.13)."""
     for name, function in _static_methods(cls).items():
@@ -287,6 +301,9 @@ def _module_type(module, child_types):
         module_type.set_container(container)
     _add_methods(module_type, _class_methods(info.cls), info.cls)
     _add_static_methods(module_type, info.cls)
+    for name, getter in _properties(info.cls).items():
+        # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
+        module_type.add_method(f"__{name}_getter", getter)
     module_type.define()
     _types_by_key[key] = module_type
     return module_type, info
@@ -600,6 +617,8 @@ class RecursiveScriptModule(ScriptModule):
         if self.__dict__["_type"].has_method(name) or self.__dict__["_type"].overloads(name):
             method = methods[name] = ScriptMethod(self, name)
             return method
+        if self.__dict__["_type"].has_method(f"__{name}_getter"):
+            return self.__dict__["_c"].call(f"__{name}_getter")  # a compiled property
         python_method = self.__dict__["_python_methods"].get(name)
         if python_method is not None:
             # @ignore/@unused: the Python method, run on this object (as torch.jit does).

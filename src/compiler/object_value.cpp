@@ -105,6 +105,10 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
     return std::make_shared<OverloadedMethodValue>(unit_, self_, name, std::move(overloads));
   }
   if (unit_.hasMethod(type, name)) return std::make_shared<MethodValue>(unit_, self_, name);
+  if (std::string getter = "__" + name + "_getter"; unit_.hasMethod(type, getter)) {
+    // A @property: reading it calls its getter, compiled as a method (1.13's naming).
+    return MethodValue(unit_, self_, getter).call(range, emitter, {});
+  }
   if (SugaredValuePtr extra = definition_.extraAttribute(self_, name, range, emitter)) return extra;
   if (definition_.container() == ClassDefinition::Container::Dict &&
       (name == "keys" || name == "values" || name == "items")) {

@@ -315,3 +315,24 @@ def vec_operators(n: int) -> List[int]:
     b = Vec([n, 0, 1])
     c = a + b
     return [len(c), c[2], int(c == Vec([1 + n, 2, n + 1])), int(a < b), int(3 in c), int(9 in c)]
+
+
+class WithProperties(nn.Module):
+    """@property getters are compiled as methods; __jit_unused_properties__ are not."""
+    __jit_unused_properties__ = ["debug_view"]
+
+    def __init__(self):
+        super().__init__()
+        self.k = 3
+
+    @property
+    def double_k(self) -> int:
+        return self.k * 2
+
+    @property
+    def debug_view(self):
+        import pdb  # noqa: F401  (never compiled)
+        return self.k
+
+    def forward(self, x):
+        return x * self.double_k
