@@ -151,6 +151,9 @@ class _ModuleInfo:
         self.failed = {}       # name -> why it has no type
         self.functions = {}    # name -> a Python function stored as an attribute
         self.constants = {}
+        # Forward pre-hooks and hooks, compiled as methods (`self` is the module).
+        self.pre_hooks = list(module._forward_pre_hooks.values())
+        self.hooks = list(module._forward_hooks.values())
         constant_names = _constant_names(module)
         for name, value in module._parameters.items():
             self.attributes.append((name, _annotation_of(cls, name) or
@@ -199,7 +202,8 @@ class _ModuleInfo:
                             else annotation, kind) for name, annotation, kind in self.attributes)
         constants = tuple(sorted((name, repr(value)) for name, value in self.constants.items()))
         functions = tuple(sorted((name, id(fn)) for name, fn in self.functions.items()))
-        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions)
+        hooks = (tuple(id(h) for h in self.pre_hooks), tuple(id(h) for h in self.hooks))
+        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions, hooks)
 
 
 def _constant_value(cls, name, value):
@@ -301,6 +305,11 @@ def _module_type(module, child_types):
         module_type.set_container(container)
     _add_methods(module_type, _class_methods(info.cls), info.cls)
     _add_static_methods(module_type, info.cls)
+    pre_hooks = [f"__forward_pre_hook_{i}" for i in range(len(info.pre_hooks))]
+    hooks = [f"__forward_hook_{i}" for i in range(len(info.hooks))]
+    for name, hook in zip(pre_hooks + hooks, info.pre_hooks + info.hooks):
+        module_type.add_method(name, hook)
+    module_type.set_hooks(pre_hooks, hooks)
     for name, getter in _properties(info.cls).items():
         # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
         module_type.add_method(f"__{name}_getter", getter)
@@ -435,6 +444,10 @@ def script_module(module):
     module_type, info = _module_type(module, {n: c._type for n, c in children.items()})
     for name in _entry_methods(module_type, info.cls):
         module_type.compile(name)
+    for index in range(len(info.pre_hooks)):
+        module_type.compile(f"__forward_pre_hook_{index}")
+    for index in range(len(info.hooks)):
+        module_type.compile(f"__forward_hook_{index}")
     scripted = _C.ScriptObject(module_type)
     fill_slots(scripted, module, info.attributes, children)
     return RecursiveScriptModule(scripted, module_type, module, children, info)
@@ -541,6 +554,9 @@ class RecursiveScriptModule(ScriptModule):
             name: function for name, function in _class_methods(type(original)).items()
             if _script._modifier(function) in ("ignore", "unused")})
         object.__setattr__(self, "_slot_kinds", kinds)
+        object.__setattr__(self, "_hook_methods", (
+            [f"__forward_pre_hook_{i}" for i in range(len(info.pre_hooks))],
+            [f"__forward_hook_{i}" for i in range(len(info.hooks))]))
         methods = {}
         if module_type.has_method("forward") or module_type.overloads("forward"):
             methods["forward"] = ScriptMethod(self, "forward")
@@ -597,7 +613,21 @@ class RecursiveScriptModule(ScriptModule):
         self._c.set("training", value)
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        pre_hooks, hooks = self.__dict__["_hook_methods"]
+        if not pre_hooks and not hooks:
+            return self.forward(*args, **kwargs)
+        # The compiled hooks around forward, as compiled callers run them (ObjectValue::call).
+        scripted = self.__dict__["_c"]
+        for hook in pre_hooks:
+            result = scripted.call(hook, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in hooks:
+            result = scripted.call(hook, args, output)
+            if result is not None:
+                output = result
+        return output
 
     def __getattr__(self, name):
         kinds = self.__dict__.get("_slot_kinds")

@@ -94,6 +94,12 @@ class PyClassDefinition final : public compiler::ClassDefinition {
       names.push_back(mangled);
     }
   }
+  void setHooks(std::vector<std::string> preHooks, std::vector<std::string> hooks) {
+    preHooks_ = std::move(preHooks);
+    hooks_ = std::move(hooks);
+  }
+  std::vector<std::string> forwardPreHookMethods() const override { return preHooks_; }
+  std::vector<std::string> forwardHookMethods() const override { return hooks_; }
   std::vector<std::string> overloads(const std::string& name) const override {
     auto found = overloads_.find(name);
     return found == overloads_.end() ? std::vector<std::string>{} : found->second;
@@ -139,6 +145,7 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
   std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
   std::map<std::string, py::object> pythonMethods_;  // name -> python_call descriptor
+  std::vector<std::string> preHooks_, hooks_;         // methods, in the order they run
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };

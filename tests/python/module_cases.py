@@ -1,6 +1,6 @@
 """Small nn.Modules scripted by test_script_module.py (compiled from this file's source)."""
 import enum
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 from torch import nn
@@ -336,3 +336,35 @@ class WithProperties(nn.Module):
 
     def forward(self, x):
         return x * self.double_k
+
+
+class Hooked(nn.Module):
+    def forward(self, x):
+        return x + 1
+
+
+def times_ten(module: nn.Module, inputs: Tuple[torch.Tensor]) -> Tuple[torch.Tensor]:
+    return (inputs[0] * 10,)
+
+
+def doubled(module: nn.Module, inputs: Tuple[torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+    return output * 2
+
+
+def observe(module: nn.Module, inputs: Tuple[torch.Tensor], output: torch.Tensor) -> None:
+    pass
+
+
+class CallsHooked(nn.Module):
+    """A submodule with a pre-hook and hooks; the module itself has a hook."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = Hooked()
+        self.inner.register_forward_pre_hook(times_ten)
+        self.inner.register_forward_hook(doubled)
+        self.inner.register_forward_hook(observe)
+        self.register_forward_hook(doubled)
+
+    def forward(self, x):
+        return self.inner(x) - 1

@@ -282,3 +282,17 @@ def test_properties_compile_to_getter_methods():
     ours.k = 5
     assert ours.double_k == 10  # torch.jit 1.13 returns the property object here
     torch.testing.assert_close(ours(x), x * 10)
+
+
+def test_forward_hooks_and_pre_hooks_run_around_forward():
+    eager, jit, ours = both(cases.CallsHooked)
+    x = torch.randn(3)
+    expected = ((x * 10 + 1) * 2 - 1) * 2
+    for module in (eager, jit, ours):
+        torch.testing.assert_close(module(x), expected)
+    torch.testing.assert_close(ours.inner(x), (x * 10 + 1) * 2)
+    torch.testing.assert_close(ours.forward(x), (x * 10 + 1) * 2 - 1)  # forward alone: no own hooks
+    graph = ours.graph
+    # 1.13 calls the hooks as functions (prim::CallFunction); tscript compiles them as methods.
+    assert re.search(r'prim::CallMethod\[name="__forward_pre_hook_0"\]\(%inner', graph)
+    assert re.search(r'prim::CallMethod\[name="__forward_hook_1"\]\(%inner', graph)
