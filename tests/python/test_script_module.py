@@ -296,3 +296,13 @@ def test_forward_hooks_and_pre_hooks_run_around_forward():
     # 1.13 calls the hooks as functions (prim::CallFunction); tscript compiles them as methods.
     assert re.search(r'prim::CallMethod\[name="__forward_pre_hook_0"\]\(%inner', graph)
     assert re.search(r'prim::CallMethod\[name="__forward_hook_1"\]\(%inner', graph)
+
+
+def test_to_dtype_converts_parameters_and_buffers_in_place():
+    eager, jit, ours = both(lambda: cases.Affine(4))
+    for module in (eager, jit, ours):
+        module.to(torch.float64)
+    assert ours.weight.dtype == ours.shift.dtype == torch.float64
+    x = torch.randn(2, 4, dtype=torch.float64)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
