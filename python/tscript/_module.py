@@ -13,6 +13,8 @@ the slots, so that nn.Module's own machinery (state_dict, named_parameters, trai
 works on it unchanged.
 """
 import collections.abc
+import copy
+import enum
 import types
 import typing
 
@@ -79,6 +81,11 @@ def _infer_annotation(value):
                f"{_single_type(list(value.values()), 'dict value')}]"
     if _script._is_script_class(type(value)):
         return script_class_type(type(value))  # an object of a TorchScript class
+    if isinstance(value, enum.Enum):
+        try:
+            return _script._enum_type_name(type(value))
+        except TypeError as why:
+            raise _NoType(str(why)) from None
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
     raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")
@@ -144,6 +151,9 @@ class _ModuleInfo:
         self.failed = {}       # name -> why it has no type
         self.functions = {}    # name -> a Python function stored as an attribute
         self.constants = {}
+        # Forward pre-hooks and hooks, compiled as methods (`self` is the module).
+        self.pre_hooks = list(module._forward_pre_hooks.values())
+        self.hooks = list(module._forward_hooks.values())
         constant_names = _constant_names(module)
         for name, value in module._parameters.items():
             self.attributes.append((name, _annotation_of(cls, name) or
@@ -192,7 +202,8 @@ class _ModuleInfo:
                             else annotation, kind) for name, annotation, kind in self.attributes)
         constants = tuple(sorted((name, repr(value)) for name, value in self.constants.items()))
         functions = tuple(sorted((name, id(fn)) for name, fn in self.functions.items()))
-        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions)
+        hooks = (tuple(id(h) for h in self.pre_hooks), tuple(id(h) for h in self.hooks))
+        return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions, hooks)
 
 
 def _constant_value(cls, name, value):
@@ -224,10 +235,42 @@ def _class_methods(cls):
             if klass in _CONTAINERS and name != "forward":
                 continue  # len, iteration, indexing and items() are compiled specially
             if isinstance(value, staticmethod):
-                continue  # TODO(modules): static methods
+                continue  # _static_methods: functions, not methods
             if callable(value) and hasattr(value, "__code__"):
                 found[name] = value
     return found
+
+
+def _static_methods(cls):
+    """The @staticmethod functions of a class (its own and inherited, below nn.Module)."""
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, torch.nn.Module) or klass in _CONTAINERS:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, staticmethod):
+                found[name] = value.__func__
+    return found
+
+
+def _properties(cls):
+    """The @property getters compiled for a module class: every property below nn.Module but
+    those named in `__jit_unused_properties__` (as torch.jit 1.13)."""
+    unused = set(getattr(cls, "__jit_unused_properties__", ()))
+    found = {}
+    for klass in reversed(cls.__mro__):
+        if klass in (object, torch.nn.Module) or klass in _CONTAINERS:
+            continue
+        for name, value in vars(klass).items():
+            if isinstance(value, property) and value.fget is not None and name not in unused:
+                found[name] = value.fget
+    return found
+
+
+def _add_static_methods(class_type, cls):
+    """`self.f(x)` for a static method f calls the function (prim::CallFunction, as 1.13)."""
+    for name, function in _static_methods(cls).items():
+        class_type.add_named_value(name, _script._describe_or_explain(function, name))
 
 
 _types_by_key = {}     # concrete type key -> ModuleType
@@ -261,6 +304,15 @@ def _module_type(module, child_types):
     if container:
         module_type.set_container(container)
     _add_methods(module_type, _class_methods(info.cls), info.cls)
+    _add_static_methods(module_type, info.cls)
+    pre_hooks = [f"__forward_pre_hook_{i}" for i in range(len(info.pre_hooks))]
+    hooks = [f"__forward_hook_{i}" for i in range(len(info.hooks))]
+    for name, hook in zip(pre_hooks + hooks, info.pre_hooks + info.hooks):
+        module_type.add_method(name, hook)
+    module_type.set_hooks(pre_hooks, hooks)
+    for name, getter in _properties(info.cls).items():
+        # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
+        module_type.add_method(f"__{name}_getter", getter)
     module_type.define()
     _types_by_key[key] = module_type
     return module_type, info
@@ -274,9 +326,12 @@ def _add_methods(class_type, functions, cls):
         if modifier in ("ignore", "unused"):
             descriptor = _script._python_call_descriptor(function, modifier)
             if descriptor[0] == "python_call":
-                # `self` is the object: calls from compiled code pass the other parameters.
+                # `self` is the object the call is made on (the live Python module, for
+                # @ignore), not a parameter the caller passes.
                 descriptor = descriptor[:4] + (descriptor[4][1:],) + descriptor[5:]
-            class_type.add_named_value(name, descriptor)
+                class_type.add_python_method(name, descriptor)
+            else:
+                class_type.add_named_value(name, descriptor)
         elif name != "forward" or function is not torch.nn.Module.forward:
             declarations = _method_overloads(function, cls)
             if declarations:
@@ -389,6 +444,10 @@ def script_module(module):
     module_type, info = _module_type(module, {n: c._type for n, c in children.items()})
     for name in _entry_methods(module_type, info.cls):
         module_type.compile(name)
+    for index in range(len(info.pre_hooks)):
+        module_type.compile(f"__forward_pre_hook_{index}")
+    for index in range(len(info.hooks)):
+        module_type.compile(f"__forward_hook_{index}")
     scripted = _C.ScriptObject(module_type)
     fill_slots(scripted, module, info.attributes, children)
     return RecursiveScriptModule(scripted, module_type, module, children, info)
@@ -486,6 +545,8 @@ class RecursiveScriptModule(ScriptModule):
     def __init__(self, scripted, module_type, original, children, info):
         object.__setattr__(self, "_c", scripted)
         object.__setattr__(self, "_type", module_type)
+        # An @ignore'd method called from compiled code gets this object as `self`.
+        scripted.set_python_face(self)
         super().__init__()  # this sets `training` to True: restored below
         scripted.set("training", original.training)
         kinds = {name: kind for name, _, kind in info.attributes}
@@ -498,13 +559,58 @@ class RecursiveScriptModule(ScriptModule):
                            set(original._non_persistent_buffers_set))
         object.__setattr__(self, "_constants", dict(info.constants))
         object.__setattr__(self, "original_name", type(original).__name__)
+        object.__setattr__(self, "_python_methods", {
+            name: function for name, function in _class_methods(type(original)).items()
+            if _script._modifier(function) in ("ignore", "unused")})
         object.__setattr__(self, "_slot_kinds", kinds)
+        object.__setattr__(self, "_hook_methods", (
+            [f"__forward_pre_hook_{i}" for i in range(len(info.pre_hooks))],
+            [f"__forward_hook_{i}" for i in range(len(info.hooks))]))
         methods = {}
         if module_type.has_method("forward") or module_type.overloads("forward"):
             methods["forward"] = ScriptMethod(self, "forward")
         object.__setattr__(self, "_methods", methods)
         if "forward" in methods:
             object.__setattr__(self, "forward", methods["forward"])
+
+    # copy.copy: a new object with the same slot values (submodules shared); copy.deepcopy:
+    # every slot copied, submodules too. Both keep the compiled type, as torch.jit's do.
+    def __copy__(self):
+        return self._wrapped_copy(self._c.shallow_copy(), dict(self._modules))
+
+    def __deepcopy__(self, memo):
+        children = {name: copy.deepcopy(child, memo) for name, child in self._modules.items()}
+        scripted = _C.ScriptObject(self._type)
+        for name, kind in self._slot_kinds.items():
+            if kind == "module":
+                scripted.set(name, children[name]._c)
+                continue
+            try:
+                value = self._c.get(name)
+            except TypeError as why:
+                raise TypeError(f"cannot copy attribute '{name}' of scripted module "
+                                f"{self.original_name}: {why}") from None
+            scripted.set(name, copy.deepcopy(value, memo))
+        return self._wrapped_copy(scripted, children)
+
+    def _wrapped_copy(self, scripted, children):
+        new = RecursiveScriptModule.__new__(RecursiveScriptModule)
+        state = dict(self.__dict__)
+        state.update(_c=scripted, _modules=collections.OrderedDict(children), _methods={})
+        for hooks in ("_forward_hooks", "_forward_pre_hooks", "_backward_hooks",
+                      "_state_dict_hooks", "_load_state_dict_pre_hooks",
+                      "_load_state_dict_post_hooks"):
+            if hooks in state:
+                state[hooks] = collections.OrderedDict(state[hooks])
+        state.pop("forward", None)
+        object.__setattr__(new, "__dict__", state)
+        scripted.set_python_face(new)
+        object.__setattr__(new, "_parameters", _SlotView(new, list(self._parameters)))
+        object.__setattr__(new, "_buffers", _SlotView(new, list(self._buffers)))
+        if "forward" in self.__dict__:
+            new._methods["forward"] = ScriptMethod(new, "forward")
+            object.__setattr__(new, "forward", new._methods["forward"])
+        return new
 
     # `training` is a slot: compiled code reads the same value.
     @property
@@ -516,7 +622,21 @@ class RecursiveScriptModule(ScriptModule):
         self._c.set("training", value)
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        pre_hooks, hooks = self.__dict__["_hook_methods"]
+        if not pre_hooks and not hooks:
+            return self.forward(*args, **kwargs)
+        # The compiled hooks around forward, as compiled callers run them (ObjectValue::call).
+        scripted = self.__dict__["_c"]
+        for hook in pre_hooks:
+            result = scripted.call(hook, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        output = self.forward(*args, **kwargs)
+        for hook in hooks:
+            result = scripted.call(hook, args, output)
+            if result is not None:
+                output = result
+        return output
 
     def __getattr__(self, name):
         kinds = self.__dict__.get("_slot_kinds")
@@ -536,6 +656,12 @@ class RecursiveScriptModule(ScriptModule):
         if self.__dict__["_type"].has_method(name) or self.__dict__["_type"].overloads(name):
             method = methods[name] = ScriptMethod(self, name)
             return method
+        if self.__dict__["_type"].has_method(f"__{name}_getter"):
+            return self.__dict__["_c"].call(f"__{name}_getter")  # a compiled property
+        python_method = self.__dict__["_python_methods"].get(name)
+        if python_method is not None:
+            # @ignore/@unused: the Python method, run on this object (as torch.jit does).
+            return types.MethodType(python_method, self)
         raise AttributeError(f"'RecursiveScriptModule' object (original_name="
                              f"{self.__dict__['original_name']}) has no attribute '{name}'")
 

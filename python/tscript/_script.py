@@ -7,6 +7,7 @@ descriptor back (the format is documented in src/python/bind_script.cpp).
 import ast
 import builtins
 import collections
+import enum
 import inspect
 import linecache
 import math
@@ -108,6 +109,8 @@ def _annotation_text(annotation):
         return "Device"
     if annotation is typing.Any:
         return "Any"
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return _enum_type_name(annotation)
     origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
     spelled = [_annotation_text(a) for a in arguments]
     if origin is list:
@@ -185,6 +188,10 @@ def _unsupported(obj, name):
                 "types only in annotations so far", "annotate the variable instead: "
                 "`xs: List[int] = []`")
     if isinstance(obj, type):
+        if issubclass(obj, torch.nn.Module):
+            # `Net.helper(x)`: a static method, through the class (as 1.13 allows).
+            return ("static_scope", obj, f"'{name}' is an nn.Module class: compiled code "
+                    "cannot construct modules", "create it in __init__ and call self.name")
         return ("unsupported", f"'{name}' is a Python class: tscript does not compile classes yet",
                 "")
     if isinstance(obj, torch.device):
@@ -252,7 +259,38 @@ def _namedtuple_descriptor(cls):
               for name in cls._fields]
     defaults = {name: value for name, value in getattr(cls, "_field_defaults", {}).items()
                 if _is_constant(value)}
+    _C._set_python_class(f"{prefix}.{cls.__name__}", cls)  # results come back as `cls`
     return ("namedtuple", f"{prefix}.{cls.__name__}", fields, defaults)
+
+
+_enum_type_names = {}  # enum class -> the qualified name it is defined under in _C
+
+
+def _enum_type_name(cls):
+    """The TorchScript name of enum class `cls` (`__torch__.module.Color`), defined in _C on
+    first use. Raises TypeError when its values are not all int, all float or all str."""
+    name = _enum_type_names.get(cls)
+    if name is None:
+        module = cls.__module__
+        prefix = "__torch__" if module == "__main__" else "__torch__." + module
+        name = f"{prefix}.{cls.__name__}"
+        _C._define_enum(name, [(member.name, member.value) for member in cls], cls)
+        _enum_type_names[cls] = name
+    return name
+
+
+def _describe_enum(obj):
+    """("enum", name) for an enum class, ("enum_member", name, member) for a member; None for
+    anything else."""
+    if isinstance(obj, type) and issubclass(obj, enum.Enum):
+        try:
+            return ("enum", _enum_type_name(obj))
+        except TypeError as why:
+            return ("unsupported", str(why), "")
+    if isinstance(obj, enum.Enum):
+        described = _describe_enum(type(obj))
+        return ("enum_member", described[1], obj.name) if described[0] == "enum" else described
+    return None
 
 
 def _describe(obj):
@@ -272,6 +310,9 @@ def _describe(obj):
         return ("builtin", "aten::dict")
     if _is_scripting_marker(obj):
         return ("is_scripting",)
+    described_enum = _describe_enum(obj)  # before constants: an IntEnum member is an int too
+    if described_enum is not None:
+        return described_enum
     # Objects that describe themselves (traced functions: python/tscript/_tracing.py).
     describe_self = getattr(type(obj), "_tscript_descriptor", None)
     if describe_self is not None:

@@ -46,6 +46,10 @@ class ClassDefinition {
     (void)name;
     return {};
   }
+  // The forward pre-hooks and forward hooks of a module, compiled as methods of it (each
+  // takes the module as `self`), in the order they run when the module is called.
+  virtual std::vector<std::string> forwardPreHookMethods() const { return {}; }
+  virtual std::vector<std::string> forwardHookMethods() const { return {}; }
   // `self.name` for a name that is none of the above (a method left in Python); nullptr when
   // the class has no such attribute.
   virtual SugaredValuePtr extraAttribute(ir::Value* self, const std::string& name,

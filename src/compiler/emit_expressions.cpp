@@ -1,6 +1,7 @@
 // Expressions (see function_emitter.h): operators, literals, subscripts, calls, f-strings.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include "compiler/function_emitter.h"
@@ -220,8 +221,40 @@ ir::Value* FunctionEmitter::emitBuiltin(const char* qualifiedOp, std::vector<ir:
   return emitBuiltin(ir::Symbol::fromQualString(qualifiedOp), args, range);
 }
 
+namespace {
+
+// The operator method of a TorchScript class that a builtin operator stands for when its
+// first operand is an object (`a + b` is `a.__add__(b)`, `x in c` is `c.__contains__(x)`),
+// or nullptr.
+const char* operatorMethodFor(ir::Symbol op) {
+  static const std::map<std::string, const char*> kMethods = {
+      {"aten::add", "__add__"},       {"aten::sub", "__sub__"},
+      {"aten::mul", "__mul__"},       {"aten::div", "__truediv__"},
+      {"aten::floordiv", "__floordiv__"}, {"aten::remainder", "__mod__"},
+      {"aten::pow", "__pow__"},       {"aten::matmul", "__matmul__"},
+      {"aten::eq", "__eq__"},         {"aten::ne", "__ne__"},
+      {"aten::lt", "__lt__"},         {"aten::le", "__le__"},
+      {"aten::gt", "__gt__"},         {"aten::ge", "__ge__"},
+      {"aten::len", "__len__"},       {"aten::__getitem__", "__getitem__"},
+      {"aten::__contains__", "__contains__"},
+  };
+  auto found = kMethods.find(op.toQualString());
+  return found == kMethods.end() ? nullptr : found->second;
+}
+
+}  // namespace
+
 ir::Value* FunctionEmitter::emitBuiltin(ir::Symbol op, const std::vector<NamedValue>& args,
                                         const lang::SourceRange& range) {
+  if (!args.empty() && args[0].value && args[0].value->type()->kind() == types::TypeKind::Class) {
+    // Objects of TorchScript classes bring their own operators (prim::CallMethod).
+    if (const char* method = operatorMethodFor(op)) {
+      if (SugaredValuePtr object = objectValue(args[0].value)) {
+        std::vector<NamedValue> rest(args.begin() + 1, args.end());
+        return object->attr(range, *this, method)->call(range, *this, std::move(rest))->asValue(range, *this);
+      }
+    }
+  }
   return matcher_.emit(*graph_, op, args, range);
 }
 

@@ -105,6 +105,10 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
     return std::make_shared<OverloadedMethodValue>(unit_, self_, name, std::move(overloads));
   }
   if (unit_.hasMethod(type, name)) return std::make_shared<MethodValue>(unit_, self_, name);
+  if (std::string getter = "__" + name + "_getter"; unit_.hasMethod(type, getter)) {
+    // A @property: reading it calls its getter, compiled as a method (1.13's naming).
+    return MethodValue(unit_, self_, getter).call(range, emitter, {});
+  }
   if (SugaredValuePtr extra = definition_.extraAttribute(self_, name, range, emitter)) return extra;
   if (definition_.container() == ClassDefinition::Container::Dict &&
       (name == "keys" || name == "values" || name == "items")) {
@@ -119,6 +123,51 @@ SugaredValuePtr ObjectValue::attr(const lang::SourceRange& range, FunctionEmitte
 
 SugaredValuePtr ObjectValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   std::vector<NamedValue> args) {
+  std::vector<std::string> preHooks = definition_.forwardPreHookMethods();
+  std::vector<std::string> hooks = definition_.forwardHookMethods();
+  if (preHooks.empty() && hooks.empty()) return callForward(range, emitter, std::move(args));
+  // With hooks, as 1.13 runs them: the positional inputs as a tuple go through each pre-hook
+  // (None keeps them, a non-tuple result is one input), then forward, then each hook with
+  // the inputs and the output (None keeps the output).
+  std::vector<ir::Value*> inputs;
+  std::vector<types::TypePtr> inputTypes;
+  for (const NamedValue& arg : args) {
+    if (!arg.name.empty()) {
+      throw lang::CompileError(arg.range, "a module with forward hooks takes positional arguments "
+                                          "only (the hooks receive them as a tuple)");
+    }
+    inputs.push_back(arg.value);
+    inputTypes.push_back(arg.value->type());
+  }
+  ir::Symbol tupleConstruct = ir::Symbol::make("prim", "TupleConstruct");
+  ir::Value* tuple = emitter.insertNode(tupleConstruct, inputs, 1, range)->output()->setType(
+      types::tupleOf(inputTypes));
+  for (const std::string& hook : preHooks) {
+    ir::Value* result = MethodValue(unit_, self_, hook).call(range, emitter, {{range, "", tuple}})
+                            ->asValue(range, emitter);
+    if (result->type()->kind() == types::TypeKind::None) continue;
+    tuple = result->type()->kind() == types::TypeKind::Tuple
+                ? result
+                : emitter.insertNode(tupleConstruct, {result}, 1, range)->output()->setType(
+                      types::tupleOf({result->type()}));
+  }
+  std::vector<NamedValue> forwardArgs;
+  std::optional<std::vector<SugaredValuePtr>> elements = SimpleValue(tuple).unrolledElements(range, emitter);
+  for (const SugaredValuePtr& element : *elements) {
+    forwardArgs.push_back({range, "", element->asValue(range, emitter)});
+  }
+  ir::Value* output = callForward(range, emitter, std::move(forwardArgs))->asValue(range, emitter);
+  for (const std::string& hook : hooks) {
+    ir::Value* result = MethodValue(unit_, self_, hook)
+                            .call(range, emitter, {{range, "", tuple}, {range, "", output}})
+                            ->asValue(range, emitter);
+    if (result->type()->kind() != types::TypeKind::None) output = result;
+  }
+  return std::make_shared<SimpleValue>(output);
+}
+
+SugaredValuePtr ObjectValue::callForward(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                         std::vector<NamedValue> args) {
   const char* method = definition_.type()->isModule() ? "forward" : "__call__";
   if (!definition_.overloads(method).empty()) return attr(range, emitter, method)->call(range, emitter, std::move(args));
   if (!unit_.hasMethod(*definition_.type(), method)) {
@@ -179,6 +228,11 @@ SugaredValuePtr ObjectValue::item(const lang::SourceRange& range, FunctionEmitte
       throw lang::CompileError(range, describe() + " has no key '" + key.text + "'");
     }
     return std::make_shared<SimpleValue>(slotValue(range, emitter, key.text));
+  }
+  if (definition_.container() == ClassDefinition::Container::None &&
+      unit_.hasMethod(*definition_.type(), "__getitem__")) {
+    // `obj[i]` on an object whose class defines __getitem__.
+    return MethodValue(unit_, self_, "__getitem__").call(range, emitter, {{range, "", index}});
   }
   int64_t position;
   if (definition_.container() != ClassDefinition::Container::List || !isConstantInt(index, position)) {

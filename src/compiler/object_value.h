@@ -37,6 +37,9 @@ class ObjectValue final : public SugaredValue {
                ir::Value* value);
 
  private:
+  // The call of forward (or __call__) itself, without hooks.
+  SugaredValuePtr callForward(const lang::SourceRange& range, FunctionEmitter& emitter,
+                              std::vector<NamedValue> args);
   // The value of slot `name` (prim::GetAttr), named after it as torch.jit names it.
   ir::Value* slotValue(const lang::SourceRange& range, FunctionEmitter& emitter,
                        const std::string& name);

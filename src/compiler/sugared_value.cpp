@@ -123,6 +123,19 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
       return std::make_shared<TensorCastMethod>(value_, *dtype, name);
     }
   }
+  if (const auto* enumType = value_->type()->as<types::EnumType>()) {
+    // c.name / c.value (prim::EnumName / prim::EnumValue, without a source location, as
+    // 1.13 emits them).
+    if (name == "name" || name == "value") {
+      ir::Node* node = emitter.insertNode(
+          ir::Symbol::make("prim", name == "name" ? "EnumName" : "EnumValue"), {value_}, 1, {});
+      return std::make_shared<SimpleValue>(node->output()->setType(
+          name == "name" ? types::strType() : enumType->valueType()));
+    }
+    throw lang::CompileError(range, "enum '" + enumType->qualifiedName() +
+                                        "' members have only 'name' and 'value'; '" + name +
+                                        "' is neither");
+  }
   if (kind == types::TypeKind::Device && (name == "type" || name == "index")) {
     // device.type is "cpu"/"cuda", device.index an int or None.
     return std::make_shared<SimpleValue>(emitter.emitBuiltin(

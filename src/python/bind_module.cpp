@@ -95,6 +95,10 @@ void bindModules(py::module_& m) {
       },
       "Sets up the process-wide unit of module types (python/tscript/_module.py).");
 
+  m.def("_set_python_class", &setPythonClass, py::arg("qualified_name"), py::arg("cls"),
+        "The Python class of the NamedTuple or enum named `qualified_name`: values of it "
+        "returned to Python are made instances of `cls` (value_conversion.h).");
+
   py::class_<ModuleType>(m, "ModuleType")
       .def(py::init<const std::string&, bool>(), py::arg("qualified_name"), py::arg("is_module") = true)
       .def_property_readonly("qualified_name", [](const ModuleType& t) { return t.type().qualifiedName(); })
@@ -111,6 +115,12 @@ void bindModules(py::module_& m) {
       .def("overloads", [](ModuleType& t, const std::string& name) { return t.definition()->overloads(name); })
       .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addNamedValue(name, std::move(descriptor));
+      })
+      .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks) {
+        t.definition()->setHooks(std::move(preHooks), std::move(hooks));
+      })
+      .def("add_python_method", [](ModuleType& t, const std::string& name, py::object descriptor) {
+        t.definition()->addPythonMethod(name, std::move(descriptor));
       })
       .def("add_failed_attribute", [](ModuleType& t, const std::string& name, std::string why) {
         t.definition()->addFailedAttribute(name, std::move(why));
@@ -154,6 +164,8 @@ void bindModules(py::module_& m) {
       .def("has_slot", &ScriptObject::hasSlot)
       .def("get", &ScriptObject::get)
       .def("set", &ScriptObject::set)
+      .def("set_python_face", &ScriptObject::setPythonFace)
+      .def("shallow_copy", &ScriptObject::shallowCopy)
       // Script errors and Python errors of @ignore'd calls reach Python through the
       // exception translators of bind_script.cpp and python_calls.cpp.
       .def("call", [](ScriptObject& object, const std::string& name, py::args args, py::kwargs kwargs) {

@@ -10,6 +10,8 @@ void bindFrontEnd(pybind11::module_& m);
 void bindScript(pybind11::module_& m);
 // Module types, their objects and methods (bind_module.cpp).
 void bindModules(pybind11::module_& m);
+// Python enum classes as TorchScript enums (python_enums.cpp).
+void bindEnums(pybind11::module_& m);
 // Calls from compiled code into @ignore'd Python functions (python_calls.cpp).
 void bindPythonCalls(pybind11::module_& m);
 

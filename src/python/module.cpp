@@ -9,6 +9,7 @@ PYBIND11_MODULE(_C, m) {
   tscript::python::bindFrontEnd(m);
   tscript::python::bindScript(m);
   tscript::python::bindModules(m);
+  tscript::python::bindEnums(m);
   tscript::python::bindPythonCalls(m);  // after bindScript: its error translator goes first
   tscript::python::bindTracer(m);
   tscript::python::bindArchive(m);

@@ -67,9 +67,11 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     return compiler::MethodSource{&resolver.parseMethod(method->second, stub), &resolver};
   }
 
-  compiler::SugaredValuePtr extraAttribute(ir::Value*, const std::string& name,
+  compiler::SugaredValuePtr extraAttribute(ir::Value* self, const std::string& name,
                                            const lang::SourceRange& range,
                                            compiler::FunctionEmitter&) override {
+    auto method = pythonMethods_.find(name);
+    if (method != pythonMethods_.end()) return pythonCallValue(method->second, range, self);
     auto found = namedValues_.find(name);
     if (found == namedValues_.end()) return nullptr;
     return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
@@ -92,6 +94,12 @@ class PyClassDefinition final : public compiler::ClassDefinition {
       names.push_back(mangled);
     }
   }
+  void setHooks(std::vector<std::string> preHooks, std::vector<std::string> hooks) {
+    preHooks_ = std::move(preHooks);
+    hooks_ = std::move(hooks);
+  }
+  std::vector<std::string> forwardPreHookMethods() const override { return preHooks_; }
+  std::vector<std::string> forwardHookMethods() const override { return hooks_; }
   std::vector<std::string> overloads(const std::string& name) const override {
     auto found = overloads_.find(name);
     return found == overloads_.end() ? std::vector<std::string>{} : found->second;
@@ -100,6 +108,10 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   // function stored on the module (`self.activation = F.relu`), described as a global name.
   void addNamedValue(const std::string& name, py::object descriptor) {
     namedValues_[name] = std::move(descriptor);
+  }
+  // A method left in Python (@ignore, @unused): a python_call descriptor without `self`.
+  void addPythonMethod(const std::string& name, py::object descriptor) {
+    pythonMethods_[name] = std::move(descriptor);
   }
   void addFailedAttribute(const std::string& name, std::string why) {
     failedAttributes_[name] = std::move(why);
@@ -132,6 +144,8 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::map<std::string, py::object> declarations_;  // name__i -> its @_overload_method stub
   std::map<std::string, std::vector<std::string>> overloads_;  // name -> name__0, name__1...
   std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
+  std::map<std::string, py::object> pythonMethods_;  // name -> python_call descriptor
+  std::vector<std::string> preHooks_, hooks_;         // methods, in the order they run
   std::map<std::string, std::string> failedAttributes_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };
@@ -181,9 +195,7 @@ class ModuleType {
   static types::TypePtr parseAnnotation(const std::string& text, const std::string& attribute) {
     auto file = std::make_shared<lang::SourceFile>("<type of attribute '" + attribute + "'>", text);
     lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, [](const std::string&, const lang::SourceRange&) {
-      return types::TypePtr();
-    });
+    return types::typeFromAnnotation(*expression, definedPythonType);
   }
 
   static types::ConstantLiteral constantLiteral(py::handle value, const std::string& name) {
@@ -217,6 +229,11 @@ class ScriptObject {
   const std::shared_ptr<PyClassDefinition>& definition() const { return definition_; }
   runtime::Value value() const { return runtime::Value(object_); }
 
+  explicit ScriptObject(std::shared_ptr<PyClassDefinition> definition)
+      : definition_(std::move(definition)),
+        object_(c10::make_intrusive<runtime::Object>(definition_->type(),
+                                                     definition_->type()->attributes().size())) {}
+
   size_t slot(const std::string& name) const {
     std::optional<size_t> slot = definition_->type()->findAttributeSlot(name);
     if (!slot) throw py::attribute_error(name);
@@ -227,6 +244,17 @@ class ScriptObject {
   }
 
   py::object get(const std::string& name) const { return toPython(object_->slots[slot(name)]); }
+
+  // A new object of the same type holding the same slot values (lists, dicts, submodules
+  // shared, as torch.jit's copy.copy shares them).
+  ScriptObject shallowCopy() const {
+    ScriptObject copy(definition_);
+    copy.object_->slots = object_->slots;
+    return copy;
+  }
+
+  // The Python object compiled code's calls into Python receive for this object.
+  void setPythonFace(py::handle face) { python::setPythonFace(*object_, face); }
 
   // Assigns a slot from Python, converted to (and checked against) the slot's type.
   void set(const std::string& name, py::handle value) {

@@ -10,6 +10,7 @@
 #include "ir/ir.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
+#include "python/python_resolver.h"
 #include "python/value_conversion.h"
 #include "runtime/host_calls.h"
 #include "runtime/stack.h"
@@ -52,9 +53,8 @@ types::TypePtr typeOfAnnotation(const py::handle text, const std::string& what,
   try {
     auto file = std::make_shared<lang::SourceFile>("<annotation>", spelling);
     lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, [](const std::string&, const lang::SourceRange&) {
-      return types::TypePtr();  // classes and enums in signatures of Python functions: not yet
-    });
+    // Enums are named by their qualified names (classes in such signatures: not yet).
+    return types::typeFromAnnotation(*expression, definedPythonType);
   } catch (const lang::CompileError& error) {
     throw lang::CompileError(use, "cannot call Python function '" + function + "': the annotation '" +
                                       spelling + "' of its " + what +
@@ -123,16 +123,19 @@ ir::Value* emitMatchedCall(compiler::FunctionEmitter& emitter, ir::Symbol kind,
   return result;
 }
 
-// An @ignore'd function: the call stays a call into Python (prim::PythonOp).
+// An @ignore'd function: the call stays a call into Python (prim::PythonOp). An @ignore'd
+// method is bound to its object: `self` is the call's first input (`^helper()(self, x)`, as
+// 1.13 emits it), and Python receives the live module object for it.
 class IgnoredFunction final : public compiler::SugaredValue {
  public:
-  IgnoredFunction(py::handle function, PythonSignature signature)
-      : key_(hostFunctionKey(function)), signature_(std::move(signature)) {}
+  IgnoredFunction(py::handle function, PythonSignature signature, ir::Value* self)
+      : key_(hostFunctionKey(function)), signature_(std::move(signature)), self_(self) {}
   std::string describe() const override {
     return "Python function '" + signature_.name + "' (marked @ignore)";
   }
   compiler::SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
                                  std::vector<compiler::NamedValue> args) override {
+    if (self_) args.insert(args.begin(), compiler::NamedValue{range, "", self_});
     ir::Value* result = emitMatchedCall(emitter, ir::Symbol::make("prim", "PythonOp"),
                                         signature_, args, range);
     result->node()->s_("name", signature_.name);
@@ -143,6 +146,7 @@ class IgnoredFunction final : public compiler::SugaredValue {
  private:
   int64_t key_;
   PythonSignature signature_;
+  ir::Value* self_;
 };
 
 // An @unused function: reaching the call raises, as torch.jit 1.13's stub body does; the
@@ -248,13 +252,21 @@ std::string exceptionClassName(py::handle exception) {
 
 }  // namespace
 
-compiler::SugaredValuePtr pythonCallValue(py::handle descriptor, const lang::SourceRange& use) {
+compiler::SugaredValuePtr pythonCallValue(py::handle descriptor, const lang::SourceRange& use,
+                                          ir::Value* self) {
   py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
   PythonSignature signature = signatureOf(tuple, use);
   if (tuple[1].cast<std::string>() == "unused") {
+    // The stub raises before anything could use `self`: it is not passed.
     return std::make_shared<UnusedFunction>(std::move(signature));
   }
-  return std::make_shared<IgnoredFunction>(tuple[2], std::move(signature));
+  if (self) {
+    compiler::ArgumentView selfArgument;
+    selfArgument.name = "self";
+    selfArgument.type = self->type();
+    signature.schema.arguments.insert(signature.schema.arguments.begin(), std::move(selfArgument));
+  }
+  return std::make_shared<IgnoredFunction>(tuple[2], std::move(signature), self);
 }
 
 PythonCallError::PythonCallError(py::error_already_set& error)

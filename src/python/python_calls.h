@@ -22,8 +22,11 @@
 namespace tscript::python {
 
 // `descriptor` is the tuple described above; `use` is where compiled code names the function
-// (annotation errors are reported there).
-compiler::SugaredValuePtr pythonCallValue(pybind11::handle descriptor, const lang::SourceRange& use);
+// (annotation errors are reported there). For a method, `self` is its object (the
+// descriptor's parameters then leave `self` out): an @ignore'd method gets it as its first
+// argument.
+compiler::SugaredValuePtr pythonCallValue(pybind11::handle descriptor, const lang::SourceRange& use,
+                                          ir::Value* self = nullptr);
 
 // A Python exception raised by a function called from compiled code, carried through the
 // interpreter (which adds the TorchScript traceback frames) to the Python caller.

@@ -10,6 +10,7 @@
 #include "lang/parser.h"
 #include "python/function_cache.h"
 #include "python/python_calls.h"
+#include "python/python_enums.h"
 #include "python/traced_function.h"
 
 namespace py = pybind11;
@@ -95,6 +96,38 @@ class PythonModule final : public SugaredValue {
   py::object module_;
 };
 
+// A class that compiled code only reaches into (`Net.helper(x)`, a static method of a module
+// class): attributes resolve through Python; anything else is the descriptor's error.
+class StaticScope final : public SugaredValue {
+ public:
+  StaticScope(PythonResolver& resolver, py::object cls, std::string why, std::string instead)
+      : resolver_(resolver), cls_(std::move(cls)), why_(std::move(why)), instead_(std::move(instead)) {}
+  std::string describe() const override {
+    return "class '" + py::str(cls_.attr("__name__")).cast<std::string>() + "'";
+  }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter&,
+                       const std::string& name) override {
+    py::object descriptor = resolver_.resolveAttribute(cls_, name);
+    if (SugaredValuePtr value = sugaredFromDescriptor(resolver_, descriptor, range)) return value;
+    throw lang::CompileError(range, describe() + " has no attribute '" + name + "'");
+  }
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter&) override { fail(range); }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter&,
+                       std::vector<NamedValue>) override {
+    fail(range);
+  }
+
+ private:
+  [[noreturn]] void fail(const lang::SourceRange& range) const {
+    throw lang::CompileError(range, instead_.empty() ? why_ : why_ + "; " + instead_);
+  }
+
+  PythonResolver& resolver_;
+  py::object cls_;
+  std::string why_;
+  std::string instead_;
+};
+
 // A NamedTuple class called in compiled code: `Point(x, y=1)` builds the tuple, fields bound
 // by position and keyword, missing ones from the class's defaults.
 class NamedTupleClass final : public SugaredValue {
@@ -149,6 +182,10 @@ class NamedTupleClass final : public SugaredValue {
 types::TypePtr classTypeOf(py::handle moduleType);
 SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange& range);
 
+types::TypePtr definedPythonType(const std::string& name, const lang::SourceRange&) {
+  return enumTypeNamed(name);
+}
+
 compiler::CompilationUnit*& classUnit() {
   static compiler::CompilationUnit* unit = nullptr;
   return unit;
@@ -183,7 +220,7 @@ types::TypePtr namedTupleType(const py::tuple& descriptor) {
     names.push_back(pair[0].cast<std::string>());
     std::string annotation = pair[1].is_none() ? "Tensor" : pair[1].cast<std::string>();
     auto file = std::make_shared<lang::SourceFile>("<field '" + names.back() + "'>", annotation);
-    fieldTypes.push_back(types::typeFromAnnotation(*lang::parseExpression(file), nullptr));
+    fieldTypes.push_back(types::typeFromAnnotation(*lang::parseExpression(file), definedPythonType));
   }
   return types::namedTupleOf(descriptor[1].cast<std::string>(), std::move(names), std::move(fieldTypes));
 }
@@ -194,6 +231,10 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   py::tuple tuple = py::reinterpret_borrow<py::tuple>(descriptor);
   std::string kind = tuple[0].cast<std::string>();
   if (kind == "module") return std::make_shared<PythonModule>(resolver, tuple[1]);
+  if (kind == "static_scope") {
+    return std::make_shared<StaticScope>(resolver, tuple[1], tuple[2].cast<std::string>(),
+                                         tuple[3].cast<std::string>());
+  }
   if (kind == "builtin") {
     return std::make_shared<compiler::BuiltinFunction>(
         ir::Symbol::fromQualString(tuple[1].cast<std::string>()));
@@ -203,6 +244,10 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "class") return classConstructor(tuple[1], range);
   if (kind == "namedtuple") {
     return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
+  }
+  if (kind == "enum") return enumClassValue(tuple[1].cast<std::string>());
+  if (kind == "enum_member") {
+    return enumMemberValue(tuple[1].cast<std::string>(), tuple[2].cast<std::string>());
   }
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
@@ -326,7 +371,7 @@ SugaredValuePtr PythonResolver::resolveValue(const std::string& name,
 }
 
 types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::SourceRange& range) {
-  // A NamedTuple class named in an annotation; script classes and enums are not types here yet.
+  // A NamedTuple, script class or enum class named in an annotation.
   auto function = functionsByFile_.find(range.file.get());
   if (function == functionsByFile_.end()) return nullptr;
   py::object descriptor = resolveGlobal_(function->second, name);
@@ -334,6 +379,7 @@ types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::
   py::tuple tuple = descriptor;
   std::string kind = tuple[0].cast<std::string>();
   if (kind == "class") return classTypeOf(tuple[1]);
+  if (kind == "enum") return enumTypeNamed(tuple[1].cast<std::string>());
   if (kind != "namedtuple") return nullptr;
   return namedTupleType(tuple);
 }

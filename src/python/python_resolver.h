@@ -17,6 +17,9 @@
 //                                    compiled (python_calls.h)
 //   ("unsupported", why, instead)    a Python value compiled code cannot use (a builtin such
 //                                    as map, a class, a dict global): a CompileError at the use
+//   ("static_scope", cls, why, instead)
+//                                    an nn.Module class: its attributes (static methods)
+//                                    resolve through Python; other uses are errors
 //   ("torch_constant", "float32")    a dtype, layout or memory format: an int constant
 //   ("namedtuple", name, [(field, annotation)], {field: default})
 //                                    a NamedTuple class: a type in annotations, a constructor
@@ -24,6 +27,10 @@
 //   ("class", module_type)           a Python class compiled as a TorchScript class (its
 //                                    ModuleType, module_objects.h): a type in annotations,
 //                                    a constructor in calls
+//   ("enum", qualified name)         an enum.Enum subclass (python_enums.h): a type in
+//                                    annotations, its members as attributes
+//   ("enum_member", qualified name, member)
+//                                    a member of one named by a global
 //   ("traced_function", f)           a function made by tscript.trace: its graph is copied
 //                                    in at the call (traced_function.h)
 // Anything else (None) is an unknown name, reported by the compiler.
@@ -101,6 +108,10 @@ class PythonResolver final : public compiler::Resolver {
 // The process-wide unit that holds script classes and module types (set up by
 // bind_module.cpp); null before the first module or class is scripted.
 compiler::CompilationUnit*& classUnit();
+
+// Types the Python side defined and names by qualified name in annotation texts (enums:
+// python_enums.h), for parsing those texts; nullptr for other names.
+types::TypePtr definedPythonType(const std::string& name, const lang::SourceRange& range);
 
 // The type of a ("namedtuple", qualified name, [(field, annotation)], defaults) descriptor.
 types::TypePtr namedTupleType(const pybind11::tuple& descriptor);

@@ -2,9 +2,11 @@
 #include "python/value_conversion.h"
 
 #include <optional>
+#include <unordered_map>
 #include <torch/csrc/Device.h>
 #include <torch/csrc/autograd/python_variable.h>
 
+#include "runtime/constants.h"
 #include "types/named_types.h"
 
 namespace py = pybind11;
@@ -15,6 +17,31 @@ namespace {
 
 using runtime::Value;
 using types::TypeKind;
+
+// Faces and classes are only touched with the GIL held (conversions run with it).
+std::unordered_map<const runtime::Object*, py::object>& pythonFaces() {
+  static auto* faces = new std::unordered_map<const runtime::Object*, py::object>();  // leaked
+  return *faces;
+}
+
+std::unordered_map<std::string, py::object>& pythonClasses() {
+  static auto* classes = new std::unordered_map<std::string, py::object>();  // leaked
+  return *classes;
+}
+
+py::object objectToPython(const runtime::Object& object) {
+  auto found = pythonFaces().find(&object);
+  if (found != pythonFaces().end()) {
+    py::object face = py::reinterpret_borrow<py::object>(PyWeakref_GetObject(found->second.ptr()));
+    if (!face.is_none()) return face;
+    pythonFaces().erase(found);
+  }
+  const auto* type = object.type->as<types::ClassType>();
+  throw py::type_error("an object of TorchScript class '" +
+                       (type ? type->qualifiedName() : object.type->str()) +
+                       "' cannot be passed to Python yet (only scripted modules can)");
+}
+
 
 // Where inside a parameter's value a conversion failed: `xs[1]`, `d['k']`, and what was there.
 struct Mismatch {
@@ -114,6 +141,14 @@ class Converter {
         }
         break;
       }
+      case TypeKind::Enum: {
+        const auto& enumType = *type->as<types::EnumType>();
+        auto cls = pythonClasses().find(enumType.qualifiedName());
+        if (cls != pythonClasses().end() && PyObject_IsInstance(object.ptr(), cls->second.ptr()) == 1) {
+          return runtime::enumMemberValue(type, object.attr("name").cast<std::string>());
+        }
+        break;
+      }
       case TypeKind::Any: return convertAny(object, path);
       case TypeKind::List: {
         if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;
@@ -170,6 +205,14 @@ class Converter {
 
 }  // namespace
 
+void setPythonFace(const runtime::Object& object, py::handle face) {
+  pythonFaces()[&object] = py::weakref(face);
+}
+
+void setPythonClass(const std::string& qualifiedName, py::handle cls) {
+  pythonClasses()[qualifiedName] = py::reinterpret_borrow<py::object>(cls);
+}
+
 runtime::Value toValue(py::handle object, const types::TypePtr& type, const std::string& function,
                        const std::string& parameter) {
   return Converter(function, parameter).convertParameter(object, type);
@@ -203,15 +246,36 @@ py::object toPython(const runtime::Value& value) {
       return list;
     }
     case runtime::ValueKind::Tuple: {
-      const auto& elements = value.toTuple().elements;
+      const runtime::TupleObject& object = value.toTuple();
+      const auto& elements = object.elements;
       py::tuple tuple(elements.size());
       for (size_t i = 0; i < elements.size(); ++i) tuple[i] = toPython(elements[i]);
+      // A NamedTuple comes back as an instance of its Python class (1.13 makes a look-alike
+      // class of the same name instead; an instance of the program's own class is what
+      // isinstance checks and attribute access expect).
+      const auto* named = object.namedType ? object.namedType->as<types::TupleType>() : nullptr;
+      if (named && named->qualifiedName()) {
+        auto cls = pythonClasses().find(*named->qualifiedName());
+        if (cls != pythonClasses().end()) return cls->second(*tuple);
+      }
       return tuple;
     }
     case runtime::ValueKind::Dict: {
       py::dict dict;
       for (const auto& entry : value.toDict()) dict[toPython(entry.key)] = toPython(entry.value);
       return dict;
+    }
+    case runtime::ValueKind::Object: return objectToPython(value.toObject());
+    case runtime::ValueKind::Enum: {
+      // The member of the Python class: `Color["RED"]`.
+      const runtime::EnumObject& member = value.toEnum();
+      const auto* type = member.type->as<types::EnumType>();
+      auto cls = type ? pythonClasses().find(type->qualifiedName()) : pythonClasses().end();
+      if (cls == pythonClasses().end()) {
+        throw py::type_error("a member of enum " + member.type->str() + " has no Python class to "
+                             "be returned as");
+      }
+      return cls->second[py::str(member.name)];
     }
     default:
       throw py::type_error(std::string("a TorchScript ") + value.kindName() +

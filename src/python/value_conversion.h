@@ -22,6 +22,16 @@ runtime::Value toValue(pybind11::handle object, const types::TypePtr& type,
 
 pybind11::object toPython(const runtime::Value& value);
 
+// The Python object that stands for runtime object `object` when it goes to Python (the
+// RecursiveScriptModule of a scripted module, so that an @ignore'd method gets the live
+// module as `self`). Held weakly: when `face` dies the object has no face again.
+void setPythonFace(const runtime::Object& object, pybind11::handle face);
+
+// The Python class whose instances the values of `type` are (an enum.Enum subclass for an
+// EnumType, a NamedTuple class for a named TupleType): toPython makes its instances. Keyed
+// by the type's qualified name; held for the process.
+void setPythonClass(const std::string& qualifiedName, pybind11::handle cls);
+
 // The type name torch.jit shows for a Python value: "Tensor", "NoneType", "list", ...
 std::string pythonTypeName(pybind11::handle object);
 

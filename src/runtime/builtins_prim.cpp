@@ -150,6 +150,26 @@ const std::vector<BuiltinOperator> kOperators = {
        c10::Device b = pop(s).toDevice();
        s.back() = Value(s.back().toDevice() != b);
      }},
+    // Enum members: equal when they are the same member of the same enum (valuesEqual).
+    {"aten::eq.enum(AnyEnumType a, AnyEnumType b) -> bool",
+     [](Stack& s) {
+       Value b = pop(s);
+       s.back() = Value(valuesEqual(s.back(), b));
+     }},
+    {"aten::ne.enum(AnyEnumType a, AnyEnumType b) -> bool",
+     [](Stack& s) {
+       Value b = pop(s);
+       s.back() = Value(!valuesEqual(s.back(), b));
+     }},
+    {"prim::EnumName(AnyEnumType enum) -> str",
+     [](Stack& s) { s.back() = Value(s.back().toEnum().name); }},
+    // One implementation for the three: the member holds its value with its own kind.
+    {"prim::EnumValue.int(AnyEnumType enum) -> int",
+     [](Stack& s) { s.back() = Value(s.back().toEnum().value); }},
+    {"prim::EnumValue.float(AnyEnumType enum) -> float",
+     [](Stack& s) { s.back() = Value(s.back().toEnum().value); }},
+    {"prim::EnumValue.str(AnyEnumType enum) -> str",
+     [](Stack& s) { s.back() = Value(s.back().toEnum().value); }},
     {"prim::NumToTensor.Scalar(Scalar a) -> Tensor", numToTensor},
     {"prim::NumToTensor.bool(bool a) -> Tensor", numToTensor},
     {"aten::Int.Tensor(Tensor a) -> int",

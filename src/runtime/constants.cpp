@@ -7,6 +7,7 @@
 
 #include "ir/ir.h"
 #include "runtime/errors.h"
+#include "types/named_types.h"
 
 namespace tscript::runtime {
 
@@ -89,7 +90,8 @@ Value valueFromConstant(const ConstantValue& constant, const types::TypePtr& typ
     case ConstantValue::Kind::String: return Value(constant.text);
     case ConstantValue::Kind::Device: return Value(c10::Device(constant.text));
     case ConstantValue::Kind::Tensor: return scalarTensorFromText(constant.text, type);
-    case ConstantValue::Kind::EnumCase: unsupported("the enum constant " + constant.text);
+    case ConstantValue::Kind::EnumCase:  // `__torch__.Color.RED`
+      return enumMemberValue(type, constant.text.substr(constant.text.rfind('.') + 1));
     case ConstantValue::Kind::List: {
       types::TypePtr element = listElementType(constant, type);
       std::vector<Value> elements;
@@ -118,6 +120,22 @@ ir::TensorText tensorConstantAttribute(const at::Tensor& tensor, std::string tex
 const at::Tensor* tensorOfAttribute(const ir::TensorText& attribute) {
   // Only tensorConstantAttribute() sets `value`, always to an at::Tensor.
   return static_cast<const at::Tensor*>(attribute.value.get());
+}
+
+Value enumMemberValue(const types::TypePtr& enumType, const std::string& name) {
+  const auto* type = enumType ? enumType->as<types::EnumType>() : nullptr;
+  const types::EnumType::Member* member = type ? type->findMember(name) : nullptr;
+  if (!member) {
+    unsupported("enum member '" + name + "' of " + (enumType ? enumType->str() : "no enum type"));
+  }
+  Value value;
+  switch (member->value.kind) {
+    case types::ConstantLiteral::Kind::Int: value = Value(member->value.intValue); break;
+    case types::ConstantLiteral::Kind::Float: value = Value(member->value.floatValue); break;
+    case types::ConstantLiteral::Kind::Str: value = Value(member->value.strValue); break;
+    default: unsupported("enum member '" + name + "' (its value is not an int, float or str)");
+  }
+  return Value(c10::make_intrusive<EnumObject>(enumType, name, std::move(value)));
 }
 
 Value constantValueOf(const ir::Node& node) {

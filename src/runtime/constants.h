@@ -27,4 +27,8 @@ const at::Tensor* tensorOfAttribute(const ir::TensorText& attribute);
 // A ConstantValue read as a value of `type` (a schema default, an element of an `ival`).
 Value valueFromConstant(const ir::ConstantValue& constant, const types::TypePtr& type);
 
+// Member `name` of enum type `enumType` (an EnumType), with its value; throws ScriptError
+// when the enum has no such member.
+Value enumMemberValue(const types::TypePtr& enumType, const std::string& name);
+
 }  // namespace tscript::runtime

@@ -1,5 +1,6 @@
 """Small nn.Modules scripted by test_script_module.py (compiled from this file's source)."""
-from typing import Dict, List, NamedTuple, Optional
+import enum
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 from torch import nn
@@ -181,3 +182,189 @@ class UsesOverloaded(nn.Module):
 
     def forward(self, x):
         return self.inner(x) + self.inner([x, x]).sum()
+
+
+class UsesIgnored(nn.Module):
+    """@ignore methods run in Python, with the live module as `self` (reads and writes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls = 0
+        self.scale = Scale(2.0)
+
+    def forward(self, x):
+        y = self.record(x, 3)
+        self.log(y)
+        return self.scale(y) + self.calls
+
+    @torch.jit.ignore
+    def record(self, x: torch.Tensor, n: int) -> torch.Tensor:
+        self.calls += 1
+        return x * n + self.scale.factor
+
+    @torch.jit.ignore
+    def log(self, y):
+        SEEN_BY_LOG.append(type(self).__name__)  # no annotation: returns None, as 1.13 allows
+
+
+SEEN_BY_LOG = []
+
+
+class Color(enum.Enum):
+    RED = 1
+    GREEN = 2
+    BLUE = 3
+
+
+class Unit(enum.Enum):
+    KM = "km"
+    MILE = "mile"
+
+
+class Ratio(enum.Enum):
+    HALF = 0.5
+    DOUBLE = 2.0
+
+
+class UsesEnums(nn.Module):
+    """Enums as an attribute, a parameter, constants; .name, .value, ==, !=, iteration."""
+
+    def __init__(self):
+        super().__init__()
+        self.color = Color.GREEN
+        self.ratio = Ratio.HALF
+
+    def forward(self, x, c: Color, unit: Unit = Unit.KM):
+        y = x
+        if c == Color.RED:
+            y = y + 1
+        if self.color != c:
+            y = y * c.value
+        for k in Color:
+            if k != c:
+                y = y + k.value
+        y = y * self.ratio.value
+        return y, c.name + "/" + unit.value, unit
+
+    @torch.jit.export
+    def favourite(self) -> Color:
+        return self.color
+
+
+class Mixed(enum.Enum):
+    ONE = 1
+    NAME = "one"
+
+
+def pick_unit(long_way: bool) -> Unit:
+    return Unit.MILE if long_way else Unit.KM
+
+
+def uses_mixed(x: torch.Tensor) -> int:
+    return Mixed.ONE.value
+
+
+def make_pair(x: torch.Tensor) -> Pair:
+    return Pair(x, x + 1)
+
+
+class ReturnsPair(nn.Module):
+    def forward(self, x) -> Pair:
+        return make_pair(x * 2)
+
+
+class UsesStatic(nn.Module):
+    """@staticmethod: a function called through self (prim::CallFunction in 1.13)."""
+
+    def forward(self, x):
+        return self.twice(x) + UsesStatic.twice(x)
+
+    @staticmethod
+    def twice(x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+
+
+class Vec:
+    """A TorchScript class with operator methods."""
+
+    def __init__(self, values: List[int]):
+        self.values = values
+
+    def __add__(self, other: "Vec") -> "Vec":
+        return Vec([a + b for a, b in zip(self.values, other.values)])
+
+    def __eq__(self, other: "Vec") -> bool:
+        return self.values == other.values
+
+    def __lt__(self, other: "Vec") -> bool:
+        return sum(self.values) < sum(other.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, i: int) -> int:
+        return self.values[i]
+
+    def __contains__(self, v: int) -> bool:
+        return v in self.values
+
+
+def vec_operators(n: int) -> List[int]:
+    a = Vec([1, 2, n])
+    b = Vec([n, 0, 1])
+    c = a + b
+    return [len(c), c[2], int(c == Vec([1 + n, 2, n + 1])), int(a < b), int(3 in c), int(9 in c)]
+
+
+class WithProperties(nn.Module):
+    """@property getters are compiled as methods; __jit_unused_properties__ are not."""
+    __jit_unused_properties__ = ["debug_view"]
+
+    def __init__(self):
+        super().__init__()
+        self.k = 3
+
+    @property
+    def double_k(self) -> int:
+        return self.k * 2
+
+    @property
+    def debug_view(self):
+        import pdb  # noqa: F401  (never compiled)
+        return self.k
+
+    def forward(self, x):
+        return x * self.double_k
+
+
+class Hooked(nn.Module):
+    def forward(self, x):
+        return x + 1
+
+
+def times_ten(module: nn.Module, inputs: Tuple[torch.Tensor]) -> Tuple[torch.Tensor]:
+    return (inputs[0] * 10,)
+
+
+def doubled(module: nn.Module, inputs: Tuple[torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+    return output * 2
+
+
+def observe(module: nn.Module, inputs: Tuple[torch.Tensor], output: torch.Tensor) -> None:
+    pass
+
+
+class CallsHooked(nn.Module):
+    """A submodule with a pre-hook and hooks; the module itself has a hook."""
+
+    def __init__(self):
+        super().__init__()
+        self.inner = Hooked()
+        self.inner.register_forward_pre_hook(times_ten)
+        self.inner.register_forward_hook(doubled)
+        self.inner.register_forward_hook(observe)
+        self.register_forward_hook(doubled)
+
+    def forward(self, x):
+        return self.inner(x) - 1

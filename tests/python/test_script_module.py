@@ -165,3 +165,144 @@ def test_overloaded_methods_pick_the_overload_that_fits():
     torch.testing.assert_close(ours(x), jit(x))
     assert 'prim::CallMethod[name="forward__1"](%inner' in ours.graph
     assert 'prim::CallMethod[name="forward__0"](%inner' in ours.graph
+
+
+def test_ignored_methods_run_in_python_with_the_module_as_self():
+    eager, jit, ours = both(cases.UsesIgnored)
+    cases.SEEN_BY_LOG.clear()
+    x = torch.randn(3)
+    for module in (eager, jit, ours):
+        torch.testing.assert_close(module(x), (x * 3 + 2.0) * 2.0 + 1)
+    assert ours.calls == jit.calls == eager.calls == 1
+    assert cases.SEEN_BY_LOG == ["UsesIgnored", "RecursiveScriptModule", "RecursiveScriptModule"]
+    ours(x)
+    assert ours.calls == 2
+    assert re.search(r"\^record\[\]\(\)\(%self, %x(\.\d+)?, %\d+\)", ours.graph)
+    assert ours.code == jit.code
+    # From Python the ignored method is the Python method, bound to the scripted module.
+    torch.testing.assert_close(ours.record(x, 1), x + 2.0)
+    assert ours.calls == 3
+
+
+def test_enums_as_attributes_parameters_constants_and_results():
+    eager, jit, ours = both(cases.UsesEnums)
+    x = torch.randn(3)
+    for color in cases.Color:
+        for unit in cases.Unit:
+            expected = eager(x, color, unit)
+            got = ours(x, color, unit)
+            torch.testing.assert_close(got[0], expected[0])
+            assert got[1:] == expected[1:] == jit(x, color, unit)[1:]
+            assert got[2] is unit  # the Python member comes back
+    assert ours(x, cases.Color.RED)[1] == "RED/km"  # the enum default
+    assert ours.color is cases.Color.GREEN and ours.favourite() is cases.Color.GREEN
+    ours.color = cases.Color.BLUE
+    assert ours.favourite() is cases.Color.BLUE
+    with pytest.raises(TypeError, match="Color"):
+        ours(x, cases.Unit.KM)
+    assert ours.code == jit.code
+    graph = ours.graph
+    assert re.search(r"%c(\.1)? : Enum<__torch__.module_cases.Color>", graph)
+    assert "prim::Constant[value=__torch__.module_cases.Color.RED]()" in graph
+    assert re.search(r"Enum<__torch__.module_cases.Color>\[\] = prim::Constant\[value=\["
+                     r"__torch__.module_cases.Color.RED, ", graph)
+    assert re.search(r"int = prim::EnumValue\(%c(\.1)?\)\n", graph)
+    assert re.search(r"str = prim::EnumName\(%c(\.1)?\)\n", graph)
+
+
+def test_enum_functions_and_enums_1_13_rejects():
+    scripted = tscript.script(cases.pick_unit)
+    assert scripted(True) is cases.Unit.MILE and scripted(False) is cases.Unit.KM
+    assert scripted.graph.splitlines()[-1].strip().startswith("return")
+    with pytest.raises(Exception):
+        torch.jit.script(cases.uses_mixed)
+    with pytest.raises(tscript.CompileError, match=r"all int, all float or all str"):
+        tscript.script(cases.uses_mixed)
+
+
+def test_named_tuples_come_back_as_their_python_class():
+    result = tscript.script(cases.make_pair)(torch.ones(2))
+    assert type(result) is cases.Pair  # 1.13: a look-alike class torch._jit_internal.Pair
+    torch.testing.assert_close(result.high, torch.full((2,), 2.0))
+    eager, jit, ours = both(cases.ReturnsPair)
+    x = torch.randn(3)
+    got, expected = ours(x), eager(x)
+    assert isinstance(got, cases.Pair) and got._fields == jit(x)._fields
+    torch.testing.assert_close(got.low, expected.low)
+    torch.testing.assert_close(got.high, expected.high)
+
+
+def test_static_methods_are_functions_called_through_self():
+    eager, jit, ours = both(cases.UsesStatic)
+    x = torch.randn(3)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
+    assert re.search(r"prim::CallFunction\(%\w+, %x", ours.graph)
+
+
+def test_copy_and_deepcopy_keep_the_type_and_separate_the_state():
+    _, jit, ours = both(cases.Stack)
+    x = torch.randn(2, 4)
+    shallow, deep = copy.copy(ours), copy.deepcopy(ours)
+    for module in (shallow, deep):
+        assert type(module) is type(ours) and module.graph == ours.graph
+        torch.testing.assert_close(module(x), ours(x))
+    assert shallow.first is ours.first and shallow.first.weight is ours.first.weight
+    assert deep.first is not ours.first and deep.first.weight is not ours.first.weight
+    assert isinstance(deep.first.weight, torch.nn.Parameter)
+    with torch.no_grad():
+        deep.first.weight.zero_()
+    assert ours.first.weight.abs().sum() > 0
+    deep.eval()
+    assert ours.training and not deep.training and shallow.training
+    # jit's copies behave alike
+    assert copy.deepcopy(jit).first.weight is not jit.first.weight
+    _, _, counter = both(cases.Counter)
+    twin = copy.copy(counter)
+    twin(torch.ones(3))
+    assert twin.calls == 1 and counter.calls == 0 and counter.history == [1]  # the list is shared
+
+
+def test_class_operator_methods():
+    scripted = tscript.script(cases.vec_operators)
+    for n in (0, 2, 5):
+        assert scripted(n) == cases.vec_operators(n) == torch.jit.script(cases.vec_operators)(n)
+    graph = scripted.graph
+    for method in ("__add__", "__len__", "__getitem__", "__eq__", "__lt__", "__contains__"):
+        assert f'prim::CallMethod[name="{method}"]' in graph
+
+
+def test_properties_compile_to_getter_methods():
+    eager, jit, ours = both(cases.WithProperties)
+    x = torch.randn(2)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
+    assert 'prim::CallMethod[name="__double_k_getter"](%self)' in ours.graph
+    assert ours.code == jit.code
+    ours.k = 5
+    assert ours.double_k == 10  # torch.jit 1.13 returns the property object here
+    torch.testing.assert_close(ours(x), x * 10)
+
+
+def test_forward_hooks_and_pre_hooks_run_around_forward():
+    eager, jit, ours = both(cases.CallsHooked)
+    x = torch.randn(3)
+    expected = ((x * 10 + 1) * 2 - 1) * 2
+    for module in (eager, jit, ours):
+        torch.testing.assert_close(module(x), expected)
+    torch.testing.assert_close(ours.inner(x), (x * 10 + 1) * 2)
+    torch.testing.assert_close(ours.forward(x), (x * 10 + 1) * 2 - 1)  # forward alone: no own hooks
+    graph = ours.graph
+    # 1.13 calls the hooks as functions (prim::CallFunction); tscript compiles them as methods.
+    assert re.search(r'prim::CallMethod\[name="__forward_pre_hook_0"\]\(%inner', graph)
+    assert re.search(r'prim::CallMethod\[name="__forward_hook_1"\]\(%inner', graph)
+
+
+def test_to_dtype_converts_parameters_and_buffers_in_place():
+    eager, jit, ours = both(lambda: cases.Affine(4))
+    for module in (eager, jit, ours):
+        module.to(torch.float64)
+    assert ours.weight.dtype == ours.shift.dtype == torch.float64
+    x = torch.randn(2, 4, dtype=torch.float64)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(ours(x), jit(x))
