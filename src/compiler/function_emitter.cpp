@@ -206,8 +206,7 @@ CompiledFunction FunctionEmitter::emit() {
     result.parameterBroadcastSizes.push_back(broadcast);
     // Defaults are evaluated before any parameter is in scope, as Python does at `def`.
     result.parameterDefaults.push_back(
-        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type, broadcast))
-                    : std::nullopt);
+        defaults[i] ? evaluateDefault(*arg, *defaults[i], type, broadcast) : std::nullopt);
   }
   pushScope();
   for (size_t i = 0; i < parameters.size(); ++i) {
@@ -341,7 +340,7 @@ std::optional<ir::ConstantValue> literalListDefault(const lang::Expr& expression
 
 }  // namespace
 
-ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
+std::optional<ir::ConstantValue> FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                                    const lang::Expr& expression,
                                                    const types::TypePtr& type,
                                                    std::optional<size_t> broadcast) {
@@ -432,6 +431,7 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
     }
   }
   if (!types::isSubtypeOf(valueType, type)) {
+    if (dropDefaultsThatDoNotFit_) return std::nullopt;
     std::string message = "the default value of parameter '" + arg.name + "' has type " +
                           valueType->annotationStr() + " but the parameter has type " +
                           type->annotationStr();

@@ -53,6 +53,10 @@ class FunctionEmitter {
 
   // Emits the whole function and runs the passes that make it a finished graph.
   CompiledFunction emit();
+  // The signature is an `@_overload` declaration's with the implementation's defaults: a
+  // default that does not fit this declaration's type leaves the parameter without one
+  // (torch.norm's declarations type `p` as a number, its default is "fro"), as in torch.jit.
+  void dropDefaultsThatDoNotFit() { dropDefaultsThatDoNotFit_ = true; }
 
   // ---- services for sugared values ----------------------------------------------------
   ir::Graph& graph() { return *graph_; }
@@ -218,10 +222,11 @@ class FunctionEmitter {
 
   types::TypePtr annotationType(const lang::Expr& annotation);
   // The default of parameter `arg` (typed `type`): `expression` must evaluate to a constant
-  // (number, str, bool, None, device, tuple of those) whose type fits.
+  // (number, str, bool, None, device, tuple of those) whose type fits (nullopt when it does
+  // not and dropDefaultsThatDoNotFit() was asked for).
   // `broadcast`: the parameter is a BroadcastingListN, whose scalar default is repeated N
   // times (`padding: BroadcastingList2[int] = 0` is [0, 0]).
-  ir::ConstantValue evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
+  std::optional<ir::ConstantValue> evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
                                     const types::TypePtr& type,
                                     std::optional<size_t> broadcast = std::nullopt);
   // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
@@ -272,6 +277,7 @@ class FunctionEmitter {
   };
   std::vector<ReturnedType> returnedTypes_;        // of each return statement
   bool hasReturns_ = false;  // the function has a return statement somewhere
+  bool dropDefaultsThatDoNotFit_ = false;
   bool tail_ = false;        // the statement being emitted is in tail position of its region
 };
 
