@@ -198,7 +198,8 @@ CompiledFunction FunctionEmitter::emit() {
     types::TypePtr type = i < selfCount ? selfType_
                           : commentTypes ? (*commentTypes)[i - selfCount]
                           : arg->annotation ? annotationType(*arg->annotation)
-                                            : types::tensorType();
+                          : arg->typeComment ? parameterCommentType(*arg)
+                                             : types::tensorType();
     std::optional<size_t> broadcast =
         arg->annotation && !commentTypes ? types::broadcastingListSize(*arg->annotation) : std::nullopt;
     result.parameterNames.push_back(arg->name);
@@ -277,6 +278,14 @@ CompiledFunction FunctionEmitter::emit() {
   result.sourceLiterals = std::move(sourceLiterals_);
   result.returnType = returnType;
   return result;
+}
+
+// `targets=None,  # type: Optional[List[Dict[str, Tensor]]]`: one parameter's comment (with
+// a `# type: (...) -> T` signature comment giving only the return type).
+types::TypePtr FunctionEmitter::parameterCommentType(const lang::Arg& arg) {
+  auto file = std::make_shared<lang::SourceFile>(def_.range.file->name(), *arg.typeComment,
+                                                 arg.range.line());
+  return annotationType(*lang::parseExpression(file));
 }
 
 std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentTypes(
@@ -534,7 +543,7 @@ void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
         // The if is in tail position when nothing follows it, or nothing after it is
         // reachable (it exits on every path).
         bool last = i + 1 == statements.size() && k + 1 == segments.size();
-        emitIf(*ifStmt, tail && (last || mayExit), nullptr);
+        if (emitIf(*ifStmt, tail && (last || mayExit), nullptr)) return;  // the rest is unreachable
       } else {
         tail_ = tail;
         emitStatement(statement);
@@ -615,7 +624,8 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::AnnAssign:
       return emitAnnAssign(static_cast<const lang::AnnAssignStmt&>(statement));
     case lang::StmtKind::If:
-      return emitIf(static_cast<const lang::IfStmt&>(statement), tail_);
+      emitIf(static_cast<const lang::IfStmt&>(statement), tail_);
+      return;
     case lang::StmtKind::While:
       return emitWhile(static_cast<const lang::WhileStmt&>(statement));
     case lang::StmtKind::For:
@@ -1049,6 +1059,13 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
     if ((!branchExits[0] && !types[0]) || (!branchExits[1] && !types[1])) continue;  // one path only
     merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
                                   : (types[0] ? types[0] : types[1]);
+    if (!merged && before && types::isSubtypeOf(*types[0], *before) &&
+        types::isSubtypeOf(*types[1], *before)) {
+      // Each branch narrowed a variable of the enclosing block (`isinstance(u, list)` refines
+      // a Union to List[Tensor] in one branch and to Tensor in the other): after the `if` it
+      // has its own type again.
+      merged = before;
+    }
     if (!merged) {
       throw lang::CompileError(range, "Type mismatch: " + (name == kReturnVariable ? std::string("the returned value") : "'" + name + "'") + " has type " +
                                           (*types[0])->annotationStr() + " in the true branch and type " +
@@ -1058,7 +1075,7 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
   }
 }
 
-void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
+bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
                              const std::vector<Segment>* continuation) {
   ir::Value* condition = emitCondition(*statement.test);
   Refinements refinements = refinementsOf(*statement.test);
@@ -1068,10 +1085,11 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
   bool constantCondition;
   if (isConstantBool(condition, constantCondition)) {
     if (condition->uses().empty()) condition->node()->destroy();
-    std::vector<Segment> program{{bodies[constantCondition ? 0 : 1], 0}};
+    const lang::StmtList& taken = *bodies[constantCondition ? 0 : 1];
+    std::vector<Segment> program{{&taken, 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
     emitSequence(std::move(program), tail);
-    return;
+    return !continuation && blockAlwaysExits(taken);
   }
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   std::map<std::string, types::TypePtr> scopes[2];
@@ -1100,6 +1118,7 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     }
     applyRefinements(surviving, statement.range);
   }
+  return false;
 }
 
 // prim::Loop(max_trip_count, initial_condition) with body block(iteration) -> (condition).

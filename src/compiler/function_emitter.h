@@ -105,7 +105,10 @@ class FunctionEmitter {
                 const lang::SourceRange& range);
   // With `continuation`, that program is emitted after each branch (the early-return
   // transform of emitSequence); `tail`: the if runs to the end of the function.
-  void emitIf(const lang::IfStmt& statement, bool tail,
+  // Returns whether the condition was decided at compile time and the branch taken always
+  // exits: then what follows the if is unreachable and is not emitted (as in torch.jit, whose
+  // `if self.mask_roi_pool is not None: ... else: raise` leaves the rest of the block out).
+  bool emitIf(const lang::IfStmt& statement, bool tail,
               const std::vector<Segment>* continuation = nullptr);
   // Merges the variable types of the branches of an if into the current scope.
   void mergeBranchScopes(const std::map<std::string, types::TypePtr> branch[2], const bool exits[2],
@@ -159,6 +162,8 @@ class FunctionEmitter {
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
   // Emits the arguments of `expr` and calls `callee` with them.
   SugaredValuePtr emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee);
+  // enumerate(...) / zip(...): their iterables stay sugared values (`enumerate(zip(a, b))`).
+  SugaredValuePtr emitIterationCall(const lang::CallExpr& expr, bool enumerate);
   // `annotate(T, value)`: value emitted with T as its type hint (emit_expressions.cpp).
   ir::Value* emitAnnotate(const lang::CallExpr& call);
   // `unchecked_cast(T, x)` (prim::unchecked_cast to T) / `uninitialized(T)`
@@ -231,6 +236,7 @@ class FunctionEmitter {
                                     std::optional<size_t> broadcast = std::nullopt);
   // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
   std::optional<std::vector<types::TypePtr>> signatureCommentTypes(size_t parameterCount);
+  types::TypePtr parameterCommentType(const lang::Arg& arg);
   // Rejects a construct. `problem` is the whole statement, verb included ("lambdas are not
   // supported in TorchScript", "'with' statements are not supported by tscript yet"): no
   // grammar is guessed, and it says whether TorchScript or only tscript lacks the feature.
