@@ -233,7 +233,11 @@ CompiledFunction FunctionEmitter::emit() {
   // The function's result: what the return statements stored (every path stores one, see
   // emitStatements), or None.
   types::TypePtr returnType;
-  if (hasReturns_) {
+  // No path stored a result when every path raised (the return statements are unreachable:
+  // after a raise, or in a branch dropped at compile time).
+  bool resultStored = variableType(kReturnVariable).has_value() &&
+                      (declaredReturnType_ || !returnedTypes_.empty());
+  if (hasReturns_ && resultStored) {
     // With a declared type each return was checked against it; else their types unify.
     returnType = declaredReturnType_;
     if (!returnType) {
@@ -257,7 +261,7 @@ CompiledFunction FunctionEmitter::emit() {
     ir::Value* result = loadVariable(kReturnVariable, def_.range);
     result->setType(returnType);
     graph_->registerOutput(result);
-  } else if (blockAlwaysExits(def_.body)) {
+  } else if (hasReturns_ || blockAlwaysExits(def_.body)) {
     // The function always raises: its result is never seen.
     returnType = declaredReturnType_ ? declaredReturnType_ : types::noneType();
     ir::Node* placeholder = insertNode(kinds::uninitialized(), {}, 1, {});
