@@ -523,7 +523,7 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
 
 // ---- statements ------------------------------------------------------------------------------
 
-void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
+bool FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
   bool inLoop = regions_.back().kind == Region::Kind::Loop;
   for (size_t k = 0; k < segments.size(); ++k) {
     const lang::StmtList& statements = *segments[k].statements;
@@ -542,24 +542,25 @@ void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
         if (tail && mayExit && !alwaysExits(*ifStmt)) {
           std::vector<Segment> following = rest();
           emitIf(*ifStmt, /*tail=*/true, &following);
-          return;
+          return false;
         }
         // The if is in tail position when nothing follows it, or nothing after it is
         // reachable (it exits on every path).
         bool last = i + 1 == statements.size() && k + 1 == segments.size();
-        if (emitIf(*ifStmt, tail && (last || mayExit), nullptr)) return;  // the rest is unreachable
+        if (emitIf(*ifStmt, tail && (last || mayExit), nullptr)) return true;  // the rest is unreachable
       } else {
         tail_ = tail;
         emitStatement(statement);
         if (tail && isLoop(statement) && containsReturn(statement)) {
           emitReturnGuard(statement.range, rest());
-          return;
+          return false;
         }
       }
-      if (alwaysExits(statement)) return;  // what follows is unreachable
+      if (alwaysExits(statement)) return false;  // what follows is unreachable
     }
   }
   if (tail) emitRegionEnd(def_.range);
+  return false;
 }
 
 void FunctionEmitter::emitRegionEnd(const lang::SourceRange& range) {
@@ -1092,8 +1093,8 @@ bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     const lang::StmtList& taken = *bodies[constantCondition ? 0 : 1];
     std::vector<Segment> program{{&taken, 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
-    emitSequence(std::move(program), tail);
-    return !continuation && blockAlwaysExits(taken);
+    bool exitedStatically = emitSequence(std::move(program), tail);
+    return !continuation && (blockAlwaysExits(taken) || exitedStatically);
   }
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   std::map<std::string, types::TypePtr> scopes[2];
@@ -1105,9 +1106,9 @@ bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse, statement.range);
     std::vector<Segment> program{{bodies[b], 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
-    emitSequence(std::move(program), tail);
+    bool exitedStatically = emitSequence(std::move(program), tail);
     // With a continuation every branch runs to the end of the function.
-    exits[b] = continuation ? true : blockAlwaysExits(*bodies[b]);
+    exits[b] = continuation ? true : blockAlwaysExits(*bodies[b]) || exitedStatically;
     scopes[b] = popScope();
   }
   mergeBranchScopes(scopes, exits, statement.range);

@@ -95,7 +95,9 @@ class FunctionEmitter {
   };
   // Emits the segments in order, stopping after a statement that always exits (return or
   // raise). `tail`: they run to the end of the function, so a return among them ends it.
-  void emitSequence(std::vector<Segment> segments, bool tail);
+  // Returns true when it stopped at an if decided at compile time whose taken branch always
+  // exits (the rest is unreachable, and the enclosing if's branch counts as exiting).
+  bool emitSequence(std::vector<Segment> segments, bool tail);
   void emitBlock(const lang::StmtList& statements) { emitSequence({{&statements, 0}}, false); }
   void emitStatement(const lang::Stmt& statement);
   void emitAssign(const lang::AssignStmt& assign);

@@ -89,6 +89,18 @@ def static_branch_raises(x: Tensor) -> Tensor:
     return y + y
 
 
+def static_raise_in_a_branch(x: Tensor, flag: bool) -> Tensor:
+    # densenet's `if torch.jit.is_scripting(): raise ...` inside a run-time branch: that
+    # branch exits, so `y` comes from the other one only.
+    if flag:
+        if isinstance(x, Tensor):
+            raise ValueError("not supported")
+        y = x * 2
+    else:
+        y = x + 1
+    return y
+
+
 def tensors_packed_as_ints(h: Tensor, w: Tensor) -> List[int]:
     return list(torch.zeros(0, h, w).shape)
 
@@ -112,6 +124,8 @@ CASES = [
          ({"a": _t(2)}, ["a"], 2.0)),
     case(static_branch_returns, (_t(2),)),
     case(static_branch_raises, (_t(2),), raises=ValueError),
+    case(static_raise_in_a_branch, (_t(2), False)),
+    case(static_raise_in_a_branch, (_t(2), True), raises=ValueError),
     case(tensors_packed_as_ints, (torch.tensor(2), torch.tensor(3))),
     case(tuple_for_optional_list, (_t(1, 1, 2, 3),)),
 ]
