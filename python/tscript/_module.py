@@ -127,7 +127,10 @@ def _annotation_of(cls, name):
         return None
     if _script._is_script_class(annotation):
         return script_class_type(annotation)
-    return _script._annotation_text(annotation)
+    # A class inside the annotation (Optional[LevelMapper]) by its qualified name, which the
+    # attribute's type parser looks up among the classes made so far.
+    return _script._annotation_text(
+        annotation, lambda cls: script_class_type(cls).qualified_name)
 
 
 def _constant_names(module):

@@ -35,9 +35,9 @@ _builtin_table = None  # id(callable) -> "aten::name"
 _keep_alive = []        # the callables whose ids are keys of the table
 
 # torch.functional functions bound to torch that 1.13 compiles from source instead of
-# treating as operators. tscript cannot compile their sources yet (``# type:`` overloads,
-# boolean dispatch on Python-side flags), so they stay the operators of the same name, which
-# is what the old mapping did; see docs/OVERVIEW.md.
+# treating as operators (torch/jit/_builtins.py, _gen_torch_functional_registered_ops): their
+# bodies call torch._VF, whose callables are the aten operators. The rest of torch.functional
+# (split, einsum, meshgrid, broadcast_tensors, ...) is bound to torch and so stays an operator.
 _TORCH_FUNCTIONAL_FROM_SOURCE = ("stft", "istft", "lu", "cdist", "norm", "unique",
                                  "unique_consecutive", "tensordot")
 
@@ -91,9 +91,6 @@ def _build_table():
             if not callable(obj) or isinstance(obj, type) or id(obj) in excluded:
                 continue
             pairs.append((obj, "aten::" + name))
-    # The torch.functional functions compiled from source in 1.13 stay operators here.
-    for name in _TORCH_FUNCTIONAL_FROM_SOURCE:
-        pairs.append((getattr(torch.functional, name), "aten::" + name))
     pairs += [(math.gcd, "aten::gcd"), (math.isfinite, "aten::isfinite"),
               (math.remainder, "aten::mathremainder")]
     table = {}
@@ -151,6 +148,18 @@ def _is_overload_decorator(decorator, scope):
     return obj is _jit_internal._overload
 
 
+def _module_level_statements(body):
+    """The statements of a module body, including those of module-level ``if``/``else``
+    blocks: torch.functional declares its overloads under ``if TYPE_CHECKING: ... else:``."""
+    import ast
+    for node in body:
+        if isinstance(node, ast.If):
+            yield from _module_level_statements(node.body)
+            yield from _module_level_statements(node.orelse)
+        else:
+            yield node
+
+
 def _overload_declarations(fn):
     """The ``@_overload`` declarations of `fn` as (source, filename, first line) each, or None.
 
@@ -179,7 +188,7 @@ def _overload_declarations(fn):
                 tree = ast.parse(text)
             except SyntaxError:
                 tree = None
-            for node in (tree.body if tree is not None else ()):
+            for node in _module_level_statements(tree.body if tree is not None else []):
                 if isinstance(node, ast.FunctionDef) and any(
                         _is_overload_decorator(d, fn.__globals__) for d in node.decorator_list):
                     first = min([d.lineno for d in node.decorator_list] + [node.lineno])
@@ -216,9 +225,16 @@ def describe_callable(obj):
         except TypeError:  # not weak-referenceable
             dispatched = None
     if dispatched is not None:
+        # The two choices are described too: torch.unique dispatches to functions that
+        # dispatch again (on return_counts).
         return ("boolean_dispatch", obj.__name__, dispatched["arg_name"], dispatched["index"],
-                dispatched["default"], dispatched["if_true"], dispatched["if_false"])
+                dispatched["default"], _describe_choice(dispatched["if_true"]),
+                _describe_choice(dispatched["if_false"]))
     return None
+
+
+def _describe_choice(fn):
+    return describe_callable(fn) or describe_function(fn)
 
 
 def describe_function(fn):

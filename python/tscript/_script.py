@@ -92,9 +92,11 @@ def _is_annotate(obj):
     return getattr(obj, "__name__", None) == "annotate" and module[:2] == ["torch", "jit"]
 
 
-def _annotation_text(annotation):
+def _annotation_text(annotation, class_name=None):
     """A Python annotation object as TorchScript annotation source (`List[int]`), or None when
-    there is none. The compiler parses the text; names it does not know are errors there."""
+    there is none. The compiler parses the text; names it does not know are errors there.
+    `class_name(cls)`, when given, spells a TorchScript class inside the annotation
+    (`Optional[LevelMapper]` of a module attribute)."""
     if annotation is inspect.Parameter.empty:
         return None
     if isinstance(annotation, str):
@@ -112,7 +114,7 @@ def _annotation_text(annotation):
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return _enum_type_name(annotation)
     origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
-    spelled = [_annotation_text(a) for a in arguments]
+    spelled = [_annotation_text(a, class_name) for a in arguments]
     if origin is list:
         return f"List[{spelled[0]}]" if spelled else "List"
     if origin is dict:
@@ -123,6 +125,8 @@ def _annotation_text(annotation):
         return f"Tuple[{', '.join(spelled)}]" if spelled else "Tuple"
     if origin is typing.Union or type(annotation).__name__ == "UnionType":
         return f"Union[{', '.join(spelled)}]"
+    if class_name is not None and _is_script_class(annotation):
+        return class_name(annotation)
     return getattr(annotation, "__qualname__", None) or repr(annotation)
 
 
@@ -135,8 +139,9 @@ def _python_call_descriptor(fn, modifier):
     except (TypeError, ValueError):
         return ("unsupported", f"Python function '{fn.__name__}' marked @{modifier} has no "
                 "signature Python can inspect", "")
+    commented = _type_comment_signature(fn)
     parameters = []
-    for parameter in signature.parameters.values():
+    for index, parameter in enumerate(signature.parameters.values()):
         if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
             return ("unsupported", f"Python function '{fn.__name__}' marked @{modifier} takes "
                     "*args or **kwargs, which calls from compiled code cannot pass",
@@ -144,10 +149,51 @@ def _python_call_descriptor(fn, modifier):
         default = parameter.default
         # Only constants can be compiled into the call; other defaults must be passed.
         has_constant_default = default is None or isinstance(default, (bool, int, float, str))
-        parameters.append((parameter.name, _annotation_text(parameter.annotation),
-                           (default,) if has_constant_default else ()))
-    return ("python_call", modifier, fn, fn.__name__, parameters,
-            _annotation_text(signature.return_annotation))
+        annotation = _annotation_text(parameter.annotation)
+        if annotation is None and commented is not None and index < len(commented[0]):
+            annotation = commented[0][index]
+        parameters.append((parameter.name, annotation, (default,) if has_constant_default else ()))
+    returns = _annotation_text(signature.return_annotation)
+    if returns is None and commented is not None:
+        returns = commented[1]
+    return ("python_call", modifier, fn, fn.__name__, parameters, returns)
+
+
+def _type_comment_signature(fn):
+    """([parameter type text, ...], return type text) of a `# type: (int, int) -> float`
+    comment right after `fn`'s def line, or None."""
+    try:
+        lines, _ = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        return None
+    seen_def = False
+    for line in lines:
+        stripped = line.strip()
+        if not seen_def:
+            seen_def = stripped.startswith(("def ", "async def ")) and stripped.endswith(":")
+            continue
+        if not stripped.startswith("#"):
+            return None
+        text = stripped[1:].strip()
+        if not text.startswith("type:"):
+            return None
+        text = text[len("type:"):].strip()
+        if not text.startswith("(") or "->" not in text:
+            return None
+        arguments, returns = text.rsplit("->", 1)
+        arguments = arguments.strip()[1:-1]
+        parts, depth, current = [], 0, ""
+        for char in arguments:
+            depth += char in "[(" and 1 or (char in "])" and -1 or 0)
+            if char == "," and depth == 0:
+                parts.append(current.strip())
+                current = ""
+            else:
+                current += char
+        if current.strip():
+            parts.append(current.strip())
+        return parts, returns.strip()
+    return None
 
 
 def _is_scripting_marker(obj):
@@ -329,6 +375,10 @@ def _describe(obj):
         return ("torch_constant", str(obj)[len("torch."):])
     if obj is torch.device:
         return ("builtin", "aten::device")
+    if isinstance(obj, torch._ops.OpOverloadPacket):
+        # torch.ops.<namespace>.<name>: an operator of the c10 dispatcher, registered by a
+        # library Python loaded (torchvision::nms once torchvision is imported).
+        return ("builtin", obj._qualified_op_name)
     if isinstance(obj, types.ModuleType):
         return ("module", obj)
     if callable(obj):

@@ -429,8 +429,10 @@ ir::Value* FunctionEmitter::emitCondition(const lang::Expr& expr) {
       kind == types::TypeKind::Float) {
     return emitBuiltin("aten::Bool", {value}, expr.range);
   }
-  if (kind == types::TypeKind::Str) {
-    // A str is true when it is not empty (`if not why_not_fast_path:` in nn.MultiheadAttention).
+  if (kind == types::TypeKind::Str || kind == types::TypeKind::List ||
+      kind == types::TypeKind::Dict) {
+    // A str, list or dict is true when it is not empty (`if not why_not_fast_path:` in
+    // nn.MultiheadAttention, `if not image_shapes:` in torchvision's poolers).
     ir::Value* length = emitBuiltin("aten::len", {value}, expr.range);
     return emitBuiltin("aten::gt", {length, insertConstant(int64_t(0), expr.range)}, expr.range);
   }
@@ -848,7 +850,47 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   if (const auto* typed = dynamic_cast<const TypeArgumentBuiltin*>(callee.get())) {
     return std::make_shared<SimpleValue>(emitTypeArgumentBuiltin(expr, typed->which()));
   }
+  if (const auto* special = dynamic_cast<const SpecialBuiltin*>(callee.get())) {
+    if (special->which() == SpecialBuiltin::Which::Enumerate ||
+        special->which() == SpecialBuiltin::Which::Zip) {
+      return emitIterationCall(expr, special->which() == SpecialBuiltin::Which::Enumerate);
+    }
+  }
   return emitCallOn(expr, callee);
+}
+
+SugaredValuePtr FunctionEmitter::emitIterationCall(const lang::CallExpr& expr, bool enumerate) {
+  const char* name = enumerate ? "enumerate" : "zip";
+  std::vector<SugaredValuePtr> iterables;
+  for (const lang::ExprPtr& arg : expr.args) {
+    if (arg->kind == lang::ExprKind::Starred) {
+      unsupported(arg->range, std::string("starred arguments of ") + name + "() are not supported "
+                              "by tscript", "pass the iterables one by one");
+    }
+    iterables.push_back(emitSugared(*arg));
+  }
+  ir::Value* start = nullptr;
+  for (const lang::Keyword& keyword : expr.keywords) {
+    if (!enumerate || !keyword.arg || *keyword.arg != "start") {
+      throw lang::CompileError(keyword.range, std::string(name) + "() got an unexpected keyword "
+                                              "argument '" + keyword.arg.value_or("**") + "'");
+    }
+    start = emitValue(*keyword.value);
+  }
+  if (enumerate) {
+    if (iterables.size() == 2 && !start) {
+      start = iterables[1]->asValue(expr.args[1]->range, *this);
+      iterables.pop_back();
+    }
+    if (iterables.size() != 1) {
+      throw lang::CompileError(expr.range, "enumerate() takes 1 or 2 arguments (" +
+                                               std::to_string(expr.args.size() + expr.keywords.size()) +
+                                               " given)");
+    }
+  } else if (iterables.empty()) {
+    throw lang::CompileError(expr.range, "zip() needs at least one argument");
+  }
+  return std::make_shared<IterationBuiltin>(name, std::move(iterables), start);
 }
 
 SugaredValuePtr FunctionEmitter::emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee) {

@@ -173,6 +173,12 @@ ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
   for (const types::TypePtr& target : targets) {
     if (types::isSubtypeOf(type, target)) return insertBoolConstant(true, call.range);
     if (types::isSubtypeOf(target, type)) possible = true;
+    // A member of a Union may be the target's kind (`isinstance(u, list)` on
+    // Union[Tensor, List[Tensor]]: a bare `list` is no subtype of the Union, List[Tensor] is
+    // one of the lists it stands for).
+    for (const types::TypePtr& member : possibleTypes(type)) {
+      possible = possible || types::isSubtypeOf(member, target);
+    }
   }
   if (!possible) return insertBoolConstant(false, call.range);
   // Optional[T] against T: the only run-time question is whether it is None.

@@ -198,7 +198,8 @@ CompiledFunction FunctionEmitter::emit() {
     types::TypePtr type = i < selfCount ? selfType_
                           : commentTypes ? (*commentTypes)[i - selfCount]
                           : arg->annotation ? annotationType(*arg->annotation)
-                                            : types::tensorType();
+                          : arg->typeComment ? parameterCommentType(*arg)
+                                             : types::tensorType();
     std::optional<size_t> broadcast =
         arg->annotation && !commentTypes ? types::broadcastingListSize(*arg->annotation) : std::nullopt;
     result.parameterNames.push_back(arg->name);
@@ -206,8 +207,7 @@ CompiledFunction FunctionEmitter::emit() {
     result.parameterBroadcastSizes.push_back(broadcast);
     // Defaults are evaluated before any parameter is in scope, as Python does at `def`.
     result.parameterDefaults.push_back(
-        defaults[i] ? std::optional(evaluateDefault(*arg, *defaults[i], type, broadcast))
-                    : std::nullopt);
+        defaults[i] ? evaluateDefault(*arg, *defaults[i], type, broadcast) : std::nullopt);
   }
   pushScope();
   for (size_t i = 0; i < parameters.size(); ++i) {
@@ -233,7 +233,11 @@ CompiledFunction FunctionEmitter::emit() {
   // The function's result: what the return statements stored (every path stores one, see
   // emitStatements), or None.
   types::TypePtr returnType;
-  if (hasReturns_) {
+  // No path stored a result when every path raised (the return statements are unreachable:
+  // after a raise, or in a branch dropped at compile time).
+  bool resultStored = variableType(kReturnVariable).has_value() &&
+                      (declaredReturnType_ || !returnedTypes_.empty());
+  if (hasReturns_ && resultStored) {
     // With a declared type each return was checked against it; else their types unify.
     returnType = declaredReturnType_;
     if (!returnType) {
@@ -257,7 +261,7 @@ CompiledFunction FunctionEmitter::emit() {
     ir::Value* result = loadVariable(kReturnVariable, def_.range);
     result->setType(returnType);
     graph_->registerOutput(result);
-  } else if (blockAlwaysExits(def_.body)) {
+  } else if (hasReturns_ || blockAlwaysExits(def_.body)) {
     // The function always raises: its result is never seen.
     returnType = declaredReturnType_ ? declaredReturnType_ : types::noneType();
     ir::Node* placeholder = insertNode(kinds::uninitialized(), {}, 1, {});
@@ -278,6 +282,14 @@ CompiledFunction FunctionEmitter::emit() {
   result.hoistedLiterals = std::move(hoistedLiterals_);
   result.returnType = returnType;
   return result;
+}
+
+// `targets=None,  # type: Optional[List[Dict[str, Tensor]]]`: one parameter's comment (with
+// a `# type: (...) -> T` signature comment giving only the return type).
+types::TypePtr FunctionEmitter::parameterCommentType(const lang::Arg& arg) {
+  auto file = std::make_shared<lang::SourceFile>(def_.range.file->name(), *arg.typeComment,
+                                                 arg.range.line());
+  return annotationType(*lang::parseExpression(file));
 }
 
 std::optional<std::vector<types::TypePtr>> FunctionEmitter::signatureCommentTypes(
@@ -341,7 +353,7 @@ std::optional<ir::ConstantValue> literalListDefault(const lang::Expr& expression
 
 }  // namespace
 
-ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
+std::optional<ir::ConstantValue> FunctionEmitter::evaluateDefault(const lang::Arg& arg,
                                                    const lang::Expr& expression,
                                                    const types::TypePtr& type,
                                                    std::optional<size_t> broadcast) {
@@ -432,6 +444,7 @@ ir::ConstantValue FunctionEmitter::evaluateDefault(const lang::Arg& arg,
     }
   }
   if (!types::isSubtypeOf(valueType, type)) {
+    if (dropDefaultsThatDoNotFit_) return std::nullopt;
     std::string message = "the default value of parameter '" + arg.name + "' has type " +
                           valueType->annotationStr() + " but the parameter has type " +
                           type->annotationStr();
@@ -510,7 +523,7 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
 
 // ---- statements ------------------------------------------------------------------------------
 
-void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
+bool FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
   bool inLoop = regions_.back().kind == Region::Kind::Loop;
   for (size_t k = 0; k < segments.size(); ++k) {
     const lang::StmtList& statements = *segments[k].statements;
@@ -529,24 +542,25 @@ void FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
         if (tail && mayExit && !alwaysExits(*ifStmt)) {
           std::vector<Segment> following = rest();
           emitIf(*ifStmt, /*tail=*/true, &following);
-          return;
+          return false;
         }
         // The if is in tail position when nothing follows it, or nothing after it is
         // reachable (it exits on every path).
         bool last = i + 1 == statements.size() && k + 1 == segments.size();
-        emitIf(*ifStmt, tail && (last || mayExit), nullptr);
+        if (emitIf(*ifStmt, tail && (last || mayExit), nullptr)) return true;  // the rest is unreachable
       } else {
         tail_ = tail;
         emitStatement(statement);
         if (tail && isLoop(statement) && containsReturn(statement)) {
           emitReturnGuard(statement.range, rest());
-          return;
+          return false;
         }
       }
-      if (alwaysExits(statement)) return;  // what follows is unreachable
+      if (alwaysExits(statement)) return false;  // what follows is unreachable
     }
   }
   if (tail) emitRegionEnd(def_.range);
+  return false;
 }
 
 void FunctionEmitter::emitRegionEnd(const lang::SourceRange& range) {
@@ -615,7 +629,8 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::AnnAssign:
       return emitAnnAssign(static_cast<const lang::AnnAssignStmt&>(statement));
     case lang::StmtKind::If:
-      return emitIf(static_cast<const lang::IfStmt&>(statement), tail_);
+      emitIf(static_cast<const lang::IfStmt&>(statement), tail_);
+      return;
     case lang::StmtKind::While:
       return emitWhile(static_cast<const lang::WhileStmt&>(statement));
     case lang::StmtKind::For:
@@ -1049,6 +1064,13 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
     if ((!branchExits[0] && !types[0]) || (!branchExits[1] && !types[1])) continue;  // one path only
     merged = types[0] && types[1] ? types::unifyTypes(*types[0], *types[1])
                                   : (types[0] ? types[0] : types[1]);
+    if (!merged && before && types::isSubtypeOf(*types[0], *before) &&
+        types::isSubtypeOf(*types[1], *before)) {
+      // Each branch narrowed a variable of the enclosing block (`isinstance(u, list)` refines
+      // a Union to List[Tensor] in one branch and to Tensor in the other): after the `if` it
+      // has its own type again.
+      merged = before;
+    }
     if (!merged) {
       throw lang::CompileError(range, "Type mismatch: " + (name == kReturnVariable ? std::string("the returned value") : "'" + name + "'") + " has type " +
                                           (*types[0])->annotationStr() + " in the true branch and type " +
@@ -1058,7 +1080,7 @@ void FunctionEmitter::mergeBranchScopes(const std::map<std::string, types::TypeP
   }
 }
 
-void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
+bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
                              const std::vector<Segment>* continuation) {
   ir::Value* condition = emitCondition(*statement.test);
   Refinements refinements = refinementsOf(*statement.test);
@@ -1068,10 +1090,11 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
   bool constantCondition;
   if (isConstantBool(condition, constantCondition)) {
     if (condition->uses().empty()) condition->node()->destroy();
-    std::vector<Segment> program{{bodies[constantCondition ? 0 : 1], 0}};
+    const lang::StmtList& taken = *bodies[constantCondition ? 0 : 1];
+    std::vector<Segment> program{{&taken, 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
-    emitSequence(std::move(program), tail);
-    return;
+    bool exitedStatically = emitSequence(std::move(program), tail);
+    return !continuation && (blockAlwaysExits(taken) || exitedStatically);
   }
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   std::map<std::string, types::TypePtr> scopes[2];
@@ -1083,9 +1106,9 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse, statement.range);
     std::vector<Segment> program{{bodies[b], 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
-    emitSequence(std::move(program), tail);
+    bool exitedStatically = emitSequence(std::move(program), tail);
     // With a continuation every branch runs to the end of the function.
-    exits[b] = continuation ? true : blockAlwaysExits(*bodies[b]);
+    exits[b] = continuation ? true : blockAlwaysExits(*bodies[b]) || exitedStatically;
     scopes[b] = popScope();
   }
   mergeBranchScopes(scopes, exits, statement.range);
@@ -1100,6 +1123,7 @@ void FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     }
     applyRefinements(surviving, statement.range);
   }
+  return false;
 }
 
 // prim::Loop(max_trip_count, initial_condition) with body block(iteration) -> (condition).

@@ -55,6 +55,10 @@ class FunctionEmitter {
 
   // Emits the whole function and runs the passes that make it a finished graph.
   CompiledFunction emit();
+  // The signature is an `@_overload` declaration's with the implementation's defaults: a
+  // default that does not fit this declaration's type leaves the parameter without one
+  // (torch.norm's declarations type `p` as a number, its default is "fro"), as in torch.jit.
+  void dropDefaultsThatDoNotFit() { dropDefaultsThatDoNotFit_ = true; }
 
   // ---- services for sugared values ----------------------------------------------------
   ir::Graph& graph() { return *graph_; }
@@ -93,7 +97,9 @@ class FunctionEmitter {
   };
   // Emits the segments in order, stopping after a statement that always exits (return or
   // raise). `tail`: they run to the end of the function, so a return among them ends it.
-  void emitSequence(std::vector<Segment> segments, bool tail);
+  // Returns true when it stopped at an if decided at compile time whose taken branch always
+  // exits (the rest is unreachable, and the enclosing if's branch counts as exiting).
+  bool emitSequence(std::vector<Segment> segments, bool tail);
   void emitBlock(const lang::StmtList& statements) { emitSequence({{&statements, 0}}, false); }
   void emitStatement(const lang::Stmt& statement);
   void emitAssign(const lang::AssignStmt& assign);
@@ -103,7 +109,10 @@ class FunctionEmitter {
                 const lang::SourceRange& range);
   // With `continuation`, that program is emitted after each branch (the early-return
   // transform of emitSequence); `tail`: the if runs to the end of the function.
-  void emitIf(const lang::IfStmt& statement, bool tail,
+  // Returns whether the condition was decided at compile time and the branch taken always
+  // exits: then what follows the if is unreachable and is not emitted (as in torch.jit, whose
+  // `if self.mask_roi_pool is not None: ... else: raise` leaves the rest of the block out).
+  bool emitIf(const lang::IfStmt& statement, bool tail,
               const std::vector<Segment>* continuation = nullptr);
   // Merges the variable types of the branches of an if into the current scope.
   void mergeBranchScopes(const std::map<std::string, types::TypePtr> branch[2], const bool exits[2],
@@ -158,6 +167,8 @@ class FunctionEmitter {
   SugaredValuePtr emitCall(const lang::CallExpr& expr);
   // Emits the arguments of `expr` and calls `callee` with them.
   SugaredValuePtr emitCallOn(const lang::CallExpr& expr, const SugaredValuePtr& callee);
+  // enumerate(...) / zip(...): their iterables stay sugared values (`enumerate(zip(a, b))`).
+  SugaredValuePtr emitIterationCall(const lang::CallExpr& expr, bool enumerate);
   // `annotate(T, value)`: value emitted with T as its type hint (emit_expressions.cpp).
   ir::Value* emitAnnotate(const lang::CallExpr& call);
   // `unchecked_cast(T, x)` (prim::unchecked_cast to T) / `uninitialized(T)`
@@ -221,14 +232,16 @@ class FunctionEmitter {
 
   types::TypePtr annotationType(const lang::Expr& annotation);
   // The default of parameter `arg` (typed `type`): `expression` must evaluate to a constant
-  // (number, str, bool, None, device, tuple of those) whose type fits.
+  // (number, str, bool, None, device, tuple of those) whose type fits (nullopt when it does
+  // not and dropDefaultsThatDoNotFit() was asked for).
   // `broadcast`: the parameter is a BroadcastingListN, whose scalar default is repeated N
   // times (`padding: BroadcastingList2[int] = 0` is [0, 0]).
-  ir::ConstantValue evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
+  std::optional<ir::ConstantValue> evaluateDefault(const lang::Arg& arg, const lang::Expr& expression,
                                     const types::TypePtr& type,
                                     std::optional<size_t> broadcast = std::nullopt);
   // The parameter types written in a `# type: (int, float) -> int` comment, if there is one.
   std::optional<std::vector<types::TypePtr>> signatureCommentTypes(size_t parameterCount);
+  types::TypePtr parameterCommentType(const lang::Arg& arg);
   // Rejects a construct. `problem` is the whole statement, verb included ("lambdas are not
   // supported in TorchScript", "'with' statements are not supported by tscript yet"): no
   // grammar is guessed, and it says whether TorchScript or only tscript lacks the feature.
@@ -275,6 +288,7 @@ class FunctionEmitter {
   };
   std::vector<ReturnedType> returnedTypes_;        // of each return statement
   bool hasReturns_ = false;  // the function has a return statement somewhere
+  bool dropDefaultsThatDoNotFit_ = false;
   bool tail_ = false;        // the statement being emitted is in tail position of its region
 };
 

@@ -134,6 +134,7 @@ struct PlannedInput {
   enum class Kind { Value, Implicit, RepeatToList, PackList, TupleToList, Default } kind = Kind::Value;
   ir::Value* value = nullptr;
   std::vector<ir::Value*> packed;  // PackList
+  std::vector<const char*> packedImplicit;  // PackList: the conversion of each element, or null
   const char* implicitOp = nullptr;
   int64_t repeat = 0;
   types::TypePtr type;  // the formal type (for lists and defaults)
@@ -162,6 +163,10 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
     return true;
   }
   if (!allowConversions) return false;
+  if (!list && actual->kind() == TypeKind::Tuple && formal.type->kind() == TypeKind::Optional) {
+    // `size: Optional[List[int]]` takes a tuple too (F.interpolate(x, size=(h, w))).
+    list = formal.type->as<types::OptionalType>()->element()->as<types::ListType>();
+  }
   if (list && actual->kind() == TypeKind::Tuple && !formal.isWritten) {
     Bindings trial = bindings;
     bool all = true;
@@ -170,6 +175,9 @@ bool planArgument(const ArgumentView& formal, ir::Value* value, bool allowConver
     }
     if (all) {
       bindings = trial;
+      if (formal.type->kind() == TypeKind::Optional) {
+        planned.type = formal.type->as<types::OptionalType>()->element();
+      }
       planned.kind = PlannedInput::Kind::TupleToList;
       return true;
     }
@@ -233,8 +241,14 @@ ir::Value* emitPlanned(ir::Graph& graph, const PlannedInput& planned, const Bind
     case PlannedInput::Kind::RepeatToList:
       return insert("prim::ListConstruct",
                     std::vector<ir::Value*>(static_cast<size_t>(planned.repeat), planned.value), formal);
-    case PlannedInput::Kind::PackList:
-      return insert("prim::ListConstruct", planned.packed, formal);
+    case PlannedInput::Kind::PackList: {
+      std::vector<ir::Value*> elements = planned.packed;
+      const types::TypePtr& element = formal->as<types::ListType>()->element();
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (planned.packedImplicit[i]) elements[i] = insert(planned.packedImplicit[i], {elements[i]}, element);
+      }
+      return insert("prim::ListConstruct", elements, formal);
+    }
     case PlannedInput::Kind::TupleToList: {
       auto* tuple = planned.value->type()->as<types::TupleType>();
       std::vector<ir::Value*> elements;
@@ -393,13 +407,20 @@ bool tryBindInputs(ir::Graph& graph, const SchemaView& schema, const std::vector
       pack.type = formal.type;
       const types::TypePtr& element = formal.type->as<types::ListType>()->element();
       for (; next < positional.size(); ++next) {
-        if (!matchType(element, positional[next]->value->type(), bindings)) {
+        const char* implicit = nullptr;
+        // torch.zeros(0, h, w) with Tensors h, w: each converted (aten::IntImplicit).
+        if (allowConversions && positional[next]->value->type()->kind() == types::TypeKind::Tensor) {
+          if (element->kind() == types::TypeKind::Int) implicit = "aten::IntImplicit";
+          if (element->kind() == types::TypeKind::Float) implicit = "aten::FloatImplicit";
+        }
+        if (!implicit && !matchType(element, positional[next]->value->type(), bindings)) {
           whyNot = "Expected a value of type '" + element->annotationStr() + "' for argument '" +
                    formal.name + "' but instead found type '" +
                    positional[next]->value->type()->annotationStr() + "'.";
           return false;
         }
         pack.packed.push_back(positional[next]->value);
+        pack.packedImplicit.push_back(implicit);
       }
       filled[slot] = true;
       break;

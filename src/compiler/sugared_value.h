@@ -130,6 +130,7 @@ class SpecialBuiltin final : public SugaredValue {
   enum class Which { Range, Print, Len, Int, Float, Bool, Str, Min, Max, Abs, Enumerate, Zip, List,
                      Getattr };
   explicit SpecialBuiltin(Which which) : which_(which) {}
+  Which which() const { return which_; }
   std::string describe() const override;
   SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
                        std::vector<NamedValue> args) override;

@@ -240,7 +240,9 @@ std::shared_ptr<const CachedFunction> compilePythonFunction(py::handle function,
   auto resolver = std::make_shared<AliasResolver>(makeFunctionResolver(function, files), function);
   c.compiling.push_back({key, shortName});
   try {
-    entry->compiled = FunctionEmitter(*parsed.def, *resolver, compiler::registryOperatorMatcher()).emit();
+    FunctionEmitter emitter(*parsed.def, *resolver, compiler::registryOperatorMatcher());
+    if (overload) emitter.dropDefaultsThatDoNotFit();
+    entry->compiled = emitter.emit();
   } catch (...) {
     c.compiling.pop_back();
     throw;
@@ -503,8 +505,14 @@ class BooleanDispatchValue final : public SugaredValue {
       }
       flag = constant.boolValue;
     }
-    py::object chosen = descriptor_[flag ? 5 : 6];
-    return PythonFunctionValue(chosen, {}).call(range, emitter, std::move(args));
+    // The choice is itself a descriptor (a function, or another boolean dispatch).
+    py::tuple chosen = descriptor_[flag ? 5 : 6];
+    SugaredValuePtr function = functionDescriptorValue(chosen[0].cast<std::string>(), chosen, range);
+    if (!function) {
+      throw lang::CompileError(range, "internal: " + name + "() dispatches to an unknown kind '" +
+                                          chosen[0].cast<std::string>() + "'");
+    }
+    return function->call(range, emitter, std::move(args));
   }
 
  private:

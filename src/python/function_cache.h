@@ -18,7 +18,8 @@
 //                                    signature accepts the call, compiled with fn's body
 //   ("boolean_dispatch", name, arg, index, default, if_true, if_false)
 //                                    one of two functions, chosen by the compile-time value
-//                                    of argument `arg` (or its default)
+//                                    of argument `arg` (or its default); if_true/if_false are
+//                                    descriptors of these kinds (torch.unique nests them)
 //   ("always_false",)                has_torch_function(...): a False constant, so the
 //                                    `handle_torch_function` branch is never compiled
 #pragma once

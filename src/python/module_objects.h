@@ -195,7 +195,13 @@ class ModuleType {
   static types::TypePtr parseAnnotation(const std::string& text, const std::string& attribute) {
     auto file = std::make_shared<lang::SourceFile>("<type of attribute '" + attribute + "'>", text);
     lang::ExprPtr expression = lang::parseExpression(file);
-    return types::typeFromAnnotation(*expression, definedPythonType);
+    // Names are enum classes, or qualified names of TorchScript classes made before
+    // (_module.py spells a class inside an annotation that way).
+    return types::typeFromAnnotation(*expression, [](const std::string& name, const lang::SourceRange& range) {
+      if (types::TypePtr enumType = definedPythonType(name, range)) return enumType;
+      compiler::ClassDefinition* definition = moduleCompiler().unit->findClass(name);
+      return definition ? types::TypePtr(definition->type()) : types::TypePtr();
+    });
   }
 
   static types::ConstantLiteral constantLiteral(py::handle value, const std::string& name) {
