@@ -55,6 +55,9 @@ class _Info:
     def __init__(self, attributes):
         self.attributes = attributes
         self.constants = {}
+        # Hooks ran inline during the trace; the traced module has none of its own.
+        self.pre_hooks = []
+        self.hooks = []
 
 
 class _Node:
