@@ -13,11 +13,12 @@ from tscript._compilation_unit import CompilationUnit
 from tscript._module import RecursiveScriptModule, ScriptMethod, ScriptModule
 from tscript._archive import LoadedModule, load
 from tscript._serialization import save
+from tscript._isinstance import isinstance  # noqa: A001  (torch.jit.isinstance's name)
 
 __all__ = ["CompilationUnit", "CompileError", "Error", "LoadedModule", "RecursiveScriptModule",
            "ScriptFunction",
            "ScriptMethod", "ScriptModule", "TracerWarning", "TracingCheckError", "annotate",
-           "export", "ignore", "is_scripting", "is_tracing", "load", "parse_outline", "save", "script",
+           "export", "ignore", "is_scripting", "isinstance", "is_tracing", "load", "parse_outline", "save", "script",
            "script_if_tracing", "trace", "trace_module", "unused"]
 
 

@@ -9,7 +9,8 @@ traceback followed by ``Class: message``.
 """
 import builtins
 
-__all__ = ["ArgumentTypeError", "Error", "script_error", "python_call_error"]
+__all__ = ["ArgumentTypeError", "Error", "script_error", "python_call_error",
+           "register_exception_class"]
 
 
 class Error(RuntimeError):
@@ -23,6 +24,10 @@ class ArgumentTypeError(Error, TypeError):
 
 _classes = {}
 _combined_classes = {}
+# Exception classes of the program raised from compiled code, by qualified name
+# ("__main__.CorpusError"): the name is all the IR keeps of the class.
+_program_classes = {}
+_unknown_classes = {}
 
 
 def _combined_class(python_class):
@@ -57,11 +62,50 @@ def _error_class(python_class):
     return cls
 
 
+def register_exception_class(cls):
+    """The qualified name compiled code raises `cls` by (1.13's spelling: module and
+    qualified class name); a ScriptError of that name raises `cls` again."""
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__ != "builtins":
+        _program_classes[name] = cls
+    return name
+
+
+def _unknown_class(qualified_name):
+    """A stand-in for an exception class known only by name (code loaded from an archive, or a
+    class that is gone): a tscript.Error subclass of that name."""
+    cls = _unknown_classes.get(qualified_name)
+    if cls is None:
+        module, _, name = qualified_name.rpartition(".")
+        cls = type(name, (Error,), {"__module__": module})
+        _unknown_classes[qualified_name] = cls
+    return cls
+
+
+def _instantiate(cls, full_text):
+    try:
+        return cls(full_text)
+    except TypeError:
+        # The program's class wants other constructor arguments: make the instance without
+        # running its __init__ (BaseException.__new__ still sets args, so str() works).
+        try:
+            error = cls.__new__(cls, full_text)
+            BaseException.__init__(error, full_text)
+            return error
+        except TypeError:
+            return Error(full_text)
+
+
 def script_error(python_class, message, full_text):
     """The exception to raise for a ScriptError of `python_class` (called by tscript._C)."""
     # `assert` compiles to a RuntimeError whose message names the assertion, as in 1.13.
     if python_class == "RuntimeError" and message.startswith("AssertionError: "):
         python_class = "AssertionError"
+    if "." in python_class:  # a program's class, by qualified name (builtins are unqualified)
+        program_class = _program_classes.get(python_class)
+        if program_class is None:
+            return _instantiate(_unknown_class(python_class), full_text)
+        return _instantiate(_combined_class(program_class), full_text)
     return _error_class(python_class)(full_text)
 
 

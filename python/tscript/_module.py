@@ -256,9 +256,10 @@ def _static_methods(cls):
     return found
 
 
-def _properties(cls):
-    """The @property getters compiled for a module class: every property below nn.Module but
-    those named in `__jit_unused_properties__` (as torch.jit 1.13)."""
+def _properties(cls, accessor="fget"):
+    """The @property getters (accessor "fset": setters) compiled for a module class: every
+    property below nn.Module but those named in `__jit_unused_properties__` (as torch.jit
+    1.13)."""
     unused = set(getattr(cls, "__jit_unused_properties__", ()))
     found = {}
     for klass in reversed(cls.__mro__):
@@ -266,7 +267,8 @@ def _properties(cls):
             continue
         for name, value in vars(klass).items():
             if isinstance(value, property) and value.fget is not None and name not in unused:
-                found[name] = value.fget
+                if getattr(value, accessor) is not None:
+                    found[name] = getattr(value, accessor)
     return found
 
 
@@ -278,6 +280,16 @@ def _add_static_methods(class_type, cls):
 
 _types_by_key = {}     # concrete type key -> ModuleType
 _names_in_use = {}     # qualified name -> how many types carry it
+_python_classes = {}   # qualified type name -> the nn.Module class it was made from
+
+
+def type_is_instance(type_name, cls):
+    """`isinstance(obj, cls)` in compiled code for an object of module type `type_name`:
+    whether its Python class is `cls` or a subclass (as eager Python answers; 1.13 compares
+    type names, so a mangled second type of the same class is not an instance there), or None
+    when `type_name` is no module type made here."""
+    python_class = _python_classes.get(type_name)
+    return None if python_class is None else issubclass(python_class, cls)
 
 
 def _module_type(module, child_types):
@@ -294,6 +306,7 @@ def _module_type(module, child_types):
         package, _, base = name.rpartition(".")
         name = f"{package}.___torch_mangle_{count - 1}.{base}"
     module_type = _C.ModuleType(name)
+    _python_classes[name] = info.cls
     for attribute_name, annotation, kind in info.attributes:
         module_type.add_attribute(attribute_name, annotation, kind)
     for constant_name, value in info.constants.items():
@@ -316,6 +329,9 @@ def _module_type(module, child_types):
     for name, getter in _properties(info.cls).items():
         # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
         module_type.add_method(f"__{name}_getter", getter)
+    for name, setter in _properties(info.cls, "fset").items():
+        # `self.name = v` calls it (ObjectValue::setAttr), as 1.13 names the setter.
+        module_type.add_method(f"__{name}_setter", setter)
     module_type.define()
     _types_by_key[key] = module_type
     return module_type, info
@@ -679,6 +695,8 @@ class RecursiveScriptModule(ScriptModule):
             self._modules[name] = value
         elif kind is not None:
             self._c.set(name, value)
+        elif "_type" in self.__dict__ and self.__dict__["_type"].has_method(f"__{name}_setter"):
+            self.__dict__["_c"].call(f"__{name}_setter", value)  # a compiled property setter
         elif name in self.__dict__.get("_constants", {}):
             raise AttributeError(f"cannot assign to '{name}': it is a constant of the scripted "
                                  f"module {self.original_name}")

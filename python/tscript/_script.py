@@ -27,7 +27,7 @@ __all__ = ["script", "ScriptFunction", "annotate", "export", "is_scripting", "is
 # Python builtins the compiler implements itself (range, len, print, ...): not resolved here.
 _COMPILER_BUILTINS = {"range", "len", "print", "int", "float", "bool", "str", "min", "max", "abs",
                       "enumerate", "zip", "list", "sum", "sorted", "all", "any", "ord", "chr",
-                      "hex", "oct", "bin", "round", "divmod", "pow", "getattr"}
+                      "hex", "oct", "bin", "round", "divmod", "pow", "getattr", "reversed", "hasattr"}
 
 
 def is_scripting() -> bool:
@@ -210,8 +210,6 @@ _BUILTIN_ALTERNATIVES = {
     "filter": "use a list comprehension with a condition: [x for x in xs if keep(x)]",
     "getattr": "write the attribute itself: x.name",
     "setattr": "assign the attribute itself: x.name = value",
-    "hasattr": "compiled code has static types: write the code for the type you have",
-    "reversed": "loop over the indices backwards: for i in range(len(xs) - 1, -1, -1)",
     "iter": "loop over the value with for",
     "next": "loop over the value with for, or index it",
     "type": "use isinstance(x, T)",
@@ -346,6 +344,14 @@ def _describe(obj):
         # `@script_if_tracing` (torch.jit's or ours) wraps the function in `*args` Python:
         # compiled code calls the function itself.
         obj = obj.__original_fn
+    if isinstance(obj, ScriptFunction) and getattr(obj, "_original", None) is not None:
+        # A function scripted before (`foo = tscript.script(f)` called from another scripted
+        # function): its Python function, compiled once per process, as 1.13 calls it.
+        obj = obj._original
+    if isinstance(obj, type) and issubclass(obj, BaseException):
+        # Raised by qualified name, as 1.13 records it; the run time raises this class again.
+        from tscript import _errors
+        return ("exception", _errors.register_exception_class(obj))
     if _is_namedtuple_class(obj):
         return _namedtuple_descriptor(obj)
     if _is_script_class(obj):

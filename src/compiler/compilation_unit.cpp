@@ -22,6 +22,7 @@ SugaredValuePtr resolveBuiltin(const std::string& name) {
       {"str", Which::Str},     {"min", Which::Min},     {"max", Which::Max},
       {"abs", Which::Abs},     {"enumerate", Which::Enumerate}, {"zip", Which::Zip},
       {"list", Which::List},   {"getattr", Which::Getattr},
+      {"reversed", Which::Reversed}, {"hasattr", Which::Hasattr},
   };
   auto special = kSpecial.find(name);
   if (special != kSpecial.end()) return std::make_shared<SpecialBuiltin>(special->second);
@@ -190,6 +191,10 @@ class CompilationUnit::UnitResolver final : public Resolver {
   bool allowsListDefaults() const override {
     return unit_.globals_ && unit_.globals_->allowsListDefaults();
   }
+  std::optional<bool> objectIsInstance(const types::Type& objectType,
+                                       const lang::Expr& target) override {
+    return unit_.globals_ ? unit_.globals_->objectIsInstance(objectType, target) : std::nullopt;
+  }
 
  private:
   CompilationUnit& unit_;
@@ -211,6 +216,10 @@ class CompilationUnit::MethodResolver final : public Resolver {
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return unit_.objectValue(object); }
   bool allowsListDefaults() const override { return globals_ && globals_->allowsListDefaults(); }
+  std::optional<bool> objectIsInstance(const types::Type& objectType,
+                                       const lang::Expr& target) override {
+    return globals_ ? globals_->objectIsInstance(objectType, target) : std::nullopt;
+  }
   std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
                                                     const lang::SourceRange& where) override {
     return globals_ ? globals_->parameterDefault(parameter, where) : std::nullopt;

@@ -255,6 +255,7 @@ ir::Value* FunctionEmitter::emitBuiltin(ir::Symbol op, const std::vector<NamedVa
       }
     }
   }
+  if (isObjectListSort(op, args)) return emitObjectListSort(op, args, range);
   return matcher_.emit(*graph_, op, args, range);
 }
 
@@ -835,10 +836,8 @@ ir::Value* FunctionEmitter::emitTypeArgumentBuiltin(const lang::CallExpr& call,
 SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
   // isinstance takes a type, not a value, as its second argument: handled by syntax (unless
   // a local variable shadows the name).
+  if (isIsinstanceCallee(*expr.func)) return std::make_shared<SimpleValue>(emitIsinstance(expr));
   if (const auto* name = expr.func->as<lang::NameExpr>()) {
-    if (name->id == "isinstance" && !variableType("isinstance")) {
-      return std::make_shared<SimpleValue>(emitIsinstance(expr));
-    }
   }
   if (const auto* method = expr.func->as<lang::AttributeExpr>(); method && method->attr == "tolist") {
     return std::make_shared<SimpleValue>(emitToList(expr, nullptr));
@@ -854,6 +853,21 @@ SugaredValuePtr FunctionEmitter::emitCall(const lang::CallExpr& expr) {
     if (special->which() == SpecialBuiltin::Which::Enumerate ||
         special->which() == SpecialBuiltin::Which::Zip) {
       return emitIterationCall(expr, special->which() == SpecialBuiltin::Which::Enumerate);
+    }
+    if (special->which() == SpecialBuiltin::Which::List && expr.args.size() == 1 &&
+        expr.keywords.empty() && expr.args[0]->kind != lang::ExprKind::Starred) {
+      // list(range(...)) is the range's new list itself (torch.jit builds no copy of it).
+      SugaredValuePtr iterable = emitSugared(*expr.args[0]);
+      if (dynamic_cast<const RangeValue*>(iterable.get())) {
+        return std::make_shared<SimpleValue>(iterable->asValue(expr.args[0]->range, *this));
+      }
+      return callee->call(expr.range, *this,
+                          {{expr.args[0]->range, "", iterable->asValue(expr.args[0]->range, *this)}});
+    }
+    if (special->which() == SpecialBuiltin::Which::Reversed && expr.args.size() == 1 &&
+        expr.keywords.empty() && expr.args[0]->kind != lang::ExprKind::Starred) {
+      // Kept sugared, so `reversed(range(n))` and `reversed(a_tuple)` need no list.
+      return std::make_shared<ReversedValue>(emitSugared(*expr.args[0]));
     }
   }
   return emitCallOn(expr, callee);

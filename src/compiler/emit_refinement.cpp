@@ -108,12 +108,12 @@ FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& te
     return refinements;
   }
   if (const auto* call = test.as<lang::CallExpr>()) {
-    const auto* function = call->func->as<lang::NameExpr>();
-    if (!function || function->id != "isinstance" || call->args.size() != 2) return refinements;
+    if (!isIsinstanceCallee(*call->func) || call->args.size() != 2) return refinements;
     const auto* name = call->args[0]->as<lang::NameExpr>();
     if (!name) return refinements;
     std::optional<types::TypePtr> type = variableType(name->id);
-    if (!type) return refinements;
+    // Objects are not refined: isinstance on them is decided when compiling (emitIsinstance).
+    if (!type || (*type)->kind() == types::TypeKind::Class) return refinements;
     std::vector<types::TypePtr> targets;
     if (const auto* tuple = call->args[1]->as<lang::TupleExpr>()) {
       for (const lang::ExprPtr& element : tuple->elts) targets.push_back(isinstanceTarget(*element));
@@ -157,17 +157,45 @@ void FunctionEmitter::applyRefinements(const std::map<std::string, types::TypePt
   }
 }
 
+bool FunctionEmitter::isIsinstanceCallee(const lang::Expr& callee) {
+  // `isinstance`, or `torch.jit.isinstance` / `tscript.isinstance` (any `a.b.isinstance` of
+  // global names: the container-type form of the check, the same special form in script).
+  const lang::Expr* root = &callee;
+  if (const auto* attribute = callee.as<lang::AttributeExpr>()) {
+    if (attribute->attr != "isinstance") return false;
+    root = attribute->value.get();
+    while (const auto* inner = root->as<lang::AttributeExpr>()) root = inner->value.get();
+    const auto* name = root->as<lang::NameExpr>();
+    return name && !variableType(name->id);
+  }
+  const auto* name = callee.as<lang::NameExpr>();
+  return name && name->id == "isinstance" && !variableType("isinstance");
+}
+
 ir::Value* FunctionEmitter::emitIsinstance(const lang::CallExpr& call) {
   if (call.args.size() != 2 || !call.keywords.empty()) {
     throw lang::CompileError(call.range, "isinstance() takes exactly 2 positional arguments");
   }
   ir::Value* value = emitValue(*call.args[0]);
-  std::vector<types::TypePtr> targets;
+  std::vector<const lang::Expr*> targetExprs;
   if (const auto* tuple = call.args[1]->as<lang::TupleExpr>()) {
-    for (const lang::ExprPtr& element : tuple->elts) targets.push_back(isinstanceTarget(*element));
+    for (const lang::ExprPtr& element : tuple->elts) targetExprs.push_back(element.get());
   } else {
-    targets.push_back(isinstanceTarget(*call.args[1]));
+    targetExprs.push_back(call.args[1].get());
   }
+  std::vector<types::TypePtr> targets;
+  for (const lang::Expr* target : targetExprs) {
+    // A module object against an nn.Module class (`isinstance(self.layers[0],
+    // torch.nn.TransformerEncoderLayer)`): decided now, by the object's Python class.
+    if (value->type()->kind() == types::TypeKind::Class) {
+      if (std::optional<bool> answer = resolver_.objectIsInstance(*value->type(), *target)) {
+        if (*answer) return insertBoolConstant(true, call.range);
+        continue;
+      }
+    }
+    targets.push_back(isinstanceTarget(*target));
+  }
+  if (targets.empty()) return insertBoolConstant(false, call.range);
   const types::TypePtr& type = value->type();
   bool possible = false;
   for (const types::TypePtr& target : targets) {

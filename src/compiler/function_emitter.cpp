@@ -619,7 +619,12 @@ void FunctionEmitter::emitStatement(const lang::Stmt& statement) {
     case lang::StmtKind::Expr: {
       // A literal as a statement (a docstring) does nothing: no constant for it.
       const lang::Expr& value = *static_cast<const lang::ExprStmt&>(statement).value;
-      if (value.kind != lang::ExprKind::Constant) emitSugared(value);
+      if (value.kind == lang::ExprKind::Constant) return;
+      SugaredValuePtr result = emitSugared(value);
+      // The None a call stands for (`print(...)`) is not kept when unused, as in torch.jit.
+      if (const auto* simple = dynamic_cast<const SimpleValue*>(result.get())) {
+        discardUnusedConstant(simple->value());
+      }
       return;
     }
     case lang::StmtKind::Assign:
@@ -1286,6 +1291,24 @@ void FunctionEmitter::emitBreakOrContinue(const lang::Stmt& statement) {
 }
 
 // `raise E(msg)`: prim::RaiseException(message, qualified class name), as 1.13 emits it.
+std::optional<std::string> FunctionEmitter::exceptionClassName(const lang::Expr& callee) {
+  // A local of that name is not a class; other names and attributes are asked of the
+  // resolver, which knows Python's classes (a file compiled without Python knows none).
+  const lang::Expr* root = &callee;
+  while (auto* attribute = root->as<lang::AttributeExpr>()) root = attribute->value.get();
+  auto* name = root->as<lang::NameExpr>();
+  if (!name || variableType(name->id)) return std::nullopt;
+  try {
+    SugaredValuePtr value = emitSugared(callee);
+    if (auto* exception = dynamic_cast<const ExceptionClass*>(value.get())) {
+      return exception->qualifiedName();
+    }
+  } catch (const lang::CompileError&) {
+    // Not something the resolver can describe: the raise keeps the name as written.
+  }
+  return std::nullopt;
+}
+
 void FunctionEmitter::emitRaise(const lang::RaiseStmt& statement) {
   ir::Value* message;
   std::string className = "builtins.Exception";
@@ -1296,7 +1319,9 @@ void FunctionEmitter::emitRaise(const lang::RaiseStmt& statement) {
   const lang::Expr* callee = &exc;
   const lang::CallExpr* call = exc.as<lang::CallExpr>();
   if (call) callee = call->func.get();
-  if (auto* name = callee->as<lang::NameExpr>()) {
+  if (std::optional<std::string> resolved = exceptionClassName(*callee)) {
+    className = *resolved;
+  } else if (auto* name = callee->as<lang::NameExpr>()) {
     className = "builtins." + name->id;
   } else if (auto* attribute = callee->as<lang::AttributeExpr>()) {
     className = attribute->attr;

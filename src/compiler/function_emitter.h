@@ -129,6 +129,11 @@ class FunctionEmitter {
   // What falling off the end of the innermost region does (see Region).
   void emitRegionEnd(const lang::SourceRange& range);
   void emitRaise(const lang::RaiseStmt& statement);
+  // The qualified name of the exception class `callee` names (`ValueError`, `errors.Mine`)
+  // when the resolver knows it as one; nullopt otherwise.
+  std::optional<std::string> exceptionClassName(const lang::Expr& callee);
+  // Whether a call of `callee` is the isinstance special form (emit_refinement.cpp).
+  bool isIsinstanceCallee(const lang::Expr& callee);
   void emitAssert(const lang::AssertStmt& statement);
   // A prim::Loop running `body`; `condition` (null: always true) is evaluated before each
   // iteration; `bindTarget` binds the loop variable at the top of the body.
@@ -142,6 +147,11 @@ class FunctionEmitter {
                 const std::string& continueVariable = "");
 
   // ---- expressions ----
+  // `sorted(xs)` / `xs.sort()` of a List of class objects, ordered by __lt__
+  // (emit_object_sort.cpp); the sorted copy, or nullptr for the in-place sort.
+  bool isObjectListSort(ir::Symbol op, const std::vector<NamedValue>& args) const;
+  ir::Value* emitObjectListSort(ir::Symbol op, const std::vector<NamedValue>& args,
+                                const lang::SourceRange& range);
   SugaredValuePtr emitSugared(const lang::Expr& expr);
   ir::Value* emitValue(const lang::Expr& expr);
   ir::Value* emitBinOp(const lang::BinOpExpr& expr);

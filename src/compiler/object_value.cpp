@@ -256,6 +256,12 @@ SugaredValuePtr ObjectValue::item(const lang::SourceRange& range, FunctionEmitte
 void ObjectValue::setAttr(const lang::SourceRange& range, FunctionEmitter& emitter,
                           const std::string& name, ir::Value* value) {
   types::ClassType& type = *definition_.type();
+  if (std::string setter = "__" + name + "_setter"; unit_.hasMethod(type, setter)) {
+    // A @property with a setter: assigning calls it (`prim::CallMethod[name="__k_setter"]`,
+    // 1.13's naming), and its None result is left unused, as in 1.13's graph.
+    MethodValue(unit_, self_, setter).call(range, emitter, {{range, "", value}});
+    return;
+  }
   const types::ClassType::Attribute* attribute = type.findAttribute(name);
   if (!attribute && emitter.definesAttributesOf(self_) && !type.findConstant(name)) {
     // `self.x = v` in a class's __init__ defines x, typed by v (class annotations, added

@@ -14,6 +14,10 @@
 #include "lang/source.h"
 #include "types/type.h"
 
+namespace tscript::lang {
+struct Expr;
+}
+
 namespace tscript::compiler {
 
 class Resolver {
@@ -41,6 +45,14 @@ class Resolver {
   // List[int]=[0, 0]`): printed code (archives) writes BroadcastingList defaults so, while
   // Python source may not (a mutable default).
   virtual bool allowsListDefaults() const { return false; }
+  // `isinstance(obj, C)` where obj's type is a module or class type and `target` names a
+  // Python class (`torch.nn.TransformerEncoderLayer`): whether obj's class is C or derives
+  // from it, as Python decides. nullopt when `target` names no class this resolver knows.
+  virtual std::optional<bool> objectIsInstance(const types::Type& objectType,
+                                               const lang::Expr& target) {
+    (void)objectType, (void)target;
+    return std::nullopt;
+  }
 };
 
 }  // namespace tscript::compiler

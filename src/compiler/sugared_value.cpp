@@ -1,6 +1,7 @@
 #include "compiler/sugared_value.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "compiler/function_emitter.h"
 #include "compiler/torch_constants.h"
@@ -127,6 +128,28 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
     // c.name / c.value (prim::EnumName / prim::EnumValue, without a source location, as
     // 1.13 emits them).
     if (name == "name" || name == "value") {
+      // A constant member's name and value are constants: 1.13's constant propagation folds
+      // them so (`Color.RED.value` is `prim::Constant[value=1]()`, no source location).
+      ir::ConstantValue member;
+      if (ir::constantValueOf(value_->node(), member) &&
+          member.kind == ir::ConstantValue::Kind::EnumCase) {
+        std::string memberName = member.text.substr(member.text.rfind('.') + 1);
+        if (const types::EnumType::Member* found = enumType->findMember(memberName)) {
+          emitter.discardUnusedConstant(value_);
+          if (name == "name") return std::make_shared<SimpleValue>(emitter.insertStringConstant(memberName));
+          const types::ConstantLiteral& literal = found->value;
+          switch (literal.kind) {
+            case types::ConstantLiteral::Kind::Int:
+              return std::make_shared<SimpleValue>(emitter.insertConstant(literal.intValue));
+            case types::ConstantLiteral::Kind::Float:
+              return std::make_shared<SimpleValue>(emitter.insertConstant(literal.floatValue));
+            case types::ConstantLiteral::Kind::Str:
+              return std::make_shared<SimpleValue>(emitter.insertStringConstant(literal.strValue));
+            default:
+              break;  // (values are int, float or str: EnumType::create checks)
+          }
+        }
+      }
       ir::Node* node = emitter.insertNode(
           ir::Symbol::make("prim", name == "name" ? "EnumName" : "EnumValue"), {value_}, 1, {});
       return std::make_shared<SimpleValue>(node->output()->setType(
@@ -356,6 +379,30 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
       emitter.discardUnusedConstant(args[1].value);
       return SimpleValue(args[0].value).attr(range, emitter, attribute);
     }
+    case Which::Hasattr: {
+      // hasattr(obj, "name") of a module or class object is decided now, from its type, as
+      // in 1.13 (`hasattr(self, "mask_check")` in nn.TransformerEncoder).
+      exactly("hasattr", 2);
+      ir::Node* name = args[1].value->node();
+      if (name->kind() != ir::prim::Constant || args[1].value->type()->kind() != types::TypeKind::Str) {
+        throw lang::CompileError(args[1].range, "hasattr's second argument must be a string literal");
+      }
+      if (args[0].value->type()->kind() != types::TypeKind::Class) {
+        throw lang::CompileError(args[0].range, "hasattr() works on module and class objects only; a '" +
+                                                    args[0].value->type()->annotationStr() +
+                                                    "' has a static type: write the code for it");
+      }
+      std::string attribute = name->s("value");
+      emitter.discardUnusedConstant(args[1].value);
+      bool found = true;
+      try {
+        // An attribute read it makes is left unused, and erased (erase_unused_reads.cpp).
+        SimpleValue(args[0].value).attr(range, emitter, attribute);
+      } catch (const lang::CompileError&) {
+        found = false;
+      }
+      return simple(emitter.insertBoolConstant(found, range));
+    }
     case Which::List:
       exactly("list", 1);
       return simple(emitter.emitBuiltin("aten::list", {args[0].value}, range));
@@ -375,6 +422,10 @@ SugaredValuePtr SpecialBuiltin::call(const lang::SourceRange& range, FunctionEmi
       return std::make_shared<IterationBuiltin>(
           "enumerate", std::vector<SugaredValuePtr>{simple(args[0].value)}, start);
     }
+    case Which::Reversed:
+      // Reached only with an already emitted argument (emitCall keeps it sugared otherwise).
+      exactly("reversed", 1);
+      return std::make_shared<ReversedValue>(simple(args[0].value));
     case Which::Zip: {
       noKeywords("zip");
       if (args.empty()) throw lang::CompileError(range, "zip() needs at least one argument");
@@ -431,18 +482,39 @@ class IterationBuiltinLoop final : public LoopIteration {
   IterationBuiltinLoop(bool enumerate, std::vector<std::unique_ptr<LoopIteration>> inner,
                        ir::Value* start)
       : enumerate_(enumerate), inner_(std::move(inner)), start_(start) {}
+  // torch.jit's shape: enumerate is a zip with range(start, INT64_MAX), and the trip count is
+  // prim::min of the list of every iterable's length (the range's folded when start is known).
   ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) override {
-    ir::Value* count = inner_[0]->tripCount(emitter, range);
-    for (size_t i = 1; i < inner_.size(); ++i) {
-      count = emitter.emitBuiltin("prim::min", {count, inner_[i]->tripCount(emitter, range)}, range);
+    constexpr int64_t kUnbounded = std::numeric_limits<int64_t>::max();
+    std::vector<ir::Value*> counts;
+    if (enumerate_) {
+      ir::ConstantValue start;
+      if (!start_) {
+        counts.push_back(emitter.insertConstant(kUnbounded, range));
+      } else if (ir::constantValueOf(start_->node(), start) &&
+                 start.kind == ir::ConstantValue::Kind::Int && start.intValue >= 0) {
+        counts.push_back(emitter.insertConstant(kUnbounded - start.intValue, range));
+      } else {
+        counts.push_back(emitter.emitBuiltin(
+            "aten::__range_length",
+            {start_, emitter.insertConstant(kUnbounded, range), emitter.insertConstant(int64_t(1), range)},
+            range));
+      }
     }
-    return count;
+    for (auto& iteration : inner_) counts.push_back(iteration->tripCount(emitter, range));
+    if (counts.size() == 1) return counts[0];
+    ir::Node* lengths = emitter.insertNode(ir::Symbol::make("prim", "ListConstruct"), counts, 1, range);
+    lengths->output()->setType(types::listOf(types::intType()));
+    return emitter.emitBuiltin("prim::min", {lengths->output()}, range);
   }
   SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
                           ir::Value* index) override {
     std::vector<SugaredValuePtr> parts;
     if (enumerate_) {
-      ir::Value* position = start_ ? emitter.emitBuiltin("aten::add", {index, start_}, range) : index;
+      ir::Value* position =
+          start_ ? emitter.emitBuiltin("aten::__derive_index",
+                                       {index, start_, emitter.insertConstant(int64_t(1), range)}, range)
+                 : index;
       parts.push_back(std::make_shared<SimpleValue>(position));
     }
     for (auto& iteration : inner_) parts.push_back(iteration->element(emitter, range, index));
@@ -505,6 +577,51 @@ std::unique_ptr<LoopIteration> IterationBuiltin::iterate(const lang::SourceRange
     inner.push_back(iterable->iterate(range, emitter));
   }
   return std::make_unique<IterationBuiltinLoop>(name_ == "enumerate", std::move(inner), start_);
+}
+
+namespace {
+
+// The inner iteration run backwards: the trip count is the inner one (n, kept for the
+// elements), and iteration i binds the inner element n - 1 - i.
+class ReversedIteration final : public LoopIteration {
+ public:
+  explicit ReversedIteration(std::unique_ptr<LoopIteration> inner) : inner_(std::move(inner)) {}
+  ir::Value* tripCount(FunctionEmitter& emitter, const lang::SourceRange& range) override {
+    count_ = inner_->tripCount(emitter, range);
+    return count_;
+  }
+  SugaredValuePtr element(FunctionEmitter& emitter, const lang::SourceRange& range,
+                          ir::Value* index) override {
+    // Invariant: tripCount() ran first (emitted before the loop that binds elements).
+    ir::Value* last = emitter.emitBuiltin(
+        "aten::sub", {count_, emitter.insertConstant(int64_t(1), range)}, range);
+    return inner_->element(emitter, range, emitter.emitBuiltin("aten::sub", {last, index}, range));
+  }
+
+ private:
+  std::unique_ptr<LoopIteration> inner_;
+  ir::Value* count_ = nullptr;
+};
+
+}  // namespace
+
+ir::Value* ReversedValue::asValue(const lang::SourceRange& range, FunctionEmitter& emitter) {
+  if (auto elements = unrolledElements(range, emitter)) {
+    return SugaredTuple(std::move(*elements)).asValue(range, emitter);
+  }
+  return emitter.emitListOf(*this, range);
+}
+
+std::optional<std::vector<SugaredValuePtr>> ReversedValue::unrolledElements(
+    const lang::SourceRange& range, FunctionEmitter& emitter) {
+  auto elements = iterable_->unrolledElements(range, emitter);
+  if (elements) std::reverse(elements->begin(), elements->end());
+  return elements;
+}
+
+std::unique_ptr<LoopIteration> ReversedValue::iterate(const lang::SourceRange& range,
+                                                      FunctionEmitter& emitter) {
+  return std::make_unique<ReversedIteration>(iterable_->iterate(range, emitter));
 }
 
 }  // namespace tscript::compiler

@@ -128,7 +128,7 @@ class SugaredTuple final : public SugaredValue {
 class SpecialBuiltin final : public SugaredValue {
  public:
   enum class Which { Range, Print, Len, Int, Float, Bool, Str, Min, Max, Abs, Enumerate, Zip, List,
-                     Getattr };
+                     Getattr, Hasattr, Reversed };
   explicit SpecialBuiltin(Which which) : which_(which) {}
   Which which() const { return which_; }
   std::string describe() const override;
@@ -195,6 +195,39 @@ class IterationBuiltin final : public SugaredValue {
   std::string name_;
   std::vector<SugaredValuePtr> iterables_;
   ir::Value* start_;  // enumerate's start; null: 0
+};
+
+// A Python exception class (`ValueError`, a program's `class CorpusError(Exception)`): only
+// raised (`raise CorpusError("...")`, FunctionEmitter::emitRaise), which records its
+// qualified name as 1.13 does ("builtins.ValueError", "__main__.CorpusError") so that the
+// caller gets that class back.
+class ExceptionClass final : public SugaredValue {
+ public:
+  explicit ExceptionClass(std::string qualifiedName) : qualifiedName_(std::move(qualifiedName)) {}
+  const std::string& qualifiedName() const { return qualifiedName_; }
+  std::string describe() const override { return "exception class '" + qualifiedName_ + "'"; }
+
+ private:
+  std::string qualifiedName_;
+};
+
+// `reversed(xs)` over a list, str, dict (its keys), tensor (rows), range or tuple: iterates
+// the same elements last to first. 1.13 rejects `reversed`; it costs nothing to compile, since
+// every iterable here is indexed by position (element n - 1 - i of n).
+class ReversedValue final : public SugaredValue {
+ public:
+  explicit ReversedValue(SugaredValuePtr iterable) : iterable_(std::move(iterable)) {}
+  std::string describe() const override { return "reversed()"; }
+  // As a value (`list(reversed(xs))`): a list of the elements in reverse order, or the
+  // reversed tuple when the iterable is a compile-time sequence.
+  ir::Value* asValue(const lang::SourceRange& range, FunctionEmitter& emitter) override;
+  std::optional<std::vector<SugaredValuePtr>> unrolledElements(
+      const lang::SourceRange& range, FunctionEmitter& emitter) override;
+  std::unique_ptr<LoopIteration> iterate(const lang::SourceRange& range,
+                                         FunctionEmitter& emitter) override;
+
+ private:
+  SugaredValuePtr iterable_;
 };
 
 }  // namespace tscript::compiler

@@ -170,6 +170,10 @@ class AliasResolver final : public compiler::Resolver {
     return compiler::resolveBuiltin(name);  // range, len, print, torch, math, ...
   }
   SugaredValuePtr objectValue(ir::Value* object) override { return inner_->objectValue(object); }
+  std::optional<bool> objectIsInstance(const types::Type& objectType,
+                                       const lang::Expr& target) override {
+    return inner_->objectIsInstance(objectType, target);
+  }
   std::optional<ir::ConstantValue> parameterDefault(const std::string& parameter,
                                                     const lang::SourceRange& where) override {
     return inner_->parameterDefault(parameter, where);

@@ -249,6 +249,9 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (kind == "enum_member") {
     return enumMemberValue(tuple[1].cast<std::string>(), tuple[2].cast<std::string>());
   }
+  if (kind == "exception") {
+    return std::make_shared<compiler::ExceptionClass>(tuple[1].cast<std::string>());
+  }
   if (kind == "is_scripting") return std::make_shared<IsScripting>();
   if (kind == "annotate") return std::make_shared<compiler::AnnotateFunction>();
   if (kind == "python_call") return pythonCallValue(tuple, range);
@@ -368,6 +371,44 @@ SugaredValuePtr PythonResolver::resolveValue(const std::string& name,
   if (function == functionsByFile_.end()) return nullptr;
   py::object descriptor = resolveGlobal_(function->second, name);
   return sugaredFromDescriptor(*this, descriptor, range);
+}
+
+namespace {
+
+// The descriptor of a global name or of a dotted name through Python modules
+// (`torch.nn.TransformerEncoderLayer`), or None.
+py::object descriptorOfName(const lang::Expr& expr, const py::object& resolveGlobal,
+                            const py::object& resolveAttribute, const py::object& function) {
+  if (const auto* name = expr.as<lang::NameExpr>()) return resolveGlobal(function, name->id);
+  const auto* attribute = expr.as<lang::AttributeExpr>();
+  if (!attribute) return py::none();
+  py::object base = descriptorOfName(*attribute->value, resolveGlobal, resolveAttribute, function);
+  if (base.is_none() || py::tuple(base)[0].cast<std::string>() != "module") return py::none();
+  return resolveAttribute(py::tuple(base)[1], attribute->attr);
+}
+
+}  // namespace
+
+std::optional<bool> PythonResolver::objectIsInstance(const types::Type& objectType,
+                                                     const lang::Expr& target) {
+  const auto* classType = objectType.as<types::ClassType>();
+  auto function = functionsByFile_.find(target.range.file.get());
+  if (!classType || function == functionsByFile_.end()) return std::nullopt;
+  py::object descriptor;
+  try {
+    descriptor = descriptorOfName(target, resolveGlobal_, resolveAttribute_, function->second);
+  } catch (const py::error_already_set&) {
+    return std::nullopt;  // not a name Python can look up: the caller reports the target
+  }
+  // Only nn.Module classes ("static_scope") are answered here; script classes are types.
+  if (descriptor.is_none() || py::tuple(descriptor)[0].cast<std::string>() != "static_scope") {
+    return std::nullopt;
+  }
+  py::object answer = py::module_::import("tscript._module")
+                          .attr("type_is_instance")(classType->qualifiedName(),
+                                                    py::tuple(descriptor)[1]);
+  if (answer.is_none()) return std::nullopt;
+  return answer.cast<bool>();
 }
 
 types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::SourceRange& range) {

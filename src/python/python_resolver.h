@@ -58,6 +58,8 @@ class PythonResolver final : public compiler::Resolver {
         sourceOf_(std::move(sourceOf)) {}
 
   void setUnit(compiler::CompilationUnit* unit) { unit_ = unit; }
+  std::optional<bool> objectIsInstance(const types::Type& objectType,
+                                       const lang::Expr& target) override;
   // Names used in `file` are the globals of `function` (function_cache.cpp).
   void bindFile(const lang::SourceFile* file, pybind11::handle function) {
     functionsByFile_[file] = pybind11::reinterpret_borrow<pybind11::object>(function);

@@ -256,6 +256,15 @@ class Mixed(enum.Enum):
     NAME = "one"
 
 
+def constant_enum_members(x: float) -> Tuple[float, str, str]:
+    # .value/.name of constant members: constants in 1.13's graph (constant propagation).
+    return x * Ratio.DOUBLE.value + Color.BLUE.value, Unit.MILE.value, Color.GREEN.name
+
+
+def constant_enum_value(x: float) -> float:
+    return x * Ratio.DOUBLE.value
+
+
 def pick_unit(long_way: bool) -> Unit:
     return Unit.MILE if long_way else Unit.KM
 
@@ -317,6 +326,37 @@ def vec_operators(n: int) -> List[int]:
     return [len(c), c[2], int(c == Vec([1 + n, 2, n + 1])), int(a < b), int(3 in c), int(9 in c)]
 
 
+class Job:
+    """Ordered by priority only (__lt__), so equal priorities show whether a sort is stable."""
+
+    def __init__(self, priority: int, name: str):
+        self.priority = priority
+        self.name = name
+
+    def __lt__(self, other: "Job") -> bool:
+        return self.priority < other.priority
+
+
+def _job_names(jobs: List[Job]) -> List[str]:
+    return [job.name for job in jobs]
+
+
+def sort_jobs(priorities: List[int]) -> List[List[str]]:
+    jobs = [Job(p, "j" + str(i)) for i, p in enumerate(priorities)]
+    ascending = sorted(jobs)
+    in_place = [Job(p, "k" + str(i)) for i, p in enumerate(priorities)]
+    in_place.sort()
+    descending = [Job(p, "r" + str(i)) for i, p in enumerate(priorities)]
+    descending.sort(reverse=True)
+    return [_job_names(ascending), _job_names(jobs), _job_names(in_place), _job_names(descending)]
+
+
+def sorted_jobs_reversed(priorities: List[int]) -> List[str]:
+    # sorted(..., reverse=True): 1.13 has no `reverse` for sorted(); tscript accepts it.
+    jobs = [Job(p, "j" + str(i)) for i, p in enumerate(priorities)]
+    return _job_names(sorted(jobs, reverse=True))
+
+
 class WithProperties(nn.Module):
     """@property getters are compiled as methods; __jit_unused_properties__ are not."""
     __jit_unused_properties__ = ["debug_view"]
@@ -336,6 +376,67 @@ class WithProperties(nn.Module):
 
     def forward(self, x):
         return x * self.double_k
+
+
+class WithPropertySetter(nn.Module):
+    """A @property with a setter: `self.k = v` in forward calls the setter (1.13 compiles it
+    as `__k_setter`)."""
+
+    def __init__(self):
+        super().__init__()
+        self._k = 3
+
+    @property
+    def k(self) -> int:
+        return self._k
+
+    @k.setter
+    def k(self, value: int) -> None:
+        self._k = value * 2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        self.k = self.k + 1
+        return x * self.k
+
+
+class HasattrAndModuleIsinstance(nn.Module):
+    """hasattr(self, ...) and isinstance(submodule, nn.Module class), decided when compiling,
+    as nn.TransformerEncoder's forward uses them."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU()])
+        self.scale = 3
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        first = self.layers[0]
+        second = self.layers[1]
+        if isinstance(first, nn.Linear):
+            x = x + 1
+        if not isinstance(second, nn.Linear):
+            x = x * 2
+        if hasattr(self, "scale"):
+            x = x * self.scale
+        if not hasattr(self, "missing"):
+            x = x - 1
+        return x
+
+
+class ModuleIsinstanceOfBaseClasses(nn.Module):
+    """isinstance against a base class and a tuple of classes: Python's answer (1.13 compares
+    type names and rejects these)."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.Linear(2, 2), nn.ReLU()])
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        second = self.layers[1]
+        if isinstance(second, nn.Module):
+            x = x * 2
+        if isinstance(second, (nn.Linear, nn.GELU)):
+            x = x * 3
+        return x
 
 
 class Hooked(nn.Module):

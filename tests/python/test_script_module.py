@@ -220,6 +220,17 @@ def test_enum_functions_and_enums_1_13_rejects():
         tscript.script(cases.uses_mixed)
 
 
+def test_constant_enum_name_and_value_fold_as_in_torch_jit():
+    ours, jit = tscript.script(cases.constant_enum_members), torch.jit.script(cases.constant_enum_members)
+    assert ours(1.5) == jit(1.5) == cases.constant_enum_members(1.5)
+    assert "prim::EnumValue" not in ours.graph and "prim::EnumName" not in ours.graph
+    # (With several folded constants 1.13's pooling orders them last-folded first; ours keep
+    # the order of the source, so the graph is compared with one.)
+    ours, jit = tscript.script(cases.constant_enum_value), torch.jit.script(cases.constant_enum_value)
+    assert normalized(ours.graph) == normalized(str(jit.graph))
+    assert ours.code == jit.code
+
+
 def test_named_tuples_come_back_as_their_python_class():
     result = tscript.script(cases.make_pair)(torch.ones(2))
     assert type(result) is cases.Pair  # 1.13: a look-alike class torch._jit_internal.Pair
@@ -272,6 +283,24 @@ def test_class_operator_methods():
         assert f'prim::CallMethod[name="{method}"]' in graph
 
 
+@pytest.mark.parametrize("priorities", [[3, 1, 2], [2, 1, 2, 1, 0], [], [5]])
+def test_sorting_objects_by_their_lt(priorities):
+    expected = cases.sort_jobs(list(priorities))
+    assert tscript.script(cases.sort_jobs)(list(priorities)) == expected
+    assert torch.jit.script(cases.sort_jobs)(list(priorities)) == expected
+    assert tscript.script(cases.sorted_jobs_reversed)(list(priorities)) == \
+        cases.sorted_jobs_reversed(list(priorities))
+
+
+def test_sorting_objects_differences_from_torch_jit():
+    with pytest.raises(Exception):  # 1.13: sorted() has no `reverse`
+        torch.jit.script(cases.sorted_jobs_reversed)
+    # 1.13 calls __lt__ from inside one aten::sort node; tscript emits the comparisons (a
+    # stable bubble sort calling __lt__), since its operators cannot run compiled methods.
+    assert "aten::sort" in str(torch.jit.script(cases.sort_jobs).graph)
+    assert 'prim::CallMethod[name="__lt__"]' in tscript.script(cases.sort_jobs).graph
+
+
 def test_properties_compile_to_getter_methods():
     eager, jit, ours = both(cases.WithProperties)
     x = torch.randn(2)
@@ -282,6 +311,31 @@ def test_properties_compile_to_getter_methods():
     ours.k = 5
     assert ours.double_k == 10  # torch.jit 1.13 returns the property object here
     torch.testing.assert_close(ours(x), x * 10)
+
+
+def test_property_setters_compile_to_setter_methods():
+    eager, jit, ours = both(cases.WithPropertySetter)
+    x = torch.ones(2)
+    for _ in range(2):  # the setter's write persists across calls
+        expected = eager(x)
+        torch.testing.assert_close(jit(x), expected)
+        torch.testing.assert_close(ours(x), expected)
+    assert 'prim::CallMethod[name="__k_setter"](%self' in ours.graph
+    assert ours.code == jit.code
+    ours.k = 5  # from Python too: the compiled setter runs
+    assert ours.k == 10 and ours._k == 10
+
+
+def test_hasattr_and_module_isinstance_are_decided_when_compiling():
+    eager, jit, ours = both(cases.HasattrAndModuleIsinstance)
+    x = torch.randn(3, 2)
+    torch.testing.assert_close(ours(x), eager(x))
+    torch.testing.assert_close(jit(x), eager(x))
+    assert "prim::If" not in ours.graph  # every condition was a compile-time constant
+    base = cases.ModuleIsinstanceOfBaseClasses()
+    torch.testing.assert_close(tscript.script(base)(x), base(x))
+    with pytest.raises(Exception):  # 1.13 looks `nn.Module` up as a compiled type, and fails
+        torch.jit.script(cases.ModuleIsinstanceOfBaseClasses())
 
 
 def test_forward_hooks_and_pre_hooks_run_around_forward():

@@ -142,6 +142,51 @@ def reversed_range(n: int) -> List[int]:
     return [i for i in reversed(range(n))]
 
 
+def reversed_range_with_step(start: int, stop: int, step: int) -> List[int]:
+    out: List[int] = []
+    for i in reversed(range(start, stop, step)):
+        out.append(i)
+    return out
+
+
+def reversed_str(s: str) -> str:
+    out = ""
+    for c in reversed(s):
+        out += c
+    return out
+
+
+def reversed_tuple(t: Tuple[int, str, float]) -> List[str]:
+    # Unrolled, last element first: each iteration may see another type.
+    out: List[str] = []
+    for item in reversed(t):
+        out.append(str(item))
+    return out
+
+
+def list_of_reversed(xs: List[float]) -> Tuple[List[float], List[int]]:
+    return list(reversed(xs)), list(reversed(range(1, 7, 2)))
+
+
+def reversed_dict_keys_and_tensor_rows(d: Dict[str, int], x: Tensor) -> Tuple[List[str], Tensor]:
+    keys: List[str] = []
+    for k in reversed(d):
+        keys.append(k)
+    rows: List[Tensor] = []
+    for row in reversed(x):
+        rows.append(row * 2)
+    return keys, torch.stack(rows)
+
+
+def enumerate_reversed_with_break(xs: List[int]) -> List[int]:
+    out: List[int] = []
+    for i, x in enumerate(reversed(xs)):
+        if x < 0:
+            break
+        out.append(i * 100 + x)
+    return out
+
+
 CASES = [
     case(len_of_everything, ([1, 2], "abc", {"a": 1}, randn(4, 2))),
     case(range_one_two_three_args, (5,), (0,)),
@@ -171,5 +216,15 @@ CASES = [
     case(float_from_special_strings),
     # 1.13 has no `reversed` builtin; it is plain Python that tscript means to accept.
     case(reversed_list, ([1, 2, 3],), tscript_only="reversed() is missing in 1.13"),
-    case(reversed_range, (4,), tscript_only="reversed() is missing in 1.13"),
+    case(reversed_range, (4,), (0,), tscript_only="reversed() is missing in 1.13"),
+    case(reversed_range_with_step, (0, 10, 3), (10, 0, -4), (5, 5, 1),
+         tscript_only="reversed() is missing in 1.13"),
+    case(reversed_str, ("abc",), ("",), tscript_only="reversed() is missing in 1.13"),
+    case(reversed_tuple, ((1, "two", 3.5),), tscript_only="reversed() is missing in 1.13"),
+    case(list_of_reversed, ([1.5, -2.0, 3.25],), ([],),
+         tscript_only="reversed() is missing in 1.13"),
+    case(reversed_dict_keys_and_tensor_rows, ({"a": 1, "b": 2, "c": 3}, randn(3, 2)),
+         tscript_only="reversed() is missing in 1.13"),
+    case(enumerate_reversed_with_break, ([5, -1, 7, 8],), ([],),
+         tscript_only="reversed() is missing in 1.13"),
 ]

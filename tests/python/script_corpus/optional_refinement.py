@@ -136,7 +136,34 @@ def none_comparison_result(x: Optional[int]) -> List[bool]:
     return [x is None, x is not None]
 
 
+def isinstance_container_types(x: Union[List[int], Dict[str, Tensor], int]) -> int:
+    # torch.jit.isinstance takes container types (Python's isinstance does not); in script it
+    # is the isinstance special form and refines x in each branch.
+    if torch.jit.isinstance(x, List[int]):
+        return sum(x)
+    elif torch.jit.isinstance(x, Dict[str, Tensor]):
+        return len(x) * 100
+    else:
+        return -x
+
+
+def isinstance_optional_and_tuple_of_types(x: Optional[int], y: Union[Tuple[int, str], List[str]]
+                                           ) -> List[bool]:
+    return [torch.jit.isinstance(x, Optional[int]), torch.jit.isinstance(x, int),
+            torch.jit.isinstance(y, Tuple[int, str]), torch.jit.isinstance(y, (List[int], List[str])),
+            torch.jit.isinstance(y, List[int])]
+
+
+def isinstance_refines_tuple_member(y: Union[Tuple[int, str], List[str]]) -> str:
+    if torch.jit.isinstance(y, Tuple[int, str]):
+        return y[1] + str(y[0])
+    return ",".join(y)
+
+
 CASES = [
+    case(isinstance_container_types, ([1, 2, 3],), ({"a": randn(2), "b": randn(1)},), (7,)),
+    case(isinstance_optional_and_tuple_of_types, (None, (2, "ab")), (3, ["x", "y"])),
+    case(isinstance_refines_tuple_member, ((3, "ab"),), (["x", "y"],)),
     case(is_none_branch, (None,), (4,)),
     case(is_not_none_branch, (None,), (randn(2),)),
     case(refine_through_and, (2, 3), (None, 3), (2, None)),
