@@ -110,7 +110,6 @@ AUDIO = {
 AUDIO_NOT_YET = {
     "wav2vec2_base": "a return inside a loop over a module list (unrolled) is not supported yet",
     "hubert_base": "same as wav2vec2_base",
-    "transformer": "isinstance(x, torch.nn.TransformerEncoderLayer) on a module type",
 }
 
 
@@ -143,12 +142,45 @@ def test_tacotron2_scripts():
 def test_audio_models_not_yet(name):
     torch.manual_seed(0)
     model = {"wav2vec2_base": lambda: audio.wav2vec2_base(),
-             "hubert_base": lambda: audio.hubert_base(),
-             "transformer": lambda: torch.nn.Transformer(d_model=16, nhead=2, num_encoder_layers=1,
-                                                         num_decoder_layers=1,
-                                                         dim_feedforward=32)}[name]().eval()
+             "hubert_base": lambda: audio.hubert_base()}[name]().eval()
     with pytest.raises(tscript.CompileError):
         tscript.script(model)
+
+
+# nn.Transformer and its encoder/decoder stacks: scripted from torch.nn's own source, which
+# uses isinstance(self.layers[0], torch.nn.TransformerEncoderLayer) and hasattr(self, ...).
+TRANSFORMERS = {
+    "transformer": (lambda: torch.nn.Transformer(d_model=16, nhead=2, num_encoder_layers=2,
+                                                 num_decoder_layers=2, dim_feedforward=32),
+                    lambda: (torch.randn(5, 2, 16), torch.randn(4, 2, 16))),
+    "transformer_batch_first_masks": (
+        lambda: torch.nn.Transformer(d_model=16, nhead=2, num_encoder_layers=1,
+                                     num_decoder_layers=1, dim_feedforward=32, batch_first=True),
+        lambda: (torch.randn(2, 5, 16), torch.randn(2, 4, 16),
+                 torch.zeros(5, 5), torch.nn.Transformer.generate_square_subsequent_mask(4))),
+    "encoder": (lambda: torch.nn.TransformerEncoder(
+                    torch.nn.TransformerEncoderLayer(d_model=16, nhead=4, dim_feedforward=32),
+                    num_layers=2, norm=torch.nn.LayerNorm(16)),
+                lambda: (torch.randn(6, 3, 16),)),
+    "decoder": (lambda: torch.nn.TransformerDecoder(
+                    torch.nn.TransformerDecoderLayer(d_model=16, nhead=4, dim_feedforward=32,
+                                                     norm_first=True),
+                    num_layers=2),
+                lambda: (torch.randn(4, 3, 16), torch.randn(6, 3, 16))),
+}
+
+
+@pytest.mark.parametrize("name", list(TRANSFORMERS))
+def test_nn_transformer_matches_eager_and_torch_jit(name):
+    make, inputs = TRANSFORMERS[name]
+    torch.manual_seed(0)
+    model = make().eval()
+    scripted = tscript.script(model)
+    args = inputs()
+    with torch.no_grad():
+        expected = model(*args)
+        torch.testing.assert_close(scripted(*args), expected, rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(torch.jit.script(model)(*args), expected, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("name", [name for name in DETECTION if name not in NOT_YET])
