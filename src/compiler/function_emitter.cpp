@@ -162,6 +162,31 @@ types::TypePtr FunctionEmitter::annotationType(const lang::Expr& annotation) {
   return types::typeFromAnnotation(annotation, typeResolver);
 }
 
+namespace {
+
+// The element index a loop over a range computed for a target nobody reads (`for _ in
+// range(a, b, c)`) is dropped, as torch.jit's dead code elimination drops it.
+void eraseUnusedLoopIndices(ir::Block* block, std::unordered_set<const ir::Node*>& hoistedLiterals) {
+  static const ir::Symbol kDeriveIndex = ir::Symbol::make("aten", "__derive_index");
+  std::vector<ir::Node*> nodes;
+  for (ir::Node* node : block->nodes()) nodes.push_back(node);
+  for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
+    ir::Node* node = *it;
+    for (ir::Block* sub : node->blocks()) eraseUnusedLoopIndices(sub, hoistedLiterals);
+    if (node->kind() != kDeriveIndex || node->output()->hasUses()) continue;
+    std::vector<ir::Value*> inputs(node->inputs().begin(), node->inputs().end());
+    node->destroy();
+    for (ir::Value* input : inputs) {  // the start/step constants made for it alone
+      if (input->node()->kind() == ir::prim::Constant && !input->hasUses()) {
+        hoistedLiterals.erase(input->node());
+        input->node()->destroy();
+      }
+    }
+  }
+}
+
+}  // namespace
+
 CompiledFunction FunctionEmitter::emit() {
   CompiledFunction result;
   result.name = def_.name;
@@ -277,6 +302,7 @@ CompiledFunction FunctionEmitter::emit() {
   }
   popScope();
   convertToSSA(*graph_);
+  eraseUnusedLoopIndices(graph_->block(), hoistedLiterals_);
   canonicalizeModifiedLoops(*graph_);
   result.graph = graph_;
   result.hoistedLiterals = std::move(hoistedLiterals_);
