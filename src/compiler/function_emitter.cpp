@@ -1046,9 +1046,18 @@ void FunctionEmitter::emitAugAssign(const lang::AugAssignStmt& assign) {
     store(updated);
     return;
   }
+  // Lists change in place, as Python's __iadd__/__imul__ do (aliases see it). As in
+  // torch.jit's graphs, `xs *= n` rebinds xs to aten::mul_'s result and `xs += ys` does not
+  // rebind (later reads use xs itself).
   if (kind == types::TypeKind::List && assign.op == lang::BinOpKind::Add) {
-    emitBuiltin(ir::Symbol::make("aten", "extend"),
+    emitBuiltin(ir::Symbol::make("aten", "add_"),
                 {{assign.range, "", current}, {assign.range, "", operand}}, assign.range);
+    return;
+  }
+  if (kind == types::TypeKind::List && assign.op == lang::BinOpKind::Mult &&
+      operand->type()->kind() == types::TypeKind::Int) {
+    store(emitBuiltin(ir::Symbol::make("aten", "mul_"),
+                      {{assign.range, "", current}, {assign.range, "", operand}}, assign.range));
     return;
   }
   auto op = kOutOfPlace.find(assign.op);

@@ -232,6 +232,28 @@ void sortedCopy(Stack& stack) {
   stack.back() = makeList(list.elementType, std::move(elements));
 }
 
+// `xs += ys` (aten::add_.t): extends xs in place and returns it, as Python's list.__iadd__.
+void extendReturningSelf(Stack& stack) {
+  Value other = pop(stack);
+  auto& target = stack.back().toList().elements;
+  std::vector<Value> added = other.toList().elements;  // copied first: `a += a`
+  target.insert(target.end(), std::make_move_iterator(added.begin()),
+                std::make_move_iterator(added.end()));
+}
+
+// `xs *= n` (aten::mul_.t): repeats xs's elements in place (n <= 0 empties it), as
+// Python's list.__imul__, and returns xs.
+void repeatInPlace(Stack& stack) {
+  int64_t times = pop(stack).toInt();
+  auto& elements = stack.back().toList().elements;
+  std::vector<Value> original = std::move(elements);
+  elements.clear();
+  if (times > 0) {
+    elements.reserve(original.size() * times);
+    for (int64_t i = 0; i < times; ++i) elements.insert(elements.end(), original.begin(), original.end());
+  }
+}
+
 void listsEqual(Stack& stack) {
   Value b = pop(stack);
   stack.back() = Value(valuesEqual(stack.back(), b));
@@ -309,6 +331,8 @@ const std::vector<BuiltinOperator> kOperators = {
     {"aten::list.t(t[] l) -> t[]", copyList},
     {"aten::copy.t(t[](a) self) -> t[]", copyList},
     {"aten::add.t(t[] a, t[] b) -> t[]", concatenate},
+    {"aten::add_.t(t[](a!) self, t[] b) -> t[]", extendReturningSelf},
+    {"aten::mul_.t(t[](a!) l, int n) -> t[](a!)", repeatInPlace},
     {"aten::mul.left_t(t[] l, int n) -> t[]",
      [](Stack& s) {
        int64_t n = pop(s).toInt();

@@ -99,6 +99,13 @@ def list_augassign_multiply(xs: List[int]) -> List[int]:
     return xs
 
 
+def list_augassign_multiply_changes_aliases(xs: List[int], n: int) -> Tuple[List[int], List[int]]:
+    # list.__imul__ works in place: the caller's list and every alias see the repetition.
+    alias = xs
+    alias *= n
+    return xs, alias
+
+
 def string_augassign_rebinds(s: str) -> Tuple[str, str]:
     # Strings are immutable: += makes a new string and the alias keeps the old one.
     t = s
@@ -153,6 +160,7 @@ CASES = [
     case(tensor_plus_equals_rebinds_when_not_inplace, (randn(2),)),
     case(list_augassign_extends_in_place, ([1, 2],)),
     case(list_augassign_multiply, ([1, 2],)),
+    case(list_augassign_multiply_changes_aliases, ([1, 2], 3), ([4], 0), ([5, 6], -1)),
     case(string_augassign_rebinds, ("ab",)),
     case(augassign_on_list_element, ([1, 2, 3],)),
     case(augassign_on_dict_value, (4,)),
