@@ -5,6 +5,7 @@
 
 #include "compiler/erase_unused_reads.h"
 #include "compiler/inline_calls.h"
+#include "compiler/interface_declaration.h"
 #include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
@@ -114,12 +115,8 @@ std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t fir
     }
     if (!types::isSubtypeOf(arg.value->type(), callee.parameterTypes[index + first]) &&
         !tupleFitsList(arg.value->type(), callee.parameterTypes[index + first])) {
-      std::string why;
-      if (const auto* interface = callee.parameterTypes[index + first]->as<types::InterfaceType>()) {
-        // Which method is missing or does not fit, in 1.13's words.
-        types::implementsInterface(*arg.value->type(), *interface, &why);
-        if (!why.empty()) why = ": " + why;
-      }
+      // Which method is missing or does not fit, when an interface is expected.
+      std::string why = interfaceMismatchReason(arg.value->type(), callee.parameterTypes[index + first]);
       throw lang::CompileError(arg.range, name + "() expects a value of type '" +
                                               callee.parameterTypes[index + first]->annotationStr() +
                                               "' for argument '" + callee.parameterNames[index + first] +

@@ -41,4 +41,12 @@ types::MethodSignature interfaceMethodSignature(const lang::FunctionDefStmt& def
   return signature;
 }
 
+std::string interfaceMismatchReason(const types::TypePtr& actual, const types::TypePtr& wanted) {
+  const auto* interface = wanted->as<types::InterfaceType>();
+  if (!interface) return "";
+  std::string why;
+  types::implementsInterface(*actual, *interface, &why);
+  return why.empty() ? "" : ": " + why;
+}
+
 }  // namespace tscript::compiler

@@ -16,4 +16,8 @@ namespace tscript::compiler {
 types::MethodSignature interfaceMethodSignature(const lang::FunctionDefStmt& def,
                                                 Resolver& resolver);
 
+// Why a value of type `actual` does not fit where the interface `wanted` is expected, as
+// ": <1.13's reason>" to append to an error message; empty when `wanted` is no interface.
+std::string interfaceMismatchReason(const types::TypePtr& actual, const types::TypePtr& wanted);
+
 }  // namespace tscript::compiler
