@@ -7,8 +7,8 @@ the module's class body), so that the submodule can be swapped for another scrip
 that implements it. Calls through an interface are dynamic (``prim::CallMethod`` on the
 interface-typed value), never inlined.
 
-Classes marked by ``torch.jit.interface`` are recognized too, by the ``__torch_script_interface__``
-attribute that decorator sets (nothing here imports torch.jit).
+Classes marked by torch.jit's ``interface`` decorator are recognized too, by the
+``__torch_script_interface__`` attribute that decorator sets (nothing here imports torch.jit).
 """
 import inspect
 import types
@@ -21,7 +21,7 @@ __all__ = ["interface", "interface_type", "is_interface"]
 
 
 def interface(cls):
-    """Declares `cls` an interface type (as ``torch.jit.interface``)."""
+    """Declares `cls` an interface type (as torch.jit's ``interface`` decorator)."""
     if not inspect.isclass(cls):
         raise TypeError("interface must be applied to a class")
     _check_bases(cls)
@@ -31,7 +31,7 @@ def interface(cls):
 
 
 def is_interface(obj):
-    """Whether `obj` is a class marked by ``tscript.interface`` or ``torch.jit.interface``."""
+    """Whether `obj` is a class marked by ``tscript.interface`` or torch.jit's ``interface``."""
     if not isinstance(obj, type):
         return False
     own = vars(obj)
