@@ -10,6 +10,7 @@ from tscript._errors import Error
 from tscript._script import (ScriptFunction, annotate, export, ignore, is_scripting, script,
                              unused)
 from tscript._compilation_unit import CompilationUnit
+from tscript._interface import interface
 from tscript._module import RecursiveScriptModule, ScriptMethod, ScriptModule
 from tscript._archive import LoadedModule, load
 from tscript._serialization import save
@@ -18,7 +19,7 @@ from tscript._isinstance import isinstance  # noqa: A001  (torch.jit.isinstance'
 __all__ = ["CompilationUnit", "CompileError", "Error", "LoadedModule", "RecursiveScriptModule",
            "ScriptFunction",
            "ScriptMethod", "ScriptModule", "TracerWarning", "TracingCheckError", "annotate",
-           "export", "ignore", "is_scripting", "isinstance", "is_tracing", "load", "parse_outline", "save", "script",
+           "export", "ignore", "interface", "is_scripting", "isinstance", "is_tracing", "load", "parse_outline", "save", "script",
            "script_if_tracing", "trace", "trace_module", "unused"]
 
 

@@ -74,7 +74,10 @@ class LoadedModule:
 
     def __setattr__(self, name, value):
         if self._c.has_slot(name):
-            self._c.set(name, value._c if isinstance(value, LoadedModule) else value)
+            from tscript._module import RecursiveScriptModule
+            if isinstance(value, (LoadedModule, RecursiveScriptModule)):
+                value = value._c  # a module (into an interface-typed slot, or the same type)
+            self._c.set(name, value)
         else:
             raise AttributeError(f"cannot add attribute '{name}' to a loaded module of type "
                                  f"'{self._c.qualified_name}': its attributes are fixed by the archive")

@@ -198,7 +198,11 @@ class _ModuleInfo:
             if child is None:
                 self.attributes.append((name, "NoneType", "attribute"))
             else:
-                self.attributes.append((name, child_types[name], "module"))
+                # A submodule annotated with a module interface (`impl: ModIf`) is typed by
+                # the interface: calls through it are dynamic, the module can be swapped.
+                interface = _interface_of_attribute(cls, name)
+                self.attributes.append((name, interface.qualified_name if interface else
+                                        child_types[name], "module"))
 
     def key(self):
         attributes = tuple((name, id(annotation) if isinstance(annotation, _C.ModuleType)
@@ -207,6 +211,14 @@ class _ModuleInfo:
         functions = tuple(sorted((name, id(fn)) for name, fn in self.functions.items()))
         hooks = (tuple(id(h) for h in self.pre_hooks), tuple(id(h) for h in self.hooks))
         return (self.cls, attributes, constants, tuple(sorted(self.failed)), functions, hooks)
+
+
+def _interface_of_attribute(cls, name):
+    """The interface type (_C.InterfaceType) class `cls` annotates attribute `name` with, or
+    None."""
+    from tscript._interface import interface_type, is_interface
+    annotation = _class_annotations(cls).get(name)
+    return interface_type(annotation) if is_interface(annotation) else None
 
 
 def _constant_value(cls, name, value):
@@ -447,8 +459,10 @@ def _entry_methods(module_type, cls):
     return names
 
 
-def script_module(module):
-    """Scripts `module` and its submodules; returns a RecursiveScriptModule."""
+def script_module(module, methods=None):
+    """Scripts `module` and its submodules; returns a RecursiveScriptModule. `methods`: the
+    methods to compile instead of forward and the @export ones (a submodule typed by a
+    module interface compiles the interface's methods, as 1.13's interface_script)."""
     _init_compiler()
     if isinstance(module, RecursiveScriptModule):
         return module
@@ -459,9 +473,13 @@ def script_module(module):
     children = {}
     for name, child in module._modules.items():
         if child is not None:
-            children[name] = script_module(child)
+            interface = _interface_of_attribute(type(module), name)
+            children[name] = script_module(
+                child, methods=interface.method_names() if interface else None)
     module_type, info = _module_type(module, {n: c._type for n, c in children.items()})
-    for name in _entry_methods(module_type, info.cls):
+    entry = _entry_methods(module_type, info.cls) if methods is None else \
+        [name for name in methods if module_type.has_method(name)]
+    for name in entry:
         module_type.compile(name)
     for index in range(len(info.pre_hooks)):
         module_type.compile(f"__forward_pre_hook_{index}")
@@ -689,8 +707,10 @@ class RecursiveScriptModule(ScriptModule):
         kind = kinds.get(name)
         if kind == "module":
             if not isinstance(value, RecursiveScriptModule):
-                raise TypeError(f"submodule '{name}' of a scripted module can only be replaced "
-                                "by a scripted module")
+                # 1.13's words (and class).
+                raise RuntimeError("Cannot re-assign modules in a ScriptModule with "
+                                   "non-scripted module, tried to replace existing module "
+                                   f"'{name}': {value}")
             self._c.set(name, value._c)
             self._modules[name] = value
         elif kind is not None:

@@ -113,6 +113,9 @@ def _annotation_text(annotation, class_name=None):
         return "Any"
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
         return _enum_type_name(annotation)
+    from tscript._interface import interface_type, is_interface
+    if is_interface(annotation):
+        return interface_type(annotation).qualified_name
     origin, arguments = typing.get_origin(annotation), typing.get_args(annotation)
     spelled = [_annotation_text(a, class_name) for a in arguments]
     if origin is list:
@@ -278,6 +281,9 @@ def _is_script_class(obj):
         return False
     if issubclass(obj, (torch.nn.Module, BaseException, tuple, torch.Tensor)):
         return False
+    from tscript._interface import is_interface
+    if is_interface(obj):
+        return False
     import enum
     if issubclass(obj, enum.Enum) or (obj.__module__ or "").startswith("torch."):
         return False
@@ -354,6 +360,9 @@ def _describe(obj):
         return ("exception", _errors.register_exception_class(obj))
     if _is_namedtuple_class(obj):
         return _namedtuple_descriptor(obj)
+    from tscript._interface import interface_type, is_interface
+    if is_interface(obj):
+        return ("interface", interface_type(obj))
     if _is_script_class(obj):
         from tscript._module import script_class_type
         return ("class", script_class_type(obj))

@@ -148,4 +148,19 @@ void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, co
   printer.printFunction(*function.graph, codeSignatureOf(function, printedName), 0);
 }
 
+std::string interfaceCode(const types::InterfaceType& interface) {
+  const std::string& name = interface.qualifiedName();
+  std::string text = "class " + name.substr(name.rfind('.') + 1) +
+                     (interface.isModuleInterface() ? "(ModuleInterface):\n" : "(Interface):\n");
+  for (const auto& [method, signature] : interface.methods()) {
+    text += "  def " + method + "(self";
+    for (size_t i = 0; i < signature.parameterNames.size(); ++i) {
+      text += ", " + signature.parameterNames[i] + ": " +
+              signature.parameterTypes[i]->annotationStr();
+    }
+    text += ") -> " + signature.returnType->annotationStr() + ":\n    pass\n";
+  }
+  return text;
+}
+
 }  // namespace tscript::archive

@@ -50,6 +50,10 @@ void printClassHeader(ir::CodePrinter& printer, const types::ClassType& type,
                       const ClassCodeParts& parts,
                       const std::function<bool(const std::string& attribute)>& savedAttribute = {});
 
+// `class I(Interface):` (or `(ModuleInterface)`) with one declaration per method, as 1.13
+// prints them: parameters on one line, `self` untyped, the body `pass`.
+std::string interfaceCode(const types::InterfaceType& interface);
+
 // A free function at level 0, as archives print it.
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,
                    const std::string& printedName);

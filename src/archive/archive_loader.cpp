@@ -413,6 +413,41 @@ void LoadedArchive::load(ArchiveLoadOptions options) {
     throw SerializeError(zip.displayName() + ": data.pkl does not hold a module object");
   }
   importer_->compileAll();
+  registerMethodTables();
+}
+
+namespace {
+
+// The methods of one archive class, for calls through interfaces.
+class ArchiveMethodTable final : public runtime::MethodTable {
+ public:
+  ArchiveMethodTable(LoadedArchive& archive, std::shared_ptr<const types::ClassType> type)
+      : archive_(archive), type_(std::move(type)) {}
+  const runtime::Code* methodCode(const std::string& name) override {
+    if (!archive_.importer().unit().hasMethod(*type_, name)) return nullptr;
+    return &archive_.code(*type_, name);
+  }
+
+ private:
+  LoadedArchive& archive_;  // owns this table
+  std::shared_ptr<const types::ClassType> type_;
+};
+
+}  // namespace
+
+void LoadedArchive::registerMethodTables() {
+  for (const auto& definition : importer_->classes()) {
+    auto table = std::make_shared<ArchiveMethodTable>(*this, definition->type());
+    runtime::registerMethodTable(definition->type().get(), table);
+    methodTables_.push_back(std::move(table));
+  }
+}
+
+LoadedArchive::~LoadedArchive() {
+  if (!importer_) return;
+  for (const auto& definition : importer_->classes()) {
+    runtime::unregisterMethodTable(definition->type().get());
+  }
 }
 
 std::vector<std::string> LoadedArchive::extraFileNames() const {

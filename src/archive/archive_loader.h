@@ -7,7 +7,7 @@
 // bool, int, float, str, Device, complex, tensors, lists (typed by `build_*list` or
 // `restore_type_tag`), dicts, tuples and objects; `__getstate__`/`__setstate__` classes; free
 // functions; tensor constants (CONSTANTS.cN of a traced or frozen module). Not yet:
-// NamedTuple/Enum/interface classes, quantized/sparse tensors, the upgraders of archives older than an
+// NamedTuple/Enum classes, quantized/sparse tensors, the upgraders of archives older than an
 // operator's change (a version < 10 loads, with today's operator semantics), forward hooks
 // (loaded and compiled, not run by forward()).
 //
@@ -28,6 +28,7 @@
 
 #include "archive/source_importer.h"
 #include "runtime/code.h"
+#include "runtime/method_dispatch.h"
 #include "runtime/value.h"
 #include "serialize/zip_reader.h"
 
@@ -50,6 +51,9 @@ class LoadedArchive {
                                                    ArchiveLoadOptions options = {},
                                                    std::string displayName = "<buffer>");
   static std::shared_ptr<LoadedArchive> fromZip(serialize::ZipReader zip, ArchiveLoadOptions options);
+  ~LoadedArchive();
+  LoadedArchive(const LoadedArchive&) = delete;
+  LoadedArchive& operator=(const LoadedArchive&) = delete;
 
   // The module object of data.pkl.
   const runtime::Value& root() const { return root_; }
@@ -74,6 +78,9 @@ class LoadedArchive {
  private:
   LoadedArchive() = default;
   void load(ArchiveLoadOptions options);
+  // Makes the methods of every class of the archive callable through interfaces
+  // (runtime/method_dispatch.h): objects in interface-typed slots are dispatched by class.
+  void registerMethodTables();
 
   std::shared_ptr<const serialize::ZipReader> zip_;
   std::unique_ptr<SourceImporter> importer_;
@@ -81,6 +88,7 @@ class LoadedArchive {
   uint64_t version_ = 0;
   std::mutex codeMutex_;
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
+  std::vector<std::shared_ptr<runtime::MethodTable>> methodTables_;  // one per class
 };
 
 // Whether `value` can be passed where `type` is expected (checked the way arguments are:

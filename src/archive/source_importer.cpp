@@ -1,6 +1,8 @@
 // Archive code -> classes and functions of a CompilationUnit (see source_importer.h).
 #include "archive/source_importer.h"
 
+#include "compiler/interface_declaration.h"
+
 #include <cmath>
 #include <limits>
 
@@ -222,7 +224,8 @@ class SourceImporter::ArchiveResolver final : public compiler::Resolver {
   }
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange&) override {
     if (!startsWith(name, "__torch__.")) return nullptr;
-    return importer_.importClass(name);
+    if (types::TypePtr cls = importer_.importClass(name)) return cls;
+    return importer_.importInterface(name);
   }
   bool allowsListDefaults() const override { return true; }
 
@@ -292,6 +295,21 @@ ArchiveClass* SourceImporter::findClass(const std::string& qualifiedName) const 
   return found == classesByName_.end() ? nullptr : found->second.get();
 }
 
+namespace {
+
+// `Interface` or `ModuleInterface` when that is the class's (only) base: an interface
+// declaration, which importInterface reads.
+std::optional<bool> interfaceBase(const lang::ClassDefStmt& def) {
+  if (def.bases.size() != 1) return std::nullopt;
+  const auto* base = def.bases[0]->as<lang::NameExpr>();
+  if (!base) return std::nullopt;
+  if (base->id == "Interface") return false;
+  if (base->id == "ModuleInterface") return true;
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::shared_ptr<types::ClassType> SourceImporter::importClass(const std::string& qualifiedName) {
   if (ArchiveClass* known = findClass(qualifiedName)) return known->type();
   auto [qualifier, name] = splitQualified(qualifiedName);
@@ -300,7 +318,41 @@ std::shared_ptr<types::ClassType> SourceImporter::importClass(const std::string&
   if (!parsed) return nullptr;
   auto def = parsed->classes.find(name);
   if (def == parsed->classes.end()) return nullptr;
+  if (interfaceBase(*def->second)) return nullptr;  // importInterface's
   return defineClass(qualifiedName, *def->second);
+}
+
+std::shared_ptr<types::InterfaceType> SourceImporter::importInterface(
+    const std::string& qualifiedName) {
+  auto known = interfacesByName_.find(qualifiedName);
+  if (known != interfacesByName_.end()) return known->second;
+  auto [qualifier, name] = splitQualified(qualifiedName);
+  if (qualifier.empty()) return nullptr;
+  const ParsedFile* parsed = file(qualifier);
+  if (!parsed) return nullptr;
+  auto found = parsed->classes.find(name);
+  if (found == parsed->classes.end()) return nullptr;
+  const lang::ClassDefStmt& def = *found->second;
+  std::optional<bool> isModuleInterface = interfaceBase(def);
+  if (!isModuleInterface) return nullptr;
+  auto interface = types::InterfaceType::create(qualifiedName, *isModuleInterface);
+  // Registered before its methods are read: a method may name this interface again.
+  interfacesByName_[qualifiedName] = interface;
+  interfaces_.push_back(interface);
+  for (const lang::StmtPtr& statement : def.body) {
+    const auto* method = statement->as<lang::FunctionDefStmt>();
+    if (!method) {
+      if (statement->kind == lang::StmtKind::Pass) continue;
+      throw CompileError(statement->range, "the body of interface '" + qualifiedName +
+                                               "' may hold only method declarations");
+    }
+    if (interface->findMethodSignature(method->name)) {
+      throw CompileError(method->nameRange, "method '" + method->name + "' of interface '" +
+                                                qualifiedName + "' is declared twice");
+    }
+    interface->addMethod(method->name, compiler::interfaceMethodSignature(*method, *resolver_));
+  }
+  return interface;
 }
 
 bool SourceImporter::importFunction(const std::string& qualifiedName) {
@@ -360,7 +412,9 @@ std::shared_ptr<types::ClassType> SourceImporter::defineClass(const std::string&
     attribute.isParameter = parameters.count(name) > 0;
     attribute.isBuffer = buffers.count(name) > 0;
     const auto* classType = attribute.type->as<types::ClassType>();
-    attribute.isModule = classType && classType->isModule();
+    const auto* interfaceType = attribute.type->as<types::InterfaceType>();
+    attribute.isModule = (classType && classType->isModule()) ||
+                         (interfaceType && interfaceType->isModuleInterface());
     try {
       type->addAttribute(std::move(attribute));
     } catch (const std::invalid_argument&) {

@@ -82,6 +82,14 @@ class SourceImporter {
   // code is malformed.
   std::shared_ptr<types::ClassType> importClass(const std::string& qualifiedName);
   ArchiveClass* findClass(const std::string& qualifiedName) const;
+  // The interface `qualifiedName` (`class I(Interface):` or `class I(ModuleInterface):`, its
+  // methods' signatures read from their defs, bodies ignored), imported on first use;
+  // nullptr when no code record defines an interface of that name.
+  std::shared_ptr<types::InterfaceType> importInterface(const std::string& qualifiedName);
+  // Interfaces imported so far, in the order they were imported.
+  const std::vector<std::shared_ptr<types::InterfaceType>>& interfaces() const {
+    return interfaces_;
+  }
   // Whether a code record defines function `qualifiedName` (defined in the unit on first use).
   bool importFunction(const std::string& qualifiedName);
   // Whether `qualifiedName` is a prefix of some code record's qualified names (a package:
@@ -117,6 +125,8 @@ class SourceImporter {
   std::map<std::string, std::unique_ptr<ParsedFile>> files_;  // by qualifier; null: no record
   std::set<std::string> packages_;  // every qualified-name prefix of a code record
   std::map<std::string, std::shared_ptr<ArchiveClass>> classesByName_;
+  std::map<std::string, std::shared_ptr<types::InterfaceType>> interfacesByName_;
+  std::vector<std::shared_ptr<types::InterfaceType>> interfaces_;
   std::vector<std::shared_ptr<ArchiveClass>> classes_;
   std::set<std::string> functionsDefined_;
   std::vector<std::string> functionOrder_;

@@ -5,6 +5,7 @@
 
 #include "compiler/erase_unused_reads.h"
 #include "compiler/inline_calls.h"
+#include "compiler/interface_declaration.h"
 #include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
@@ -115,11 +116,13 @@ std::vector<ir::Value*> bindArguments(const CompiledFunction& callee, size_t fir
     }
     if (!types::isSubtypeOf(arg.value->type(), callee.parameterTypes[index + first]) &&
         !tupleFitsList(arg.value->type(), callee.parameterTypes[index + first])) {
+      // Which method is missing or does not fit, when an interface is expected.
+      std::string why = interfaceMismatchReason(arg.value->type(), callee.parameterTypes[index + first]);
       throw lang::CompileError(arg.range, name + "() expects a value of type '" +
                                               callee.parameterTypes[index + first]->annotationStr() +
                                               "' for argument '" + callee.parameterNames[index + first] +
                                               "' but got a value of type '" +
-                                              arg.value->type()->annotationStr() + "'");
+                                              arg.value->type()->annotationStr() + "'" + why);
     }
     bound[index] = arg.value;
   }
@@ -312,8 +315,43 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
   }
 }
 
+namespace {
+
+types::MethodSignature methodSignatureOf(const CompiledFunction& method) {
+  types::MethodSignature signature;
+  signature.parameterNames.assign(method.parameterNames.begin() + 1, method.parameterNames.end());
+  signature.parameterTypes.assign(method.parameterTypes.begin() + 1, method.parameterTypes.end());
+  signature.returnType = method.returnType;
+  return signature;
+}
+
+}  // namespace
+
+CompilationUnit::~CompilationUnit() {
+  // Types may outlive the unit (objects hold them): they must not call back into it.
+  for (auto& [name, definition] : classes_) definition->type()->setMethodProvider({});
+}
+
+void CompilationUnit::recordMethodSignature(const types::ClassType& type, const std::string& name,
+                                            const CompiledFunction& method) {
+  if (ClassDefinition* definition = findClass(type.qualifiedName())) {
+    if (!method.parameterNames.empty()) {
+      definition->type()->addMethod(name, methodSignatureOf(method));
+    }
+  }
+}
+
 void CompilationUnit::defineClass(std::shared_ptr<ClassDefinition> definition) {
   const std::string& name = definition->type()->qualifiedName();
+  if (ClassDefinition* replaced = findClass(name)) replaced->type()->setMethodProvider({});
+  // The interface check asks for methods not compiled yet (a class passed where an interface
+  // is expected): compile them then.
+  const types::ClassType* type = definition->type().get();
+  definition->type()->setMethodProvider([this, type](const std::string& method) {
+    if (!hasMethod(*type, method)) return false;
+    this->method(*type, method);
+    return true;
+  });
   // Methods compiled for a class of the same name belong to the old definition.
   std::string prefix = name + ".";
   for (auto it = compiled_.lower_bound(prefix); it != compiled_.end() && it->first.rfind(prefix, 0) == 0;) {
@@ -340,14 +378,16 @@ const CompiledFunction& CompilationUnit::method(const types::ClassType& type, co
   MethodResolver resolver(*this, source->globals);
   CompiledFunction compiled = compile(key, *source->def, resolver, definition->type());
   methodOrder_[type.qualifiedName()].push_back(name);
-  return compiled_.emplace(key, std::move(compiled)).first->second;
+  const CompiledFunction& stored = compiled_.emplace(key, std::move(compiled)).first->second;
+  recordMethodSignature(type, name, stored);
+  return stored;
 }
 
 void CompilationUnit::addCompiledMethod(const types::ClassType& type, const std::string& name,
                                         CompiledFunction method) {
   auto [entry, added] = compiled_.insert_or_assign(type.qualifiedName() + "." + name, std::move(method));
-  (void)entry;
   if (added) methodOrder_[type.qualifiedName()].push_back(name);
+  recordMethodSignature(type, name, entry->second);
 }
 
 std::vector<std::string> CompilationUnit::compiledMethodNames(const types::ClassType& type) const {
@@ -378,6 +418,9 @@ std::shared_ptr<ir::Graph> CompilationUnit::inlinedMethodGraph(const types::Clas
 }
 
 SugaredValuePtr CompilationUnit::objectValue(ir::Value* object) {
+  if (object->type()->kind() == types::TypeKind::Interface) {
+    return std::make_shared<InterfaceValue>(object);
+  }
   const auto* type = object->type()->as<types::ClassType>();
   if (!type) return nullptr;
   ClassDefinition* definition = findClass(type->qualifiedName());

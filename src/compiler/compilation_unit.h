@@ -23,6 +23,9 @@ class CompilationUnit {
   // `matcher` must outlive the unit. `globals` resolves names the source does not define
   // (may be null: then only the builtins are known).
   CompilationUnit(const OperatorMatcher& matcher, std::shared_ptr<Resolver> globals = nullptr);
+  ~CompilationUnit();
+  CompilationUnit(const CompilationUnit&) = delete;
+  CompilationUnit& operator=(const CompilationUnit&) = delete;
 
   // Adds the function definitions of a parsed file (other top-level statements are ignored).
   // Takes ownership of the module (the AST must live as long as the unit).
@@ -43,8 +46,10 @@ class CompilationUnit {
   std::string recursionChain(const std::string& callee) const;
 
   // ---- classes and modules ----
-  // Adds a class; its methods are compiled on first use. A class of the same qualified name
-  // is replaced (the front end names distinct types distinctly).
+  // Adds a class; its methods are compiled on first use (or when the interface check needs
+  // their signatures: the unit is the class type's method provider while it lives). Each
+  // compiled method's signature is recorded on the ClassType. A class of the same qualified
+  // name is replaced (the front end names distinct types distinctly).
   void defineClass(std::shared_ptr<ClassDefinition> definition);
   ClassDefinition* findClass(const std::string& qualifiedName) const;
   // Compiles (if not done yet) and returns method `name` of `type`; its graph's first input
@@ -75,6 +80,8 @@ class CompilationUnit {
   // check, inlining function calls when it is a function.
   CompiledFunction compile(const std::string& key, const lang::FunctionDefStmt& def,
                            Resolver& resolver, const types::TypePtr& selfType);
+  void recordMethodSignature(const types::ClassType& type, const std::string& name,
+                             const CompiledFunction& method);
   const OperatorMatcher& matcher_;
   std::shared_ptr<Resolver> globals_;
   std::vector<lang::Module> modules_;

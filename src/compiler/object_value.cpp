@@ -334,4 +334,71 @@ SugaredValuePtr OverloadedMethodValue::call(const lang::SourceRange& range,
   throw lang::CompileError(range, "no overload of method '" + name_ + "' accepts these arguments:" + tried);
 }
 
+namespace {
+
+// A method of an interface bound to a value: prim::CallMethod[name=...](value, args...).
+class InterfaceMethodValue final : public SugaredValue {
+ public:
+  InterfaceMethodValue(ir::Value* self, std::string name, const types::MethodSignature& signature)
+      : self_(self), name_(std::move(name)), signature_(signature) {}
+  std::string describe() const override { return "method '" + name_ + "'"; }
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override {
+    // The declaration as a callee: `self` first, no defaults (interface declarations are
+    // signatures only).
+    CompiledFunction callee;
+    callee.name = name_;
+    callee.parameterNames.push_back("self");
+    callee.parameterTypes.push_back(self_->type());
+    callee.parameterNames.insert(callee.parameterNames.end(), signature_.parameterNames.begin(),
+                                 signature_.parameterNames.end());
+    callee.parameterTypes.insert(callee.parameterTypes.end(), signature_.parameterTypes.begin(),
+                                 signature_.parameterTypes.end());
+    callee.parameterDefaults.resize(callee.parameterNames.size());
+    callee.parameterBroadcastSizes.resize(callee.parameterNames.size());
+    std::vector<ir::Value*> inputs{self_};
+    std::vector<ir::Value*> bound = bindArguments(callee, 1, name_, args, range, emitter);
+    inputs.insert(inputs.end(), bound.begin(), bound.end());
+    ir::Node* node = emitter.insertNode(kCallMethod, inputs, 1, range);
+    node->s_("name", name_);
+    return std::make_shared<SimpleValue>(node->output()->setType(signature_.returnType));
+  }
+
+ private:
+  ir::Value* self_;
+  std::string name_;
+  types::MethodSignature signature_;
+};
+
+const types::InterfaceType& interfaceOf(const ir::Value* value) {
+  return *value->type()->as<types::InterfaceType>();
+}
+
+}  // namespace
+
+std::string InterfaceValue::describe() const {
+  return "value of interface '" + interfaceOf(self_).qualifiedName() + "'";
+}
+
+SugaredValuePtr InterfaceValue::attr(const lang::SourceRange& range, FunctionEmitter&,
+                                     const std::string& name) {
+  const types::InterfaceType& interface = interfaceOf(self_);
+  if (const types::MethodSignature* signature = interface.findMethodSignature(name)) {
+    return std::make_shared<InterfaceMethodValue>(self_, name, *signature);
+  }
+  throw lang::CompileError(range, "interface '" + interface.qualifiedName() +
+                                      "' has no method '" + name + "'; an interface offers only "
+                                      "the methods it declares");
+}
+
+SugaredValuePtr InterfaceValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                                     std::vector<NamedValue> args) {
+  const types::InterfaceType& interface = interfaceOf(self_);
+  if (!interface.isModuleInterface() || !interface.findMethodSignature("forward")) {
+    throw lang::CompileError(range, describe() + " is not callable: it declares no forward "
+                                                 "method");
+  }
+  return attr(range, emitter, "forward")->call(range, emitter, std::move(args));
+}
+
 }  // namespace tscript::compiler

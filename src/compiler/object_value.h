@@ -84,4 +84,22 @@ class OverloadedMethodValue final : public SugaredValue {
   std::vector<std::string> overloads_;
 };
 
+// A value of interface type (`o: ObjIface`, a submodule attribute `impl: ModIf`): its
+// methods are the interface's, and a call is prim::CallMethod on the value, dispatched when
+// it runs to the method of the object's own class (never inlined). Calling a module
+// interface value calls its forward, without hooks (as 1.13).
+class InterfaceValue final : public SugaredValue {
+ public:
+  explicit InterfaceValue(ir::Value* self) : self_(self) {}
+  std::string describe() const override;
+  ir::Value* asValue(const lang::SourceRange&, FunctionEmitter&) override { return self_; }
+  SugaredValuePtr attr(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       const std::string& name) override;
+  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
+                       std::vector<NamedValue> args) override;
+
+ private:
+  ir::Value* self_;
+};
+
 }  // namespace tscript::compiler

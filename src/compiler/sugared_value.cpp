@@ -80,7 +80,7 @@ class TensorCastMethod final : public SugaredValue {
 SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   const std::string& name) {
   types::TypeKind kind = value_->type()->kind();
-  if (kind == types::TypeKind::Class) {
+  if (kind == types::TypeKind::Class || kind == types::TypeKind::Interface) {
     if (SugaredValuePtr object = emitter.objectValue(value_)) return object->attr(range, emitter, name);
   }
   if (const auto* tuple = value_->type()->as<types::TupleType>(); tuple && tuple->isNamed()) {
@@ -174,7 +174,8 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
 
 SugaredValuePtr SimpleValue::call(const lang::SourceRange& range, FunctionEmitter& emitter,
                                   std::vector<NamedValue> args) {
-  if (value_->type()->kind() == types::TypeKind::Class) {
+  types::TypeKind kind = value_->type()->kind();
+  if (kind == types::TypeKind::Class || kind == types::TypeKind::Interface) {
     if (SugaredValuePtr object = emitter.objectValue(value_)) {
       return object->call(range, emitter, std::move(args));
     }

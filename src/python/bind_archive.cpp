@@ -6,6 +6,7 @@
 #include "archive/archive_loader.h"
 #include "archive/archive_writer.h"
 #include "python/bindings.h"
+#include "python/module_objects.h"
 #include "python/value_conversion.h"
 #include "runtime/constants.h"
 #include "runtime/interpreter.h"
@@ -73,6 +74,22 @@ class LoadedObject {
                              " to attribute '" + name + "' of type " + attribute.type->annotationStr());
       }
       object_.toObject().slots[*slot] = other.object_;
+      return;
+    }
+    if (py::isinstance<ScriptObject>(value)) {
+      // A scripted module put into an interface-typed slot of a loaded module: its methods
+      // live in the Python module compiler, which dispatch finds by its class.
+      const ScriptObject& other = value.cast<const ScriptObject&>();
+      const auto* interface = attribute.type->as<types::InterfaceType>();
+      std::string whyNot = "it is not of the attribute's type";
+      if (!interface ||
+          !types::implementsInterface(*other.definition()->type(), *interface, &whyNot)) {
+        throw std::runtime_error("Object of type " + other.definition()->type()->qualifiedName() +
+                                 " cannot be assigned to attribute '" + name + "' of type " +
+                                 attribute.type->annotationStr() + ": " + whyNot);
+      }
+      for (const auto& method : interface->methods()) other.definition()->code(method.first);
+      object_.toObject().slots[*slot] = other.value();
       return;
     }
     object_.toObject().slots[*slot] = toValue(value, attribute.type, type().baseName(), name);

@@ -47,10 +47,20 @@ class ModuleCodeCollector {
  public:
   explicit ModuleCodeCollector(archive::ArchiveContents& contents) : contents_(contents) {}
 
-  void collect(const std::shared_ptr<const types::ClassType>& root) {
-    addClass(root);
-    while (!pendingClasses_.empty() || !pendingFunctions_.empty() || !pendingNamedTuples_.empty()) {
-      if (!pendingNamedTuples_.empty()) {
+  // `root` is the saved object: the classes of objects held in interface-typed slots are
+  // known only from the objects.
+  void collect(const runtime::Value& root) {
+    addClass(root.toObject().type);
+    std::set<const void*> seen;
+    addClassesInInterfaceSlots(root, seen);
+    while (!pendingClasses_.empty() || !pendingFunctions_.empty() ||
+           !pendingNamedTuples_.empty() || !pendingInterfaces_.empty()) {
+      if (!pendingInterfaces_.empty() && pendingClasses_.empty() && pendingNamedTuples_.empty() &&
+          pendingFunctions_.empty()) {
+        auto interface = pendingInterfaces_.front();
+        pendingInterfaces_.pop_front();
+        printerFor(interface->qualifiedName()).appendText(archive::interfaceCode(*interface));
+      } else if (!pendingNamedTuples_.empty()) {
         const types::TupleType* tuple = pendingNamedTuples_.front();
         pendingNamedTuples_.pop_front();
         printNamedTuple(*tuple);
@@ -69,6 +79,21 @@ class ModuleCodeCollector {
     }
   }
 
+  // The classes of the objects in interface-typed slots of `object` and of the objects below
+  // it, in the order the pickler meets them (slot order, depth first).
+  void addClassesInInterfaceSlots(const runtime::Value& object, std::set<const void*>& seen) {
+    if (!object.isObject() || !seen.insert(&object.toObject()).second) return;
+    const auto* type = object.toObject().type->as<types::ClassType>();
+    if (!type) return;
+    const auto& slots = object.toObject().slots;
+    for (size_t i = 0; i < type->attributes().size() && i < slots.size(); ++i) {
+      if (type->attributes()[i].type->kind() == types::TypeKind::Interface && slots[i].isObject()) {
+        addClass(slots[i].toObject().type);
+      }
+      addClassesInInterfaceSlots(slots[i], seen);
+    }
+  }
+
  private:
   void addClass(const types::TypePtr& type) {
     if (!type) return;
@@ -82,9 +107,21 @@ class ModuleCodeCollector {
       // Printed once the class being printed is finished (a definition never interrupts one).
       if (seenClasses_.insert(*tuple->qualifiedName()).second) pendingNamedTuples_.push_back(tuple);
     }
-    if (type->kind() == types::TypeKind::Interface || type->kind() == types::TypeKind::Enum) {
+    if (const auto* interface = type->as<types::InterfaceType>()) {
+      // Printed after the classes of objects (1.13 prints the classes of pickled objects
+      // first, then what their code refers to).
+      if (seenClasses_.insert(interface->qualifiedName()).second) {
+        pendingInterfaces_.push_back(std::static_pointer_cast<const types::InterfaceType>(type));
+      }
+      for (const auto& method : interface->methods()) {
+        for (const types::TypePtr& parameter : method.second.parameterTypes) addClass(parameter);
+        addClass(method.second.returnType);
+      }
+      return;
+    }
+    if (type->kind() == types::TypeKind::Enum) {
       throw SerializeError("save: " + type->annotationStr() +
-                           " (an interface or enum type) cannot be saved yet");
+                           " (an enum type) cannot be saved yet");
     }
     for (const types::TypePtr& contained : type->containedTypes()) addClass(contained);
   }
@@ -123,6 +160,8 @@ class ModuleCodeCollector {
 
   // Classes and functions `graph` refers to, and the file-format version its operators need.
   void scan(const ir::Graph& graph, bool emitted) {
+    // Parameter types too (`def use(self, s: __torch__.Scorer)`: the interface is printed).
+    for (const ir::Value* input : graph.inputs()) addClass(input->type());
     scan(*graph.block(), emitted);
     contents_.version = std::max(contents_.version, archive::fileFormatVersionOf(graph));
   }
@@ -214,6 +253,7 @@ class ModuleCodeCollector {
   std::deque<std::shared_ptr<const CachedFunction>> pendingFunctions_;
   // Named tuple types are kept alive by the graphs and attribute types that mention them.
   std::deque<const types::TupleType*> pendingNamedTuples_;
+  std::deque<std::shared_ptr<const types::InterfaceType>> pendingInterfaces_;
   std::set<std::string> seenClasses_;
   std::set<std::string> seenFunctions_;
   std::map<std::string, std::string> qualifiedNames_;  // Python name of a function -> qualified
@@ -281,7 +321,7 @@ void bindSave(py::module_& m) {
           runtime::run(pythonDefinitionOf(type)->code("__getstate__"), stack);
           return stack.back();
         };
-        ModuleCodeCollector(contents).collect(root.definition()->type());
+        ModuleCodeCollector(contents).collect(root.value());
         return writeArchiveFromPython(contents, path);
       },
       py::arg("module"), py::arg("path"), py::arg("extra_files"));

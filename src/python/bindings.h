@@ -12,6 +12,7 @@ void bindScript(pybind11::module_& m);
 void bindModules(pybind11::module_& m);
 // Python enum classes as TorchScript enums (python_enums.cpp).
 void bindEnums(pybind11::module_& m);
+void bindInterfaces(pybind11::module_& m);
 // Calls from compiled code into @ignore'd Python functions (python_calls.cpp).
 void bindPythonCalls(pybind11::module_& m);
 

@@ -1,5 +1,7 @@
 // Python functions compiled once per process, and the calls to them (function_cache.h).
 #include "python/function_cache.h"
+
+#include "compiler/interface_declaration.h"
 #include "python/python_resolver.h"
 
 #include <pybind11/stl.h>
@@ -436,7 +438,8 @@ void checkArguments(const CachedFunction& entry, const std::vector<NamedValue>& 
       throw lang::CompileError(bound[i]->range, name + "() expects a value of type '" +
                                                     wanted->annotationStr() + "' for argument '" +
                                                     f.parameterNames[i] + "' but got a value of type '" +
-                                                    actual->annotationStr() + "'");
+                                                    actual->annotationStr() + "'" +
+                                                    compiler::interfaceMismatchReason(actual, wanted));
     }
   }
 }

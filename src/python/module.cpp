@@ -10,6 +10,7 @@ PYBIND11_MODULE(_C, m) {
   tscript::python::bindScript(m);
   tscript::python::bindModules(m);
   tscript::python::bindEnums(m);
+  tscript::python::bindInterfaces(m);
   tscript::python::bindPythonCalls(m);  // after bindScript: its error translator goes first
   tscript::python::bindTracer(m);
   tscript::python::bindArchive(m);

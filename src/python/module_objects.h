@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "compiler/compilation_unit.h"
@@ -23,7 +24,9 @@
 #include "python/value_conversion.h"
 #include "runtime/code.h"
 #include "runtime/constants.h"
+#include "runtime/errors.h"
 #include "runtime/interpreter.h"
+#include "runtime/method_dispatch.h"
 #include "types/annotation.h"
 #include "types/named_types.h"
 
@@ -48,8 +51,9 @@ inline ModuleCompiler& moduleCompiler() {
   return *compiler;
 }
 
-// A module type as Python describes it (ModuleType below is its Python handle).
-class PyClassDefinition final : public compiler::ClassDefinition {
+// A module type as Python describes it (ModuleType below is its Python handle). It is also
+// the runtime's method table of its objects, for calls through interfaces.
+class PyClassDefinition final : public compiler::ClassDefinition, public runtime::MethodTable {
  public:
   PyClassDefinition(const std::string& qualifiedName, bool isModule)
       : type_(types::ClassType::create(qualifiedName, isModule)) {}
@@ -129,12 +133,35 @@ class PyClassDefinition final : public compiler::ClassDefinition {
     inlinePythonFunctionCalls(*graph);
     return graph;
   }
+  // Compiles on first use: call with the GIL held.
   runtime::Code& code(const std::string& name) {
+    std::lock_guard<std::recursive_mutex> lock(codesMutex_);
     auto found = codes_.find(name);
     if (found == codes_.end()) {
       found = codes_.emplace(name, std::make_unique<runtime::Code>(inlinedGraph(name), name)).first;
     }
     return *found->second;
+  }
+
+  // runtime::MethodTable: a call through an interface, from a thread that may not hold the
+  // GIL. Methods are compiled when an object is stored in an interface-typed slot, so this
+  // normally finds the code; otherwise it takes the GIL (never while holding the mutex,
+  // which GIL holders take) and compiles.
+  const runtime::Code* methodCode(const std::string& name) override {
+    {
+      std::lock_guard<std::recursive_mutex> lock(codesMutex_);
+      auto found = codes_.find(name);
+      if (found != codes_.end()) return found->second.get();
+    }
+    py::gil_scoped_acquire gil;
+    if (!moduleCompiler().unit->hasMethod(*type_, name)) return nullptr;
+    try {
+      return &code(name);
+    } catch (const lang::CompileError& error) {
+      throw runtime::ScriptError("RuntimeError", std::string("compiling method '") + name +
+                                                     "' of " + type_->qualifiedName() +
+                                                     " failed: " + error.what());
+    }
   }
 
  private:
@@ -147,6 +174,7 @@ class PyClassDefinition final : public compiler::ClassDefinition {
   std::map<std::string, py::object> pythonMethods_;  // name -> python_call descriptor
   std::vector<std::string> preHooks_, hooks_;         // methods, in the order they run
   std::map<std::string, std::string> failedAttributes_;
+  std::recursive_mutex codesMutex_;  // codes_ (a method compiling may compile a callee's)
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;
 };
 
@@ -185,8 +213,12 @@ class ModuleType {
     return attribute->type->annotationStr();
   }
 
-  // Makes the type known to the compiler (after all attributes and methods are added).
-  void define() { moduleCompiler().unit->defineClass(definition_); }
+  // Makes the type known to the compiler (after all attributes and methods are added), and
+  // its methods callable through interfaces.
+  void define() {
+    moduleCompiler().unit->defineClass(definition_);
+    runtime::registerMethodTable(definition_->type().get(), definition_);
+  }
 
   // The method's signature parts, for Python's calls and `.schema`.
   const compiler::CompiledFunction& method(const std::string& name) { return definition_->method(name); }
@@ -268,6 +300,19 @@ class ScriptObject {
     const types::ClassType::Attribute& attribute = definition_->type()->attributes()[index];
     if (py::isinstance<ScriptObject>(value)) {
       ScriptObject& other = value.cast<ScriptObject&>();
+      if (const auto* interface = attribute.type->as<types::InterfaceType>()) {
+        // 1.13's words; checking compiles the methods the interface needs, so calls through
+        // it find their code.
+        std::string whyNot;
+        if (!types::implementsInterface(*other.definition_->type(), *interface, &whyNot)) {
+          throw std::runtime_error("Object of type " + other.definition_->type()->qualifiedName() +
+                               " is not compatible with interface " +
+                               interface->qualifiedName() + "\n" + whyNot);
+        }
+        for (const auto& method : interface->methods()) other.definition_->code(method.first);
+        object_->slots[index] = runtime::Value(other.object_);
+        return;
+      }
       if (!types::isSubtypeOf(other.definition_->type(), attribute.type)) {
         throw py::type_error("cannot assign a module of type " +
                              other.definition_->type()->qualifiedName() + " to attribute '" +

@@ -1,5 +1,7 @@
 #include "python/python_resolver.h"
 
+#include "python/python_interfaces.h"
+
 #include <algorithm>
 
 #include "types/annotation.h"
@@ -183,6 +185,7 @@ types::TypePtr classTypeOf(py::handle moduleType);
 SugaredValuePtr classConstructor(py::handle moduleType, const lang::SourceRange& range);
 
 types::TypePtr definedPythonType(const std::string& name, const lang::SourceRange&) {
+  if (types::TypePtr interface = interfaceTypeNamed(name)) return interface;
   return enumTypeNamed(name);
 }
 
@@ -242,6 +245,11 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
   if (SugaredValuePtr function = functionDescriptorValue(kind, tuple, range)) return function;
   if (kind == "constant") return std::make_shared<PythonConstant>(tuple[1]);
   if (kind == "class") return classConstructor(tuple[1], range);
+  if (kind == "interface") {
+    throw lang::CompileError(range, "'" + tuple[1].attr("qualified_name").cast<std::string>() +
+                                        "' is an interface: it is a type for annotations, and "
+                                        "cannot be constructed or called");
+  }
   if (kind == "namedtuple") {
     return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
   }
@@ -420,6 +428,7 @@ types::TypePtr PythonResolver::resolveType(const std::string& name, const lang::
   py::tuple tuple = descriptor;
   std::string kind = tuple[0].cast<std::string>();
   if (kind == "class") return classTypeOf(tuple[1]);
+  if (kind == "interface") return interfaceTypeOf(tuple[1]);
   if (kind == "enum") return enumTypeNamed(tuple[1].cast<std::string>());
   if (kind != "namedtuple") return nullptr;
   return namedTupleType(tuple);

@@ -27,6 +27,8 @@
 //   ("class", module_type)           a Python class compiled as a TorchScript class (its
 //                                    ModuleType, module_objects.h): a type in annotations,
 //                                    a constructor in calls
+//   ("interface", interface_type)    an @interface class (its _C.InterfaceType,
+//                                    python_interfaces.h): a type in annotations only
 //   ("enum", qualified name)         an enum.Enum subclass (python_enums.h): a type in
 //                                    annotations, its members as attributes
 //   ("enum_member", qualified name, member)

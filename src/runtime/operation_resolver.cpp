@@ -8,6 +8,7 @@
 #include "runtime/builtins_table.h"
 #include "runtime/errors.h"
 #include "runtime/host_calls.h"
+#include "runtime/method_dispatch.h"
 #include "runtime/ivalue_bridge.h"
 #include "runtime/tensor_scalar_fast_path.h"
 #include "types/named_types.h"
@@ -346,6 +347,11 @@ Operation operationFor(const ir::Node& node) {
   if (std::optional<Operation> structural = structuralOperation(node)) return *structural;
   if (node.kind().toQualString() == std::string_view("prim::PythonOp")) {
     return hostCallOperation(node);
+  }
+  if (node.kind().toQualString() == std::string_view("prim::CallMethod")) {
+    // Left in a runnable graph only on interface-typed receivers: dispatched by the
+    // object's class when it runs.
+    return callMethodOperation(node);
   }
   const ops::Operator* op = matchOverloadForNode(node);
   if (!op) {

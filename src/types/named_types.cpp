@@ -60,9 +60,26 @@ TypePtr ConstantLiteral::type() const {
 
 // ---- methods shared by classes and interfaces --------------------------------------------
 
-using MethodList = std::vector<std::pair<std::string, std::string>>;
+std::string MethodSignature::schemaStr(const std::string& name, const Type& selfType) const {
+  std::string text = name + "(" + selfType.str() + " self";
+  for (size_t i = 0; i < parameterNames.size(); ++i) {
+    text += ", " + parameterTypes[i]->schemaStr() + " " + parameterNames[i];
+  }
+  return text + ") -> " + (returnType ? returnType->schemaStr() : "NoneType");
+}
 
-static const std::string* findSignature(const MethodList& methods, const std::string& name) {
+bool methodCompatible(const MethodSignature& candidate, const MethodSignature& required) {
+  if (candidate.parameterNames != required.parameterNames) return false;
+  for (size_t i = 0; i < required.parameterTypes.size(); ++i) {
+    if (!isSubtypeOf(required.parameterTypes[i], candidate.parameterTypes[i])) return false;
+  }
+  if (!candidate.returnType || !required.returnType) {
+    return candidate.returnType == required.returnType;
+  }
+  return isSubtypeOf(candidate.returnType, required.returnType);
+}
+
+static const MethodSignature* findSignature(const MethodList& methods, const std::string& name) {
   for (const auto& [methodName, signature] : methods) {
     if (methodName == name) return &signature;
   }
@@ -71,7 +88,7 @@ static const std::string* findSignature(const MethodList& methods, const std::st
 
 // A method defined twice (an overload, or a redefinition) keeps the last signature, as a
 // Python class body does.
-static void setSignature(MethodList& methods, const std::string& name, std::string signature) {
+static void setSignature(MethodList& methods, const std::string& name, MethodSignature signature) {
   for (auto& [methodName, existing] : methods) {
     if (methodName == name) {
       existing = std::move(signature);
@@ -129,11 +146,13 @@ const ConstantLiteral* ClassType::findConstant(const std::string& name) const {
   return it == constants_.end() ? nullptr : &it->second;
 }
 
-void ClassType::addMethod(const std::string& name, std::string signature) {
+void ClassType::addMethod(const std::string& name, MethodSignature signature) {
   setSignature(methods_, name, std::move(signature));
 }
 
-const std::string* ClassType::findMethodSignature(const std::string& name) const {
+const MethodSignature* ClassType::findMethodSignature(const std::string& name) const {
+  if (const MethodSignature* found = findSignature(methods_, name)) return found;
+  if (!methodProvider_ || !methodProvider_(name)) return nullptr;
   return findSignature(methods_, name);
 }
 
@@ -163,11 +182,11 @@ std::string InterfaceType::str() const {
          (dot == std::string::npos ? qualifiedName_ : qualifiedName_.substr(dot + 1)) + ">";
 }
 
-void InterfaceType::addMethod(const std::string& name, std::string signature) {
+void InterfaceType::addMethod(const std::string& name, MethodSignature signature) {
   setSignature(methods_, name, std::move(signature));
 }
 
-const std::string* InterfaceType::findMethodSignature(const std::string& name) const {
+const MethodSignature* InterfaceType::findMethodSignature(const std::string& name) const {
   return findSignature(methods_, name);
 }
 
@@ -183,41 +202,40 @@ bool InterfaceType::isSubtypeOfHook(const Type& other) const {
 
 bool implementsInterface(const Type& candidate, const InterfaceType& interface,
                          std::string* whyNot) {
-  const MethodList* methods = nullptr;
-  std::string what;
-  bool isModule = false;
-  if (const ClassType* cls = candidate.as<ClassType>()) {
-    methods = &cls->methods();
-    what = "class '" + cls->qualifiedName() + "'";
-    isModule = cls->isModule();
-  } else if (const InterfaceType* other = candidate.as<InterfaceType>()) {
-    methods = &other->methods();
-    what = "interface '" + other->qualifiedName() + "'";
-    isModule = other->isModuleInterface();
-  } else {
+  const ClassType* cls = candidate.as<ClassType>();
+  const InterfaceType* other = candidate.as<InterfaceType>();
+  if (!cls && !other) {
     if (whyNot) *whyNot = candidate.annotationStr() + " is not a class";
     return false;
   }
+  std::string what = cls ? "Class '" + cls->qualifiedName() + "'"
+                         : "Interface '" + other->qualifiedName() + "'";
+  bool isModule = cls ? cls->isModule() : other->isModuleInterface();
   if (interface.isModuleInterface() && !isModule) {
     if (whyNot) {
-      *whyNot = "Only modules can implement the module interface '" + interface.qualifiedName() +
-                "', and " + what + " is not a module";
+      *whyNot = what + " is not a subtype of the module interface '" +
+                interface.qualifiedName() +
+                "', only ScriptModule class can be subtype of module interface.";
     }
     return false;
   }
-  for (const auto& [name, signature] : interface.methods()) {
-    const std::string* found = findSignature(*methods, name);
+  for (const auto& [name, required] : interface.methods()) {
+    const MethodSignature* found =
+        cls ? cls->findMethodSignature(name) : other->findMethodSignature(name);
     if (!found) {
       if (whyNot) {
-        *whyNot = "Method '" + name + "' of interface '" + interface.qualifiedName() +
-                  "' is missing from " + what;
+        *whyNot = what + " does not have method '" + name + "' but '" +
+                  interface.qualifiedName() + "' does.";
       }
       return false;
     }
-    if (*found != signature) {
+    if (!methodCompatible(*found, required)) {
       if (whyNot) {
-        *whyNot = "Method '" + name + "' of " + what + " has signature " + *found +
-                  ", but interface '" + interface.qualifiedName() + "' requires " + signature;
+        *whyNot = "Method on " + std::string(cls ? "class '" : "interface '") +
+                  (cls ? cls->qualifiedName() : other->qualifiedName()) +
+                  "' (1) is not compatible with interface '" + interface.qualifiedName() +
+                  "' (2)\n  (1) " + found->schemaStr(name, candidate) + "\n  (2) " +
+                  required.schemaStr(name, interface);
       }
       return false;
     }

@@ -8,6 +8,7 @@
 // nothing may change it once a graph refers to it (the compiler's rule, not enforced here).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,23 @@ struct ConstantLiteral {
   TypePtr type() const;
   bool operator==(const ConstantLiteral&) const = default;
 };
+
+// What the interface check needs of a method: its parameters after `self` and its result.
+struct MethodSignature {
+  std::vector<std::string> parameterNames;  // without `self`
+  std::vector<TypePtr> parameterTypes;
+  TypePtr returnType;
+  // The schema spelling 1.13 prints in interface errors, with `self` typed as `selfType`:
+  // `forward(InterfaceType<ModIf> self, Tensor x) -> Tensor`.
+  std::string schemaStr(const std::string& name, const Type& selfType) const;
+};
+// Whether a method of signature `candidate` can be called as `required` (1.13's
+// FunctionSchema::isSubtypeOf as a method): the same parameter names, each parameter type of
+// `required` a subtype of the candidate's (contravariance), the candidate's result a subtype
+// of the required one.
+bool methodCompatible(const MethodSignature& candidate, const MethodSignature& required);
+
+using MethodList = std::vector<std::pair<std::string, MethodSignature>>;
 
 class ClassType final : public Type {
  public:
@@ -74,14 +92,21 @@ class ClassType final : public Type {
   void addConstant(const std::string& name, ConstantLiteral value);
   const ConstantLiteral* findConstant(const std::string& name) const;
 
-  // Methods by name with their signatures, e.g. "(Tensor x) -> Tensor" (without `self`).
-  // The signature is kept as an opaque string: the interface check compares these strings,
-  // so whoever records them (the compiler) must print them the same way for both sides.
-  // TODO(types): store FunctionSchema objects once src/ops has them below the compiler.
-  const std::vector<std::pair<std::string, std::string>>& methods() const { return methods_; }
-  void addMethod(const std::string& name, std::string signature);
-  const std::string* findMethodSignature(const std::string& name) const;
+  // The signatures of the methods compiled so far (the compiler records each one it
+  // finishes), in the order recorded.
+  const MethodList& methods() const { return methods_; }
+  void addMethod(const std::string& name, MethodSignature signature);
+  // The signature of method `name`: a recorded one, else what the method provider gives
+  // (methods are compiled on first use, so the interface check may be the first use);
+  // nullptr when the class has no such method.
+  const MethodSignature* findMethodSignature(const std::string& name) const;
   bool hasMethod(const std::string& name) const { return findMethodSignature(name) != nullptr; }
+  // Who compiles methods of this class on demand: called with a name whose signature is not
+  // recorded, it compiles that method (recording its signature through addMethod) or returns
+  // false when the class has no such method. Its owner (a compilation unit) removes it
+  // (an empty function) before it dies. Compile errors propagate.
+  using MethodProvider = std::function<bool(const std::string& name)>;
+  void setMethodProvider(MethodProvider provider) { methodProvider_ = std::move(provider); }
 
   std::string str() const override { return qualifiedName_; }
   bool equals(const Type& other) const override;
@@ -92,7 +117,8 @@ class ClassType final : public Type {
   bool isModule_;
   std::vector<Attribute> attributes_;
   std::map<std::string, ConstantLiteral> constants_;
-  std::vector<std::pair<std::string, std::string>> methods_;
+  MethodList methods_;
+  MethodProvider methodProvider_;
 };
 using ClassTypePtr = std::shared_ptr<ClassType>;
 
@@ -108,10 +134,10 @@ class InterfaceType final : public Type {
 
   const std::string& qualifiedName() const { return qualifiedName_; }
   bool isModuleInterface() const { return isModuleInterface_; }
-  // Method name -> signature, as for ClassType::addMethod.
-  const std::vector<std::pair<std::string, std::string>>& methods() const { return methods_; }
-  void addMethod(const std::string& name, std::string signature);
-  const std::string* findMethodSignature(const std::string& name) const;
+  // The declared methods, in declaration order.
+  const MethodList& methods() const { return methods_; }
+  void addMethod(const std::string& name, MethodSignature signature);
+  const MethodSignature* findMethodSignature(const std::string& name) const;
 
   // 1.13 (c10 InterfaceType::str): graphs print `InterfaceType<I>` with the unqualified name;
   // code prints the qualified name `__torch__.I`.
@@ -123,14 +149,16 @@ class InterfaceType final : public Type {
  private:
   std::string qualifiedName_;
   bool isModuleInterface_;
-  std::vector<std::pair<std::string, std::string>> methods_;
+  MethodList methods_;
 };
 using InterfaceTypePtr = std::shared_ptr<InterfaceType>;
 
 // Whether objects of `candidate` (a class or an interface) can be used as `interface`: every
-// method of the interface exists with the same signature and, for a module interface, the
-// candidate is a module (or module interface). When not, `whyNot` (if given) says why, e.g.
-// "Method 'forward' of interface '__torch__.I' is missing from class '__torch__.C'".
+// method of the interface exists with a compatible signature (methodCompatible) and, for a
+// module interface, the candidate is a module (or module interface). When not, `whyNot` (if
+// given) says why, in 1.13's words: "Class '__torch__.C' does not have method 'forward' but
+// '__torch__.I' does.", or "Method on class '__torch__.C' (1) is not compatible with
+// interface '__torch__.I' (2)" and the two schemas.
 bool implementsInterface(const Type& candidate, const InterfaceType& interface,
                          std::string* whyNot = nullptr);
 
