@@ -5,12 +5,40 @@ The archive is read, its code compiled and its data turned into objects by the C
 calling, attributes, methods with ``.code``/``.graph``/``.schema``, parameters and buffers,
 ``train()``/``eval()``, ``state_dict()``.
 """
+import collections
+import enum
 import os
+import sys
 from collections import OrderedDict
 
 from tscript import _C
 
 __all__ = ["LoadedModule", "load"]
+
+
+def _archive_class(qualified_name, kind, names):
+    """The Python class values of a loaded archive's NamedTuple or enum come back as.
+
+    ``qualified_name`` is the archive's name (``__torch__.pkg.mod.Name``, ``__torch__.Name``
+    for ``__main__``); the class of that name in an already imported module is used when it
+    fits (same fields, or same members), else a look-alike is made (a collections.namedtuple,
+    an enum.Enum), as torch.jit's load makes one for NamedTuples. Called by the extension
+    (value_conversion.cpp) once per class.
+    """
+    parts = qualified_name.split(".")[1:]
+    name = parts[-1]
+    module = sys.modules.get(".".join(parts[:-1]) or "__main__")
+    cls = getattr(module, name, None) if module is not None else None
+    if kind == "enum":
+        members = [(member, value) for member, value in names]
+        if isinstance(cls, type) and issubclass(cls, enum.Enum) and \
+                [(m.name, m.value) for m in cls] == members:
+            return cls
+        return enum.Enum(name, members)
+    if isinstance(cls, type) and issubclass(cls, tuple) and \
+            tuple(getattr(cls, "_fields", ())) == tuple(names):
+        return cls
+    return collections.namedtuple(name, names)
 
 
 def _wrap(value):
@@ -62,7 +90,8 @@ class LoadedModule:
 
     # ---- calling ----
     def __call__(self, *args, **kwargs):
-        return _wrap(self._c.call("forward", *args, **kwargs))
+        # Runs the module's forward pre-hooks and hooks around forward, as torch.jit's does.
+        return _wrap(self._c.call_module(*args, **kwargs))
 
     def __getattr__(self, name):
         c = object.__getattribute__(self, "_c")
@@ -195,7 +224,8 @@ def load(f, map_location=None, _extra_files=None):
 
     ``f`` is a path or a file-like object (its bytes are read). ``map_location`` may be None
     or the CPU (``"cpu"`` / ``torch.device("cpu")``). ``_extra_files``, as in torch.jit's load,
-    is a dict whose keys name ``extra/`` records; their contents are filled in as bytes.
+    is a dict whose keys name ``extra/`` records; their contents are filled in as bytes (``b""``
+    for a key the archive does not have, as torch.jit does).
     """
     if map_location is not None:
         map_location = str(map_location)
@@ -210,7 +240,7 @@ def load(f, map_location=None, _extra_files=None):
         obj = _C._load_archive(bytes(f.read()), map_location)
     if _extra_files is not None:
         present = obj.extra_files()
+        # As torch.jit's load: keys the archive lacks become b"" (measured with 1.13).
         for key in list(_extra_files.keys()):
-            if key in present:
-                _extra_files[key] = present[key]
+            _extra_files[key] = present.get(key, b"")
     return LoadedModule(obj)

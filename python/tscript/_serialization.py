@@ -1,4 +1,5 @@
-"""tscript.save: write a scripted, traced or loaded module as a TorchScript archive.
+"""tscript.save: write a scripted, traced or loaded module (or a scripted function) as a
+TorchScript archive.
 
 The archive is what PyTorch 1.13's save writes (ARCHIVE_FORMAT.md), so PyTorch's loader and
 tscript.load both read it. The C++ writer does the work (src/archive/archive_writer.h,
@@ -20,9 +21,12 @@ def _native(m):
         return lambda path, extra: _C._save_module(m._c, path, extra)
     from tscript._script import ScriptFunction
     if isinstance(m, ScriptFunction):
-        raise NotImplementedError("tscript.save of a scripted function is not supported yet (PyTorch 1.13 "
-                                  "wraps it in a module __torch__.PlaceholderModule whose forward is the "
-                                  "function); script a module that calls it instead")
+        # As 1.13: a module __torch__.PlaceholderModule whose forward is the function.
+        original = getattr(m, "_original", None)
+        if original is None:
+            raise NotImplementedError(f"tscript.save of the function '{m.name}' of a CompilationUnit "
+                                      f"is not supported; save a function made by tscript.script")
+        return lambda path, extra: _C._save_function(original, path, extra)
     raise TypeError(f"tscript.save expects a ScriptModule (scripted, traced or loaded), "
                     f"not {type(m).__name__}; script or trace it first")
 

@@ -94,6 +94,15 @@ std::string constantLiteralCode(const types::ConstantLiteral& literal) {
   return "None";
 }
 
+std::string enumClassCode(const types::EnumType& type) {
+  const std::string& name = type.qualifiedName();
+  std::string text = "class " + name.substr(name.rfind('.') + 1) + "(Enum):\n";
+  for (const types::EnumType::Member& member : type.members()) {
+    text += "  " + member.name + " = " + constantLiteralCode(member.value) + "\n";
+  }
+  return text;
+}
+
 void printClass(ir::CodePrinter& printer, compiler::CompilationUnit& unit,
                 const types::ClassType& type, const ClassCodeParts& parts) {
   printClassHeader(printer, type, parts);

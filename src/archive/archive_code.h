@@ -58,6 +58,11 @@ std::string interfaceCode(const types::InterfaceType& interface);
 void printFunction(ir::CodePrinter& printer, compiler::CompilationUnit& unit, const std::string& name,
                    const std::string& printedName);
 
+// `class Color(Enum):` with one `NAME = value` line per member, as 1.13 prints an enum (1.13
+// writes string values between quotes unescaped, so `"` in a value makes its archive
+// unloadable; here such values are escaped, which changes nothing for other strings).
+std::string enumClassCode(const types::EnumType& type);
+
 // The spelling of a class constant's value (`True`, `0.10000000000000001`, `"zeros"`, `(1, 1)`).
 std::string constantLiteralCode(const types::ConstantLiteral& literal);
 

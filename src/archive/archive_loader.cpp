@@ -235,13 +235,31 @@ class DataReader {
       return Value(c10::complex<double>(args.items()[0].toDouble(), args.items()[1].toDouble()));
     }
     if (module == "__torch__" || module.rfind("__torch__.", 0) == 0) {
-      if (reduce) {
-        fail("the value of type " + qualified + " (an enum?) is not supported by tscript's "
-             "loader yet");
-      }
+      if (reduce) return convertEnumMember(node, qualified);
       return convertScriptObject(node, qualified);
     }
     fail("objects of class " + qualified + " are not supported");
+  }
+
+  // An enum member: GLOBAL of the enum class, REDUCE with the member's raw value (not a
+  // tuple), as 1.13's pickler writes it; the member is looked up by value.
+  Value convertEnumMember(const PickleValue& node, const std::string& qualified) {
+    types::TypePtr type = importer_.importNamedType(qualified);
+    const auto* enumType = type ? type->as<types::EnumType>() : nullptr;
+    if (!enumType) {
+      fail("data.pkl reduces " + qualified + " as an enum member, but the archive's code does "
+           "not define an enum of that name");
+    }
+    const PickleValue& raw = node.args();
+    types::ConstantLiteral value;
+    if (raw.is(PickleKind::Int)) value = types::ConstantLiteral::ofInt(raw.toInt());
+    else if (raw.is(PickleKind::Float)) value = types::ConstantLiteral::ofFloat(raw.toDouble());
+    else if (raw.is(PickleKind::String)) value = types::ConstantLiteral::ofStr(raw.toStringRef());
+    else fail("the member of enum " + qualified + " is not saved as an int, a float or a string");
+    for (const types::EnumType::Member& member : enumType->members()) {
+      if (member.value == value) return runtime::enumMemberValue(type, member.name);
+    }
+    fail("enum " + qualified + " has no member whose value is the one data.pkl holds");
   }
 
   Value convertScriptObject(const PickleValue& node, const std::string& qualified) {
@@ -384,6 +402,7 @@ void LoadedArchive::load(ArchiveLoadOptions options) {
   }
   version_ = readVersion(zip);
   importer_ = std::make_unique<SourceImporter>(zip_);
+  importer_->setVersion(version_);
   TensorLoadOptions tensorOptions{options.mapLocation, options.verifyStorageCrc};
 
   if (!zip.hasRecord("constants.pkl")) {
@@ -528,6 +547,27 @@ Value LoadedArchive::callMethod(const Value& self, const std::string& name, std:
   }
   runtime::run(code(*type, name), stack);
   return stack.empty() ? Value() : stack.back();
+}
+
+Value LoadedArchive::callModule(const Value& self, std::vector<Value> args,
+                                const std::vector<std::pair<std::string, Value>>& kwargs) {
+  const auto* type = self.isObject() ? self.toObject().type->as<types::ClassType>() : nullptr;
+  ArchiveClass* definition = type ? importer_->findClass(type->qualifiedName()) : nullptr;
+  if (!definition || (definition->forwardPreHooks().empty() && definition->forwardHooks().empty())) {
+    return callMethod(self, "forward", std::move(args), kwargs);
+  }
+  Value inputs = runtime::makeTuple(std::move(args));
+  for (const std::string& hook : definition->forwardPreHooks()) {
+    Value result = callMethod(self, hook, {inputs});
+    if (result.isNone()) continue;
+    inputs = result.isTuple() ? result : runtime::makeTuple({result});
+  }
+  Value output = callMethod(self, "forward", inputs.toTuple().elements, kwargs);
+  for (const std::string& hook : definition->forwardHooks()) {
+    Value result = callMethod(self, hook, {inputs, output});
+    if (!result.isNone()) output = std::move(result);
+  }
+  return output;
 }
 
 }  // namespace tscript::archive

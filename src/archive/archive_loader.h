@@ -6,10 +6,9 @@
 // What is supported: module and script classes, every attribute type whose values are None,
 // bool, int, float, str, Device, complex, tensors, lists (typed by `build_*list` or
 // `restore_type_tag`), dicts, tuples and objects; `__getstate__`/`__setstate__` classes; free
-// functions; tensor constants (CONSTANTS.cN of a traced or frozen module). Not yet:
-// NamedTuple/Enum classes, quantized/sparse tensors, the upgraders of archives older than an
-// operator's change (a version < 10 loads, with today's operator semantics), forward hooks
-// (loaded and compiled, not run by forward()).
+// functions; tensor constants (CONSTANTS.cN of a traced or frozen module); NamedTuples and
+// enums (members in data.pkl reduced from their raw value); forward hooks (callModule);
+// interfaces. Not yet: quantized/sparse tensors.
 //
 // A LoadedArchive is immutable once made except for the cache of interpreter code, which is
 // guarded: many threads may call methods of one archive's objects at once (object state
@@ -73,6 +72,11 @@ class LoadedArchive {
   // std::invalid_argument for bad arguments, runtime::ScriptError from the program.
   runtime::Value callMethod(const runtime::Value& self, const std::string& name,
                             std::vector<runtime::Value> args,
+                            const std::vector<std::pair<std::string, runtime::Value>>& kwargs = {});
+  // Calls the module `self` as Python calls a loaded module (`m(x)`): its forward pre-hooks on
+  // the tuple of positional inputs (a None result keeps them, a non-tuple one is wrapped), then
+  // forward, then its forward hooks on (inputs, output) (None keeps the output).
+  runtime::Value callModule(const runtime::Value& self, std::vector<runtime::Value> args,
                             const std::vector<std::pair<std::string, runtime::Value>>& kwargs = {});
 
  private:

@@ -11,6 +11,7 @@
 #include "archive/tensor_records.h"
 #include "serialize/pickler.h"
 #include "serialize/serialize_error.h"
+#include "types/named_types.h"
 #include "serialize/zip_writer.h"
 
 namespace tscript::archive {
@@ -56,6 +57,20 @@ class ValuePickler {
         return PickleValue::tuple(std::move(items));
       }
       case ValueKind::Object: return object(value, path);
+      case ValueKind::Enum: {
+        // 1.13: the enum class's GLOBAL reduced with the member's raw value, not a tuple
+        // (Python's pickle could not load it; TorchScript's unpickler looks the member up).
+        const runtime::EnumObject& member = value.toEnum();
+        const auto* type = member.type->as<types::EnumType>();
+        const std::string& name = type ? type->qualifiedName() : "";
+        size_t dot = name.rfind('.');
+        if (name.rfind("__torch__.", 0) != 0 || dot == std::string::npos) {
+          throw SerializeError("cannot save " + path + ": enum '" + member.type->str() +
+                               "' has no TorchScript qualified name (__torch__.*)");
+        }
+        return PickleValue::reduce(PickleValue::global(name.substr(0, dot), name.substr(dot + 1)),
+                                   pickle(member.value, path + ".value"));
+      }
       default:
         throw SerializeError("cannot save " + path + ": values of kind '" +
                              std::string(value.kindName()) + "' are not supported by save yet");

@@ -1,12 +1,16 @@
 // Archive code -> classes and functions of a CompilationUnit (see source_importer.h).
 #include "archive/source_importer.h"
+#include "archive/upgraders.h"
 
 #include "compiler/interface_declaration.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 #include "compiler/function_emitter.h"
+#include "compiler/named_type_values.h"
+#include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
@@ -110,6 +114,72 @@ class ConstantsValue final : public SugaredValue {
   const SourceImporter& importer_;
 };
 
+// `__torch__.C` in code: `__torch__.C.__new__(__torch__.C)` makes an object of the class whose
+// slots `(obj).__init__(...)` then sets (1.13 prints a script class's construction so), and
+// `__torch__.M.hook(module, args)` calls a forward (pre-)hook of module class M (1.13 prints
+// the hook calls of a submodule so, as functions taking the module first).
+class ClassNameValue final : public SugaredValue {
+ public:
+  ClassNameValue(SourceImporter& importer, std::shared_ptr<const types::ClassType> type)
+      : importer_(importer), type_(std::move(type)) {}
+  std::string describe() const override { return "class '" + type_->qualifiedName() + "'"; }
+  SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter&,
+                       const std::string& name) override {
+    if (name == "__new__") return std::make_shared<NewObject>(type_);
+    ArchiveClass* definition = importer_.findClass(type_->qualifiedName());
+    if (definition && definition->isHook(name)) {
+      return std::make_shared<HookCall>(importer_.unit(), type_, name);
+    }
+    throw CompileError(range, describe() + " has no hook '" + name + "' (only __new__ and the "
+                              "forward hooks of a module class can be named on the class)");
+  }
+
+ private:
+  // `__torch__.C.__new__(__torch__.C)`: prim::CreateObject, slots unset.
+  class NewObject final : public SugaredValue {
+   public:
+    explicit NewObject(std::shared_ptr<const types::ClassType> type) : type_(std::move(type)) {}
+    std::string describe() const override { return type_->qualifiedName() + ".__new__"; }
+    SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                         std::vector<compiler::NamedValue> args) override {
+      if (args.size() != 1 || !args[0].name.empty()) {
+        throw CompileError(range, describe() + "() takes the class as its one argument");
+      }
+      ir::Node* create = emitter.insertNode(ir::Symbol::make("prim", "CreateObject"), {}, 1, range);
+      return std::make_shared<compiler::SimpleValue>(create->output()->setType(type_));
+    }
+
+   private:
+    std::shared_ptr<const types::ClassType> type_;
+  };
+  // `__torch__.M.pre(module, inputs)`: the hook method called on `module`.
+  class HookCall final : public SugaredValue {
+   public:
+    HookCall(compiler::CompilationUnit& unit, std::shared_ptr<const types::ClassType> type, std::string name)
+        : unit_(unit), type_(std::move(type)), name_(std::move(name)) {}
+    std::string describe() const override { return "hook '" + type_->qualifiedName() + "." + name_ + "'"; }
+    bool assignableAsAlias() const override { return true; }  // `_0 = __torch__.M.pre`
+    SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                         std::vector<compiler::NamedValue> args) override {
+      if (args.empty() || !args[0].name.empty() || !args[0].value->type()->equals(*type_)) {
+        throw CompileError(range, describe() + "() takes a " + type_->qualifiedName() +
+                                      " module as its first argument");
+      }
+      ir::Value* self = args[0].value;
+      args.erase(args.begin());
+      return compiler::MethodValue(unit_, self, name_).call(range, emitter, std::move(args));
+    }
+
+   private:
+    compiler::CompilationUnit& unit_;
+    std::shared_ptr<const types::ClassType> type_;
+    std::string name_;
+  };
+
+  SourceImporter& importer_;
+  std::shared_ptr<const types::ClassType> type_;
+};
+
 // `__torch__`, `__torch__.torch.nn`, ...: a package of the archive's code. Attributes are
 // functions, classes or deeper packages.
 class PackageValue final : public SugaredValue {
@@ -120,12 +190,15 @@ class PackageValue final : public SugaredValue {
   SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter&,
                        const std::string& name) override {
     std::string full = name_ + "." + name;
-    if (importer_.importFunction(full)) return importer_.unit().functionValue(full);
-    if (importer_.importClass(full)) {
-      throw CompileError(range, "using the class '" + full + "' as a value (constructing "
-                                "objects, NamedTuples, enum members) is not supported by "
-                                "tscript's loader yet");
+    // As 1.13's importer: a named type first, then a function, then a deeper package.
+    if (types::TypePtr type = importer_.importNamedType(full)) {
+      if (type->as<types::EnumType>()) return std::make_shared<compiler::EnumClassValue>(type);
+      if (type->as<types::TupleType>()) {
+        return std::make_shared<compiler::NamedTupleConstructor>(type, importer_.namedTupleDefaults(full));
+      }
+      return std::make_shared<ClassNameValue>(importer_, std::static_pointer_cast<const types::ClassType>(type));
     }
+    if (importer_.importFunction(full)) return importer_.unit().functionValue(full);
     if (importer_.isPackage(full)) return std::make_shared<PackageValue>(importer_, full);
     throw CompileError(range, "'" + full + "' is not defined by the archive's code (no class "
                               "or function of that name in " + recordOfQualifier(name_) + ")");
@@ -194,6 +267,11 @@ std::optional<compiler::MethodSource> ArchiveClass::methodSource(const std::stri
   return std::nullopt;
 }
 
+bool ArchiveClass::isHook(const std::string& name) const {
+  return std::find(forwardPreHooks_.begin(), forwardPreHooks_.end(), name) != forwardPreHooks_.end() ||
+         std::find(forwardHooks_.begin(), forwardHooks_.end(), name) != forwardHooks_.end();
+}
+
 bool ArchiveClass::hasMethod(const std::string& name) const {
   for (const auto& method : methods_) {
     if (method.first == name) return true;
@@ -207,11 +285,36 @@ struct SourceImporter::ParsedFile {
   std::map<std::string, const lang::FunctionDefStmt*> functions;
 };
 
+// `torch` in code of an archive older than some operator's change: those operators' calls go
+// through their upgraders (upgraders.h), everything else is the builtin.
+class UpgradingTorchModule final : public SugaredValue {
+ public:
+  explicit UpgradingTorchModule(SourceImporter& importer)
+      : importer_(importer), builtins_(compiler::resolveBuiltin("torch")) {}
+  std::string describe() const override { return builtins_->describe(); }
+  SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                       const std::string& name) override {
+    SugaredValuePtr builtin = builtins_->attr(range, emitter, name);
+    if (importer_.version() >= operatorBumpVersion(name)) return builtin;
+    SourceImporter& importer = importer_;
+    return upgradedOperator(name, std::move(builtin), [&importer](const std::string& upgrader) {
+      return importer.upgraderFunction(upgrader);
+    });
+  }
+
+ private:
+  SourceImporter& importer_;
+  SugaredValuePtr builtins_;
+};
+
 class SourceImporter::ArchiveResolver final : public compiler::Resolver {
  public:
   explicit ArchiveResolver(SourceImporter& importer) : importer_(importer) {}
-  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange&) override {
+  SugaredValuePtr resolveValue(const std::string& name, const lang::SourceRange& range) override {
     using Which = compiler::TypeArgumentBuiltin::Which;
+    if (name == "torch" && importer_.version() < 10 && !importer_.isUpgraderSource(range)) {
+      return std::make_shared<UpgradingTorchModule>(importer_);
+    }
     if (name == "__torch__") return std::make_shared<PackageValue>(importer_, name);
     if (name == "ops") return std::make_shared<OpsNamespaceValue>();
     if (name == "CONSTANTS") return std::make_shared<ConstantsValue>(importer_);
@@ -224,7 +327,7 @@ class SourceImporter::ArchiveResolver final : public compiler::Resolver {
   }
   types::TypePtr resolveType(const std::string& name, const lang::SourceRange&) override {
     if (!startsWith(name, "__torch__.")) return nullptr;
-    if (types::TypePtr cls = importer_.importClass(name)) return cls;
+    if (types::TypePtr named = importer_.importNamedType(name)) return named;
     return importer_.importInterface(name);
   }
   bool allowsListDefaults() const override { return true; }
@@ -311,15 +414,119 @@ std::optional<bool> interfaceBase(const lang::ClassDefStmt& def) {
 }  // namespace
 
 std::shared_ptr<types::ClassType> SourceImporter::importClass(const std::string& qualifiedName) {
+  types::TypePtr type = importNamedType(qualifiedName);
+  if (!type || !type->as<types::ClassType>()) return nullptr;
+  return findClass(qualifiedName)->type();
+}
+
+types::TypePtr SourceImporter::importNamedType(const std::string& qualifiedName) {
   if (ArchiveClass* known = findClass(qualifiedName)) return known->type();
+  auto other = otherTypes_.find(qualifiedName);
+  if (other != otherTypes_.end()) return other->second.type;
   auto [qualifier, name] = splitQualified(qualifiedName);
   if (qualifier.empty()) return nullptr;
   const ParsedFile* parsed = file(qualifier);
   if (!parsed) return nullptr;
   auto def = parsed->classes.find(name);
   if (def == parsed->classes.end()) return nullptr;
-  if (interfaceBase(*def->second)) return nullptr;  // importInterface's
-  return defineClass(qualifiedName, *def->second);
+  const lang::ClassDefStmt& classDef = *def->second;
+  if (interfaceBase(classDef)) return nullptr;  // importInterface's
+  if (classDef.bases.size() == 1 && classDef.keywords.empty()) {
+    const auto* base = classDef.bases[0]->as<lang::NameExpr>();
+    if (base && base->id == "NamedTuple") return defineNamedTuple(qualifiedName, classDef);
+    if (base && base->id == "Enum") return defineEnum(qualifiedName, classDef);
+  }
+  return defineClass(qualifiedName, classDef);
+}
+
+compiler::NamedTupleConstructor::DefaultEmitter SourceImporter::namedTupleDefaults(
+    const std::string& qualifiedName) const {
+  auto found = otherTypes_.find(qualifiedName);
+  if (found == otherTypes_.end() || found->second.fieldDefaults.empty()) return nullptr;
+  std::map<std::string, types::ConstantLiteral> defaults = found->second.fieldDefaults;
+  return [defaults](const std::string& field, const lang::SourceRange& range,
+                    compiler::FunctionEmitter& emitter) -> ir::Value* {
+    auto value = defaults.find(field);
+    if (value == defaults.end()) return nullptr;
+    const types::ConstantLiteral& literal = value->second;
+    switch (literal.kind) {
+      case types::ConstantLiteral::Kind::None: return emitter.insertNoneConstant(range);
+      case types::ConstantLiteral::Kind::Bool: return emitter.insertBoolConstant(literal.boolValue, range);
+      case types::ConstantLiteral::Kind::Int: return emitter.insertConstant(literal.intValue, range);
+      case types::ConstantLiteral::Kind::Float: return emitter.insertConstant(literal.floatValue, range);
+      case types::ConstantLiteral::Kind::Str: return emitter.insertStringConstant(literal.strValue, range);
+      default: throw CompileError(range, "the default of NamedTuple field '" + field + "' is a tuple, "
+                                         "which tscript's loader does not support");
+    }
+  };
+}
+
+// `class P(NamedTuple):` then one `field : T` (or `field : T = default`) line per field
+// (1.13's importNamedTuple).
+types::TypePtr SourceImporter::defineNamedTuple(const std::string& qualifiedName,
+                                                const lang::ClassDefStmt& def) {
+  types::AnnotationResolver typeResolver = [this](const std::string& name,
+                                                  const lang::SourceRange& range) {
+    return resolver_->resolveType(name, range);
+  };
+  std::vector<std::string> names;
+  std::vector<types::TypePtr> fieldTypes;
+  OtherType entry;
+  for (const lang::StmtPtr& statement : def.body) {
+    const auto* field = statement->as<lang::AnnAssignStmt>();
+    const auto* target = field ? field->target->as<lang::NameExpr>() : nullptr;
+    if (!target) {
+      throw CompileError(statement->range, "unexpected statement in the body of NamedTuple '" +
+                                               qualifiedName + "': only field annotations "
+                                               "(`name : Type`) are allowed");
+    }
+    if (std::find(names.begin(), names.end(), target->id) != names.end()) {
+      throw CompileError(statement->range, "field '" + target->id + "' of NamedTuple '" +
+                                               qualifiedName + "' is declared twice");
+    }
+    names.push_back(target->id);
+    fieldTypes.push_back(types::typeFromAnnotation(*field->annotation, typeResolver));
+    if (field->value) entry.fieldDefaults[target->id] = constantLiteral(*field->value);
+  }
+  entry.type = types::namedTupleOf(qualifiedName, std::move(names), std::move(fieldTypes));
+  return otherTypes_.emplace(qualifiedName, std::move(entry)).first->second.type;
+}
+
+// `class Color(Enum):` then `NAME = value` lines, all ints, all floats or all strings
+// (1.13's importEnum).
+types::TypePtr SourceImporter::defineEnum(const std::string& qualifiedName, const lang::ClassDefStmt& def) {
+  std::vector<types::EnumType::Member> members;
+  types::TypePtr valueType;
+  for (const lang::StmtPtr& statement : def.body) {
+    const auto* assign = statement->as<lang::AssignStmt>();
+    const auto* target = assign && assign->targets.size() == 1 ? assign->targets[0]->as<lang::NameExpr>() : nullptr;
+    if (!target) {
+      throw CompileError(statement->range, "unexpected statement in the body of enum '" + qualifiedName +
+                                               "': only members (`NAME = value`) are allowed");
+    }
+    types::ConstantLiteral value = constantLiteral(*assign->value);
+    using Kind = types::ConstantLiteral::Kind;
+    if (value.kind != Kind::Int && value.kind != Kind::Float && value.kind != Kind::Str) {
+      throw CompileError(assign->value->range, "member '" + target->id + "' of enum '" + qualifiedName +
+                                                   "' has an unsupported value: enum values must be "
+                                                   "ints, floats or strings");
+    }
+    if (valueType && !valueType->equals(*value.type())) {
+      throw CompileError(assign->value->range, "enum '" + qualifiedName + "' has values of different "
+                                                   "types (" + valueType->annotationStr() + " and " +
+                                                   value.type()->annotationStr() + ")");
+    }
+    valueType = value.type();
+    members.push_back({target->id, std::move(value)});
+  }
+  if (!valueType) throw CompileError(def.range, "enum '" + qualifiedName + "' has no members");
+  OtherType entry;
+  try {
+    entry.type = types::EnumType::create(qualifiedName, valueType, std::move(members));
+  } catch (const std::invalid_argument& error) {
+    throw CompileError(def.range, "enum '" + qualifiedName + "': " + error.what());
+  }
+  return otherTypes_.emplace(qualifiedName, std::move(entry)).first->second.type;
 }
 
 std::shared_ptr<types::InterfaceType> SourceImporter::importInterface(
@@ -381,8 +588,7 @@ std::shared_ptr<types::ClassType> SourceImporter::defineClass(const std::string&
     std::string baseName = base ? base->id : "";
     if (baseName == "Module") {
       isModule = true;
-    } else if (baseName == "NamedTuple" || baseName == "Enum" || baseName == "Interface" ||
-               baseName == "ModuleInterface") {
+    } else if (baseName == "Interface" || baseName == "ModuleInterface") {
       throw CompileError(def.bases[0]->range, "class '" + qualifiedName + "' is a " + baseName +
                                                   "; tscript's loader does not support " +
                                                   baseName + " types yet");
@@ -523,6 +729,19 @@ types::TypePtr SourceImporter::parseType(const std::string& text, const std::str
                                                        const lang::SourceRange& range) {
     return resolver_->resolveType(name, range);
   });
+}
+
+compiler::SugaredValuePtr SourceImporter::upgraderFunction(const std::string& name) {
+  if (!upgraders_) {
+    upgraders_ = std::make_unique<UpgraderFile>();
+    upgraders_->source = std::make_shared<lang::SourceFile>("<upgraders>", upgraderSource());
+    upgraders_->module = lang::parseModule(upgraders_->source);
+    for (const lang::StmtPtr& statement : upgraders_->module.body) {
+      const auto* def = statement->as<lang::FunctionDefStmt>();
+      if (def) unit_->defineFunction(std::string(kUpgraderQualifier) + "." + def->name, *def);
+    }
+  }
+  return unit_->functionValue(std::string(kUpgraderQualifier) + "." + name);
 }
 
 void SourceImporter::compileAll() {

@@ -21,6 +21,7 @@
 // the record; nothing here trusts that a referenced file, class or attribute exists.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <set>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "compiler/compilation_unit.h"
+#include "compiler/named_type_values.h"
 #include "runtime/value.h"
 #include "serialize/zip_reader.h"
 #include "types/named_types.h"
@@ -49,9 +51,13 @@ class ArchiveClass final : public compiler::ClassDefinition {
     return methods_;
   }
   bool hasMethod(const std::string& name) const;
+  // Whether `name` is one of its forward pre-hooks or forward hooks.
+  bool isHook(const std::string& name) const;
   // `__forward_pre_hooks__` / `__forward_hooks__`: names of methods.
   const std::vector<std::string>& forwardPreHooks() const { return forwardPreHooks_; }
   const std::vector<std::string>& forwardHooks() const { return forwardHooks_; }
+  std::vector<std::string> forwardPreHookMethods() const override { return forwardPreHooks_; }
+  std::vector<std::string> forwardHookMethods() const override { return forwardHooks_; }
 
  private:
   friend class SourceImporter;
@@ -73,6 +79,16 @@ class SourceImporter {
   compiler::CompilationUnit& unit() { return *unit_; }
   compiler::Resolver& resolver() { return *resolver_; }
 
+  // The archive's version record: `torch.<op>` calls of operators that changed meaning after
+  // it go to upgraders (upgraders.h). Default: today's meaning.
+  void setVersion(uint64_t version) { version_ = version; }
+  uint64_t version() const { return version_; }
+  // The upgrader function `name` of upgraders.h, compiled into the unit on first use.
+  compiler::SugaredValuePtr upgraderFunction(const std::string& name);
+  bool isUpgraderSource(const lang::SourceRange& range) const {
+    return upgraders_ && range.file.get() == upgraders_->source.get();
+  }
+
   // The values of constants.pkl, which `CONSTANTS.cN` names.
   void setConstants(std::vector<runtime::Value> constants) { constants_ = std::move(constants); }
   const std::vector<runtime::Value>& constants() const { return constants_; }
@@ -90,6 +106,11 @@ class SourceImporter {
   const std::vector<std::shared_ptr<types::InterfaceType>>& interfaces() const {
     return interfaces_;
   }
+  // Any named type of the archive's code: a class (as importClass), a NamedTuple (a TupleType
+  // with field names) or an enum (EnumType); nullptr when no code record defines it.
+  types::TypePtr importNamedType(const std::string& qualifiedName);
+  // The defaults of an imported NamedTuple's fields (`field : T = value`), or null.
+  compiler::NamedTupleConstructor::DefaultEmitter namedTupleDefaults(const std::string& qualifiedName) const;
   // Whether a code record defines function `qualifiedName` (defined in the unit on first use).
   bool importFunction(const std::string& qualifiedName);
   // Whether `qualifiedName` is a prefix of some code record's qualified names (a package:
@@ -118,6 +139,13 @@ class SourceImporter {
   const ParsedFile* file(const std::string& qualifier);
   std::shared_ptr<types::ClassType> defineClass(const std::string& qualifiedName,
                                                 const lang::ClassDefStmt& def);
+  types::TypePtr defineNamedTuple(const std::string& qualifiedName, const lang::ClassDefStmt& def);
+  types::TypePtr defineEnum(const std::string& qualifiedName, const lang::ClassDefStmt& def);
+  // A NamedTuple or an enum of the archive.
+  struct OtherType {
+    types::TypePtr type;
+    std::map<std::string, types::ConstantLiteral> fieldDefaults;  // NamedTuple fields
+  };
 
   std::shared_ptr<const serialize::ZipReader> archive_;
   std::shared_ptr<compiler::Resolver> resolver_;
@@ -127,10 +155,17 @@ class SourceImporter {
   std::map<std::string, std::shared_ptr<ArchiveClass>> classesByName_;
   std::map<std::string, std::shared_ptr<types::InterfaceType>> interfacesByName_;
   std::vector<std::shared_ptr<types::InterfaceType>> interfaces_;
+  std::map<std::string, OtherType> otherTypes_;
   std::vector<std::shared_ptr<ArchiveClass>> classes_;
   std::set<std::string> functionsDefined_;
   std::vector<std::string> functionOrder_;
   std::vector<runtime::Value> constants_;
+  uint64_t version_ = UINT64_MAX;
+  struct UpgraderFile {
+    std::shared_ptr<lang::SourceFile> source;
+    lang::Module module;
+  };
+  std::unique_ptr<UpgraderFile> upgraders_;
 };
 
 }  // namespace tscript::archive

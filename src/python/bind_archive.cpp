@@ -96,6 +96,15 @@ class LoadedObject {
   }
 
   py::object call(const std::string& name, py::args args, py::kwargs kwargs) {
+    return callWithHooks(name, args, kwargs, false);
+  }
+
+  // `m(x)`: forward with the module's forward hooks (LoadedArchive::callModule).
+  py::object callModule(py::args args, py::kwargs kwargs) {
+    return callWithHooks("forward", args, kwargs, true);
+  }
+
+  py::object callWithHooks(const std::string& name, py::args args, py::kwargs kwargs, bool hooks) {
     const types::ClassType& classType = type();
     if (!archive_->importer().unit().hasMethod(classType, name)) {
       throw py::attribute_error("'" + classType.qualifiedName() + "' has no method '" + name + "'");
@@ -121,7 +130,8 @@ class LoadedObject {
     runtime::Value result;
     {
       py::gil_scoped_release release;
-      result = archive_->callMethod(object_, name, std::move(values), keywords);
+      result = hooks ? archive_->callModule(object_, std::move(values), keywords)
+                     : archive_->callMethod(object_, name, std::move(values), keywords);
     }
     if (result.isObject()) return py::cast(LoadedObject(archive_, result));
     return toPython(result);
@@ -198,6 +208,7 @@ void bindArchive(py::module_& m) {
       .def("get", &LoadedObject::get)
       .def("set", &LoadedObject::set)
       .def("call", &LoadedObject::call)
+      .def("call_module", &LoadedObject::callModule)
       .def("code", &LoadedObject::code)
       .def("graph", &LoadedObject::graph)
       .def("inlined_graph", &LoadedObject::inlinedGraph)

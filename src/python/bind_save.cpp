@@ -8,6 +8,7 @@
 // far (CompilationUnit::compiledMethodNames), as 1.13 saves the methods a module has, not
 // every `def` of its Python class. Traced methods print their display graph, whose tensor
 // constants go to constants.pkl in the order printed (equal tensors share one entry, as 1.13).
+// A scripted function is saved inside a `__torch__.PlaceholderModule`, as 1.13 saves it.
 #include <pybind11/stl.h>
 
 #include <ATen/ops/equal.h>
@@ -53,6 +54,31 @@ class ModuleCodeCollector {
     addClass(root.toObject().type);
     std::set<const void*> seen;
     addClassesInInterfaceSlots(root, seen);
+    drain();
+  }
+
+  // A scripted function saved as 1.13 saves one: a module class `placeholder` (only
+  // `training : bool`) whose forward has the function's body, `self` first, and no parameter
+  // defaults (1.13 drops them: `forward(x: int, y: float)` for `f(x: int, y: float = 2.)`).
+  void collectPlaceholder(const std::shared_ptr<const types::ClassType>& placeholder,
+                          const CachedFunction& function) {
+    seenClasses_.insert(placeholder->qualifiedName());
+    currentFunction_ = function.qualifiedName;
+    scan(*function.compiled.graph, true);
+    std::shared_ptr<ir::Graph> display = function.displayGraph(&qualifiedNames_);
+    display->insertInput(0, "self")->setType(placeholder);
+    ir::CodeSignature signature = archive::codeSignatureOf(function.compiled, "forward");
+    signature.arguments.insert(signature.arguments.begin(), ir::CodeArgument{"self", placeholder, {}, {}});
+    for (ir::CodeArgument& argument : signature.arguments) argument.defaultValue.reset();
+    ir::CodePrinter& printer = printerFor(placeholder->qualifiedName());
+    archive::printClassHeader(printer, *placeholder, archive::ClassCodeParts{});
+    printer.printFunction(*display, signature, 1);
+    drain();
+  }
+
+ private:
+  // Prints what is pending until nothing is, then hands the files to the contents.
+  void drain() {
     while (!pendingClasses_.empty() || !pendingFunctions_.empty() ||
            !pendingNamedTuples_.empty() || !pendingInterfaces_.empty()) {
       if (!pendingInterfaces_.empty() && pendingClasses_.empty() && pendingNamedTuples_.empty() &&
@@ -61,9 +87,13 @@ class ModuleCodeCollector {
         pendingInterfaces_.pop_front();
         printerFor(interface->qualifiedName()).appendText(archive::interfaceCode(*interface));
       } else if (!pendingNamedTuples_.empty()) {
-        const types::TupleType* tuple = pendingNamedTuples_.front();
+        const types::Type* named = pendingNamedTuples_.front();
         pendingNamedTuples_.pop_front();
-        printNamedTuple(*tuple);
+        if (const auto* enumType = named->as<types::EnumType>()) {
+          printerFor(enumType->qualifiedName()).appendText(archive::enumClassCode(*enumType));
+        } else {
+          printNamedTuple(*named->as<types::TupleType>());
+        }
       } else if (!pendingClasses_.empty()) {
         auto type = pendingClasses_.front();
         pendingClasses_.pop_front();
@@ -94,7 +124,6 @@ class ModuleCodeCollector {
     }
   }
 
- private:
   void addClass(const types::TypePtr& type) {
     if (!type) return;
     if (const auto* classType = type->as<types::ClassType>()) {
@@ -119,9 +148,10 @@ class ModuleCodeCollector {
       }
       return;
     }
-    if (type->kind() == types::TypeKind::Enum) {
-      throw SerializeError("save: " + type->annotationStr() +
-                           " (an enum type) cannot be saved yet");
+    if (const auto* enumType = type->as<types::EnumType>()) {
+      // Printed once the class being printed is finished, like NamedTuples.
+      if (seenClasses_.insert(enumType->qualifiedName()).second) pendingNamedTuples_.push_back(enumType);
+      return;
     }
     for (const types::TypePtr& contained : type->containedTypes()) addClass(contained);
   }
@@ -251,8 +281,9 @@ class ModuleCodeCollector {
   archive::ArchiveContents& contents_;
   std::deque<std::shared_ptr<const types::ClassType>> pendingClasses_;
   std::deque<std::shared_ptr<const CachedFunction>> pendingFunctions_;
-  // Named tuple types are kept alive by the graphs and attribute types that mention them.
-  std::deque<const types::TupleType*> pendingNamedTuples_;
+  // NamedTuple and enum types, printed after the class that met them. They are kept alive by
+  // the graphs and attribute types that mention them.
+  std::deque<const types::Type*> pendingNamedTuples_;
   std::deque<std::shared_ptr<const types::InterfaceType>> pendingInterfaces_;
   std::set<std::string> seenClasses_;
   std::set<std::string> seenFunctions_;
@@ -325,6 +356,23 @@ void bindSave(py::module_& m) {
         return writeArchiveFromPython(contents, path);
       },
       py::arg("module"), py::arg("path"), py::arg("extra_files"));
+  m.def(
+      "_save_function",
+      [](py::object function, py::object path, py::object extraFiles) {
+        // The function's compiled form is cached (function_cache.h): scripting compiled it.
+        std::shared_ptr<const CachedFunction> cached = compilePythonFunction(function, lang::SourceRange());
+        auto placeholder = types::ClassType::create("__torch__.PlaceholderModule", /*isModule=*/true);
+        placeholder->addAttribute({"training", types::boolType()});
+        auto object = c10::make_intrusive<runtime::Object>(placeholder, 1);
+        object->slots[0] = runtime::Value(true);
+        archive::ArchiveContents contents;
+        contents.root = runtime::Value(object);
+        contents.extraFiles = extraFilesFrom(extraFiles);
+        ModuleCodeCollector(contents).collectPlaceholder(placeholder, *cached);
+        return writeArchiveFromPython(contents, path);
+      },
+      py::arg("function"), py::arg("path"), py::arg("extra_files"),
+      "Saves a scripted function as 1.13 does: a __torch__.PlaceholderModule whose forward is it.");
 }
 
 }  // namespace tscript::python

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "compiler/function_emitter.h"
+#include "compiler/named_type_values.h"
 #include "compiler/schema_matching.h"
 #include "lang/diagnostics.h"
 #include "python/value_conversion.h"
@@ -22,48 +23,6 @@ std::unordered_map<std::string, types::TypePtr>& enumTypes() {
   static auto* types = new std::unordered_map<std::string, types::TypePtr>();  // leaked
   return *types;
 }
-
-const types::EnumType& enumTypeOf(const types::TypePtr& type) { return *type->as<types::EnumType>(); }
-
-ir::ConstantValue memberConstant(const types::EnumType& type, const std::string& member) {
-  return ir::ConstantValue::fromEnumCase(type.qualifiedName() + "." + member);
-}
-
-// The enum class in compiled code.
-class EnumClass final : public compiler::SugaredValue {
- public:
-  explicit EnumClass(types::TypePtr type) : type_(std::move(type)) {}
-  std::string describe() const override { return "enum class '" + enumTypeOf(type_).qualifiedName() + "'"; }
-
-  // `Color.RED`: the member, a constant.
-  compiler::SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
-                                 const std::string& name) override {
-    const types::EnumType& type = enumTypeOf(type_);
-    if (!type.findMember(name)) {
-      throw lang::CompileError(range, describe() + " has no member '" + name + "'");
-    }
-    return std::make_shared<compiler::SimpleValue>(
-        compiler::insertConstantValue(emitter.graph(), memberConstant(type, name), type_, range));
-  }
-
-  // `for c in Color`: a list constant of every member, in definition order.
-  ir::Value* asValue(const lang::SourceRange& range, compiler::FunctionEmitter& emitter) override {
-    const types::EnumType& type = enumTypeOf(type_);
-    std::vector<ir::ConstantValue> members;
-    for (const types::EnumType::Member& member : type.members()) {
-      members.push_back(memberConstant(type, member.name));
-    }
-    return compiler::insertConstantValue(emitter.graph(), ir::ConstantValue::list(std::move(members)),
-                                         types::listOf(type_), range);
-  }
-  std::unique_ptr<compiler::LoopIteration> iterate(const lang::SourceRange& range,
-                                                   compiler::FunctionEmitter& emitter) override {
-    return compiler::SimpleValue(asValue(range, emitter)).iterate(range, emitter);
-  }
-
- private:
-  types::TypePtr type_;
-};
 
 types::ConstantLiteral memberLiteral(py::handle value, const std::string& enumName,
                                      const std::string& member) {
@@ -116,7 +75,7 @@ types::TypePtr enumTypeNamed(const std::string& qualifiedName) {
 compiler::SugaredValuePtr enumClassValue(const std::string& qualifiedName) {
   types::TypePtr type = enumTypeNamed(qualifiedName);
   if (!type) throw std::logic_error("internal: enum " + qualifiedName + " is not defined");
-  return std::make_shared<EnumClass>(type);
+  return std::make_shared<compiler::EnumClassValue>(type);
 }
 
 compiler::SugaredValuePtr enumMemberValue(const std::string& qualifiedName,

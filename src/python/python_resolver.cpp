@@ -7,6 +7,7 @@
 #include "types/annotation.h"
 
 #include "compiler/function_emitter.h"
+#include "compiler/named_type_values.h"
 #include "compiler/torch_constants.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
@@ -130,54 +131,6 @@ class StaticScope final : public SugaredValue {
   std::string instead_;
 };
 
-// A NamedTuple class called in compiled code: `Point(x, y=1)` builds the tuple, fields bound
-// by position and keyword, missing ones from the class's defaults.
-class NamedTupleClass final : public SugaredValue {
- public:
-  NamedTupleClass(types::TypePtr type, py::dict defaults)
-      : type_(std::move(type)), defaults_(std::move(defaults)) {}
-  std::string describe() const override {
-    return "NamedTuple '" + type_->as<types::TupleType>()->qualifiedName().value_or("") + "'";
-  }
-  SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
-                       std::vector<NamedValue> args) override {
-    const auto& tuple = *type_->as<types::TupleType>();
-    const auto& fields = tuple.fieldNames();
-    std::vector<ir::Value*> bound(fields.size(), nullptr);
-    size_t position = 0;
-    for (const NamedValue& arg : args) {
-      size_t index = position;
-      if (arg.name.empty()) {
-        ++position;
-      } else {
-        index = std::find(fields.begin(), fields.end(), arg.name) - fields.begin();
-      }
-      if (index >= fields.size()) {
-        throw lang::CompileError(arg.range, describe() + (arg.name.empty() ? " takes " + std::to_string(fields.size()) + " fields" : " has no field '" + arg.name + "'"));
-      }
-      if (!types::isSubtypeOf(arg.value->type(), tuple.elements()[index])) {
-        throw lang::CompileError(arg.range, "field '" + fields[index] + "' of " + describe() +
-                                                " is a " + tuple.elements()[index]->annotationStr() +
-                                                ", not a " + arg.value->type()->annotationStr());
-      }
-      bound[index] = arg.value;
-    }
-    for (size_t i = 0; i < fields.size(); ++i) {
-      if (bound[i]) continue;
-      if (!defaults_.contains(fields[i].c_str())) {
-        throw lang::CompileError(range, describe() + "() is missing field '" + fields[i] + "'");
-      }
-      bound[i] = PythonConstant(defaults_[fields[i].c_str()]).asValue(range, emitter);
-    }
-    ir::Node* node = emitter.insertNode(ir::Symbol::make("prim", "TupleConstruct"), bound, 1, range);
-    return std::make_shared<compiler::SimpleValue>(node->output()->setType(type_));
-  }
-
- private:
-  types::TypePtr type_;
-  py::dict defaults_;
-};
-
 }  // namespace
 
 // Defined in bind_module.cpp: the type of a ModuleType handle, and its constructor.
@@ -251,7 +204,14 @@ SugaredValuePtr sugaredFromDescriptor(PythonResolver& resolver, py::handle descr
                                         "cannot be constructed or called");
   }
   if (kind == "namedtuple") {
-    return std::make_shared<NamedTupleClass>(namedTupleType(tuple), tuple[3].cast<py::dict>());
+    // Missing fields take the Python class's defaults (`_field_defaults`).
+    py::dict defaults = tuple[3].cast<py::dict>();
+    auto emitDefault = [defaults](const std::string& field, const lang::SourceRange& where,
+                                  FunctionEmitter& emitter) -> ir::Value* {
+      if (!defaults.contains(field.c_str())) return nullptr;
+      return PythonConstant(defaults[field.c_str()]).asValue(where, emitter);
+    };
+    return std::make_shared<compiler::NamedTupleConstructor>(namedTupleType(tuple), emitDefault);
   }
   if (kind == "enum") return enumClassValue(tuple[1].cast<std::string>());
   if (kind == "enum_member") {

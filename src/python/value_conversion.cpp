@@ -29,6 +29,36 @@ std::unordered_map<std::string, py::object>& pythonClasses() {
   return *classes;
 }
 
+// The Python class of a NamedTuple or enum that none was registered for (one read from an
+// archive), from tscript._archive._archive_class, kept for the next conversions.
+py::object archiveClass(const types::Type& type) {
+  py::list names;
+  std::string qualified, kind;
+  if (const auto* named = type.as<types::TupleType>()) {
+    qualified = named->qualifiedName().value_or("");
+    kind = "namedtuple";
+    for (const std::string& field : named->fieldNames()) names.append(py::str(field));
+  } else {
+    const auto& enumType = *type.as<types::EnumType>();
+    qualified = enumType.qualifiedName();
+    kind = "enum";
+    for (const types::EnumType::Member& member : enumType.members()) {
+      py::object value;
+      switch (member.value.kind) {
+        case types::ConstantLiteral::Kind::Int: value = py::int_(member.value.intValue); break;
+        case types::ConstantLiteral::Kind::Float: value = py::float_(member.value.floatValue); break;
+        default: value = py::str(member.value.strValue); break;
+      }
+      names.append(py::make_tuple(py::str(member.name), value));
+    }
+  }
+  auto found = pythonClasses().find(qualified);
+  if (found != pythonClasses().end()) return found->second;
+  py::object cls = py::module_::import("tscript._archive").attr("_archive_class")(qualified, kind, names);
+  pythonClasses()[qualified] = cls;
+  return cls;
+}
+
 py::object objectToPython(const runtime::Object& object) {
   auto found = pythonFaces().find(&object);
   if (found != pythonFaces().end()) {
@@ -147,6 +177,11 @@ class Converter {
         if (cls != pythonClasses().end() && PyObject_IsInstance(object.ptr(), cls->second.ptr()) == 1) {
           return runtime::enumMemberValue(type, object.attr("name").cast<std::string>());
         }
+        if (cls == pythonClasses().end() &&
+            PyObject_IsInstance(object.ptr(), archiveClass(enumType).ptr()) == 1) {
+          // An enum of a loaded archive, never scripted in this process.
+          return runtime::enumMemberValue(type, object.attr("name").cast<std::string>());
+        }
         break;
       }
       case TypeKind::Any: return convertAny(object, path);
@@ -257,6 +292,7 @@ py::object toPython(const runtime::Value& value) {
       if (named && named->qualifiedName()) {
         auto cls = pythonClasses().find(*named->qualifiedName());
         if (cls != pythonClasses().end()) return cls->second(*tuple);
+        return archiveClass(*named)(*tuple);
       }
       return tuple;
     }
@@ -270,12 +306,10 @@ py::object toPython(const runtime::Value& value) {
       // The member of the Python class: `Color["RED"]`.
       const runtime::EnumObject& member = value.toEnum();
       const auto* type = member.type->as<types::EnumType>();
-      auto cls = type ? pythonClasses().find(type->qualifiedName()) : pythonClasses().end();
-      if (cls == pythonClasses().end()) {
-        throw py::type_error("a member of enum " + member.type->str() + " has no Python class to "
-                             "be returned as");
-      }
-      return cls->second[py::str(member.name)];
+      if (!type) throw py::type_error("an enum member without an enum type");
+      auto cls = pythonClasses().find(type->qualifiedName());
+      py::object pythonClass = cls != pythonClasses().end() ? cls->second : archiveClass(*type);
+      return pythonClass[py::str(member.name)];
     }
     default:
       throw py::type_error(std::string("a TorchScript ") + value.kindName() +

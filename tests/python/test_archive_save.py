@@ -309,9 +309,42 @@ def scripted_function(x: torch.Tensor) -> torch.Tensor:
     return x + 1
 
 
+def function_with_default(x: int, y: float = 2.0) -> float:
+    return x * y
+
+
+def test_scripted_function_is_saved_as_a_placeholder_module(tmp_path):
+    """1.13 saves a scripted function as module __torch__.PlaceholderModule whose forward is
+    the function, without its parameter defaults (measured); both loaders give a module."""
+    ours, theirs = io.BytesIO(), io.BytesIO()
+    tscript.save(tscript.script(function_with_default), ours)
+    torch.jit.save(torch.jit.script(function_with_default), theirs)
+    ours, theirs = records(ours.getvalue()), records(theirs.getvalue())
+    assert set(ours) == set(theirs) - {"code/__torch__.py.debug_pkl"}
+    for name in ("code/__torch__.py", "data.pkl", "constants.pkl", "version"):
+        assert ours[name] == theirs[name], name
+    assert "class PlaceholderModule(Module):" in ours["code/__torch__.py"].decode()
+    path = tmp_path / "f.pt"
+    tscript.save(tscript.script(scripted_function), path)
+    x = torch.randn(3)
+    for loaded in (torch.jit.load(str(path)), tscript.load(path)):
+        torch.testing.assert_close(loaded(x), scripted_function(x))
+        torch.testing.assert_close(loaded.forward(x), x + 1)
+    for data in (ours, theirs):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, body in data.items():
+                archive.writestr("archive/" + name, body)
+        loaded = tscript.load(io.BytesIO(buffer.getvalue()))
+        assert loaded(3, 4.0) == torch.jit.load(io.BytesIO(buffer.getvalue()))(3, 4.0) == 12.0
+        with pytest.raises((TypeError, ValueError, RuntimeError), match="missing value for argument .y."):
+            loaded(3)
+
+
 def test_unsaveable_things_fail_clearly(tmp_path):
-    with pytest.raises(NotImplementedError, match="scripted function"):
-        tscript.save(tscript.script(scripted_function), tmp_path / "f.pt")
+    unit = tscript.CompilationUnit("def f(x: int) -> int:\n    return x\n")
+    with pytest.raises(NotImplementedError, match="CompilationUnit"):
+        tscript.save(unit.f, tmp_path / "f.pt")
     with pytest.raises(RuntimeError, match="Could not export Python function call 'helper'"):
         tscript.save(tscript.script(HoldsIgnored()), tmp_path / "x.pt")
     with pytest.raises(TypeError, match="expects a ScriptModule"):
