@@ -34,7 +34,9 @@ _MODULE_INTERNALS = frozenset([
 ])
 
 _CONTAINERS = {torch.nn.ModuleList: "list", torch.nn.Sequential: "list",
-               torch.nn.ModuleDict: "dict"}
+               torch.nn.ModuleDict: "dict",
+               # Their elements are parameters (object_value.cpp's submoduleNames).
+               torch.nn.ParameterList: "list", torch.nn.ParameterDict: "dict"}
 
 
 def _init_compiler():
@@ -337,6 +339,7 @@ def _module_type(module, child_types):
     hooks = [f"__forward_hook_{i}" for i in range(len(info.hooks))]
     for name, hook in zip(pre_hooks + hooks, info.pre_hooks + info.hooks):
         module_type.add_method(name, hook)
+        module_type.set_hook_name(name, hook.__name__)  # `.graph`/`.code` show it so, as 1.13
     module_type.set_hooks(pre_hooks, hooks)
     for name, getter in _properties(info.cls).items():
         # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
@@ -385,6 +388,20 @@ def _method_overloads(function, cls):
         return None
 
 
+class ConstMap:
+    """The constants of `code_with_constants`: `const_mapping` is the dict, and each constant
+    is also an attribute (`CONSTANTS.c0` reads as `constants.c0`), as torch.jit's ConstMap."""
+
+    def __init__(self, const_mapping):
+        self.const_mapping = const_mapping
+
+    def __getattr__(self, attr):
+        try:
+            return self.__dict__["const_mapping"][attr]
+        except KeyError:
+            raise AttributeError(f"no constant named '{attr}'") from None
+
+
 _class_types = {}  # Python class -> ModuleType of its TorchScript class
 
 
@@ -403,6 +420,8 @@ def script_class_type(cls):
                               if isinstance(function, types.FunctionType)}, cls)
     class_type.define()
     _class_types[cls] = class_type
+    # Instances go in and come back as instances of `cls`, attributes copied (as 1.13).
+    _C._set_python_class(_qualified_name(cls), cls)
     if class_type.has_method("__init__"):
         try:
             class_type.compile("__init__")  # defines the attributes
@@ -529,6 +548,11 @@ class ScriptMethod:
     @property
     def schema(self):
         return self._type.method_schema(self.name)
+
+    @property
+    def code_with_constants(self):
+        """(code, {"c0": value, ...}): the constants the code prints as CONSTANTS.cN."""
+        return self._type.method_code_with_constants(self.name)
 
     def __repr__(self):
         return f"<tscript.ScriptMethod {self.name} of {self.owner.original_name}>"
@@ -737,7 +761,9 @@ class RecursiveScriptModule(ScriptModule):
 
     @property
     def code_with_constants(self):
-        return self.forward.code, {}
+        """(forward's code, ConstMap of the constants it prints as CONSTANTS.cN), as 1.13."""
+        code, constants = self.forward.code_with_constants
+        return code, ConstMap(constants)
 
     # Module containers (ModuleList, Sequential, ModuleDict) index, iterate and measure as the
     # originals do.

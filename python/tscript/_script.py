@@ -521,9 +521,16 @@ def script(obj):
     if isinstance(obj, torch.nn.Module):
         from tscript._module import script_module
         return script_module(obj)
+    if _is_script_class(obj):
+        # `@tscript.script class C`: compiled now (its __init__ defines the attributes); the
+        # class itself is returned, as torch.jit does, and its instances are what scripted
+        # code takes and gives back.
+        from tscript._module import script_class_type
+        script_class_type(obj)
+        return obj
     if not isinstance(obj, types.FunctionType):
-        raise _C.CompileError(f"error: tscript.script cannot compile {obj!r} yet: it compiles "
-                              "functions only (modules and classes are not implemented)")
+        raise _C.CompileError(f"error: tscript.script cannot compile {obj!r}: it compiles "
+                              "functions, nn.Modules and classes")
     compiled = _C._script_function(obj, _resolve_global, _resolve_attribute, _source_of)
     compiled.__name__ = obj.__name__
     compiled.__qualname__ = obj.__qualname__

@@ -235,6 +235,10 @@ class TracedMethod(ScriptMethod):
         return _C._traced_method_code(self._type, self.name)
 
     @property
+    def code_with_constants(self):
+        return _C._traced_method_code_with_constants(self._type, self.name)
+
+    @property
     def _check_text(self):
         return _MANGLE.sub("", _C._traced_method_check(self._type, self.name)[0])
 

@@ -551,15 +551,35 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
 
 bool FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
   bool inLoop = regions_.back().kind == Region::Kind::Loop;
+  for (Segment& segment : segments) {
+    if (segment.unrolledDepth < 0) segment.unrolledDepth = unrolledDepth_;
+  }
+  const int depthOutside = unrolledDepth_;
   for (size_t k = 0; k < segments.size(); ++k) {
     const lang::StmtList& statements = *segments[k].statements;
+    unrolledDepth_ = segments[k].unrolledDepth;
+    if (const lang::ForStmt* loop = segments[k].unrolledLoop) {
+      assignTo(*loop->target, segments[k].element, loop->range);
+    }
     for (size_t i = segments[k].from; i < statements.size(); ++i) {
       const lang::Stmt& statement = *statements[i];
       auto rest = [&] {
-        std::vector<Segment> following{{&statements, i + 1}};
+        std::vector<Segment> following{{&statements, i + 1, segments[k].unrolledDepth}};
         following.insert(following.end(), segments.begin() + k + 1, segments.end());
         return following;
       };
+      if (tail && statement.kind == lang::StmtKind::For && containsReturn(statement)) {
+        // A loop over a module list or tuple that may return: its iterations become segments
+        // of this sequence, followed by what comes after the loop.
+        const auto& forStmt = static_cast<const lang::ForStmt&>(statement);
+        if (std::optional<std::vector<Segment>> unrolled = unrolledIterations(forStmt)) {
+          std::vector<Segment> following = rest();
+          unrolled->insert(unrolled->end(), following.begin(), following.end());
+          bool unreachable = emitSequence(std::move(*unrolled), tail);
+          unrolledDepth_ = depthOutside;
+          return unreachable;
+        }
+      }
       if (auto* ifStmt = statement.as<lang::IfStmt>()) {
         // An if that exits on some paths only, in tail position: whatever follows it runs
         // only on the other paths, so it is emitted at the end of each branch instead (the
@@ -582,11 +602,32 @@ bool FunctionEmitter::emitSequence(std::vector<Segment> segments, bool tail) {
           return false;
         }
       }
-      if (alwaysExits(statement)) return false;  // what follows is unreachable
+      if (alwaysExits(statement)) {  // what follows is unreachable
+        unrolledDepth_ = depthOutside;
+        return false;
+      }
     }
   }
+  unrolledDepth_ = depthOutside;
   if (tail) emitRegionEnd(def_.range);
   return false;
+}
+
+std::optional<std::vector<FunctionEmitter::Segment>> FunctionEmitter::unrolledIterations(
+    const lang::ForStmt& statement) {
+  if (!statement.orelse.empty()) return std::nullopt;  // emitFor reports it
+  SugaredValuePtr iterable = emitSugared(*statement.iter);
+  std::optional<std::vector<SugaredValuePtr>> elements =
+      iterable->unrolledElements(statement.iter->range, *this);
+  if (!elements) {
+    pendingIterable_ = {&statement, iterable};  // emitFor uses it instead of emitting it again
+    return std::nullopt;
+  }
+  std::vector<Segment> iterations;
+  for (const SugaredValuePtr& element : *elements) {
+    iterations.push_back({&statement.body, 0, unrolledDepth_ + 1, &statement, element});
+  }
+  return iterations;
 }
 
 void FunctionEmitter::emitRegionEnd(const lang::SourceRange& range) {
@@ -1174,7 +1215,7 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
   const Region& parent = regions_.back();
   Region region(Region::Kind::Loop);
   region.condition = condition;
-  region.returnsAllowed = parent.returnsAllowed && parent.kind != Region::Kind::Unrolled && tail_;
+  region.returnsAllowed = parent.returnsAllowed && tail_;
   region.containsReturn = containsReturn(body);
   if (containsLoopExit(body) || region.containsReturn) {
     region.continueVariable = "$continue" + std::to_string(++loopCounter_);
@@ -1182,8 +1223,11 @@ void FunctionEmitter::emitLoop(const lang::SourceRange& range, ir::Value* tripCo
   if (region.containsReturn) storeNotReturned(range);
   std::string continueVariable = region.continueVariable;
   regions_.push_back(std::move(region));
+  const int depthOutside = unrolledDepth_;
+  unrolledDepth_ = 0;  // the loop is a region of its own: break and continue apply to it
   emitLoop(range, tripCount, condition, [&] { emitSequence({{&body, 0}}, /*tail=*/true); },
            bindTarget, continueVariable);
+  unrolledDepth_ = depthOutside;
   regions_.pop_back();
 }
 
@@ -1226,15 +1270,22 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
   if (!statement.orelse.empty()) {
     unsupported(statement.orelse.front()->range, "else branches of for loops are not supported in TorchScript", "move the statements after the loop (with no break in the loop they run anyway)");
   }
-  SugaredValuePtr iterable = emitSugared(*statement.iter);
-  // Tuples and module lists are unrolled: the body is emitted once per element.
+  SugaredValuePtr iterable;
+  if (pendingIterable_.first == &statement) {
+    iterable = std::move(pendingIterable_.second);
+  } else {
+    iterable = emitSugared(*statement.iter);
+  }
+  pendingIterable_ = {};
+  // Tuples and module lists are unrolled: the body is emitted once per element. (One that
+  // may return, in tail position, is unrolled by emitSequence instead.)
   if (auto elements = iterable->unrolledElements(statement.iter->range, *this)) {
-    regions_.emplace_back(Region::Kind::Unrolled);
+    ++unrolledDepth_;
     for (const SugaredValuePtr& element : *elements) {
       assignTo(*statement.target, element, statement.range);
       emitBlock(statement.body);
     }
-    regions_.pop_back();
+    --unrolledDepth_;
     return;
   }
   std::unique_ptr<LoopIteration> iteration = iterable->iterate(statement.iter->range, *this);
@@ -1247,10 +1298,11 @@ void FunctionEmitter::emitFor(const lang::ForStmt& statement) {
 
 void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
   const Region& region = regions_.back();
-  if (region.kind == Region::Kind::Unrolled) {
+  if (unrolledDepth_ > 0 && (!tail_ || !region.returnsAllowed)) {
     unsupported(statement.range,
-                "return statements inside loops over tuples or module lists are not supported "
-                "in TorchScript (these loops are unrolled)",
+                "return statements inside loops over tuples or module lists are only supported "
+                "by tscript where nothing but the rest of the function follows the loop (these "
+                "loops are unrolled)",
                 "assign the result to a variable and return after the loop");
   }
   if (!tail_ || !region.returnsAllowed) {
@@ -1304,14 +1356,14 @@ void FunctionEmitter::emitBreakOrContinue(const lang::Stmt& statement) {
   bool isBreak = statement.kind == lang::StmtKind::Break;
   std::string word = isBreak ? "'break'" : "'continue'";
   const Region& region = regions_.back();
-  if (region.kind == Region::Kind::Function) {
-    throw lang::CompileError(statement.range, word + " outside loop");
-  }
-  if (region.kind == Region::Kind::Unrolled) {
+  if (unrolledDepth_ > 0) {
     unsupported(statement.range,
                 word + " inside loops over tuples or module lists is not supported in TorchScript "
                        "(these loops are unrolled)",
                 "use a condition instead");
+  }
+  if (region.kind == Region::Kind::Function) {
+    throw lang::CompileError(statement.range, word + " outside loop");
   }
   if (!tail_) unsupported(statement.range, word + " inside with blocks is not supported by tscript yet");
   if (region.containsReturn) storeNotReturned(statement.range);

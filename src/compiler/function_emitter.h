@@ -91,15 +91,29 @@ class FunctionEmitter {
  private:
   // ---- statements ----
   // A program to emit: the concatenation of statements[from..] of each segment.
+  // A segment may be one iteration of an unrolled loop (a loop over a module list or a
+  // tuple that contains a return, in tail position): its loop variable is bound to `element`
+  // first, and the segments after it are the remaining iterations, then what follows the
+  // loop, so an `if` that returns in the body gets all of that as its continuation (as
+  // 1.13's exit transform moves the rest of the block into the branch that does not exit).
   struct Segment {
     const lang::StmtList* statements;
     size_t from;
+    // How many unrolled loops enclose these statements within the current region; -1: as
+    // many as where the sequence is emitted.
+    int unrolledDepth = -1;
+    const lang::ForStmt* unrolledLoop = nullptr;  // set: bind its target to `element` first
+    SugaredValuePtr element;
   };
   // Emits the segments in order, stopping after a statement that always exits (return or
   // raise). `tail`: they run to the end of the function, so a return among them ends it.
   // Returns true when it stopped at an if decided at compile time whose taken branch always
   // exits (the rest is unreachable, and the enclosing if's branch counts as exiting).
   bool emitSequence(std::vector<Segment> segments, bool tail);
+  // The iterations of `for` over a compile-time sequence as segments; nullopt when the loop
+  // is a real one (its iterable, already emitted, is kept for emitFor in pendingIterable_).
+  std::optional<std::vector<Segment>> unrolledIterations(const lang::ForStmt& statement);
+  std::pair<const lang::ForStmt*, SugaredValuePtr> pendingIterable_;
   void emitBlock(const lang::StmtList& statements) { emitSequence({{&statements, 0}}, false); }
   void emitStatement(const lang::Stmt& statement);
   void emitAssign(const lang::AssignStmt& assign);
@@ -277,7 +291,7 @@ class FunctionEmitter {
   //    continue or the end of the body: the while test, or true);
   //  - unrolled loop (over a tuple or module list): no exits allowed.
   struct Region {
-    enum class Kind { Function, Loop, Unrolled };
+    enum class Kind { Function, Loop };
     explicit Region(Kind k) : kind(k) {}
     Kind kind;
     std::string continueVariable;          // Loop with exits only
@@ -289,6 +303,9 @@ class FunctionEmitter {
   // unset: stored explicitly, so the values are constants, as in torch.jit's graphs.
   void storeNotReturned(const lang::SourceRange& range);
   std::vector<Region> regions_;
+  // Unrolled loops around the statement being emitted, within the innermost region: break
+  // and continue cannot leave them, and a return can only in tail position.
+  int unrolledDepth_ = 0;
   int loopCounter_ = 0;                            // names the continue variables
   ir::Node* returnPlaceholder_ = nullptr;          // $return before a loop that returns
   types::TypePtr declaredReturnType_;              // null when inferred

@@ -182,6 +182,13 @@ std::vector<std::string> ObjectValue::submoduleNames() const {
   for (const types::ClassType::Attribute& attribute : definition_.type()->attributes()) {
     if (attribute.isModule) names.push_back(attribute.name);
   }
+  if (names.empty() && definition_.container() != ClassDefinition::Container::None) {
+    // A ParameterList / ParameterDict: its elements are its parameters (1.13 iterates and
+    // indexes them as it does the submodules of a ModuleList / ModuleDict).
+    for (const types::ClassType::Attribute& attribute : definition_.type()->attributes()) {
+      if (attribute.isParameter) names.push_back(attribute.name);
+    }
+  }
   return names;
 }
 

@@ -43,7 +43,8 @@ class ObjectValue final : public SugaredValue {
   // The value of slot `name` (prim::GetAttr), named after it as torch.jit names it.
   ir::Value* slotValue(const lang::SourceRange& range, FunctionEmitter& emitter,
                        const std::string& name);
-  // The submodule slots, in slot order.
+  // The submodule slots, in slot order; for a parameter container (no submodules), its
+  // parameter slots.
   std::vector<std::string> submoduleNames() const;
 
   CompilationUnit& unit_;

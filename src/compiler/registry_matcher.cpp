@@ -31,7 +31,10 @@ SchemaView viewOf(const ops::Operator& op) {
     argumentView.defaultValue = argument.defaultValue;
     view.arguments.push_back(std::move(argumentView));
   }
-  for (const ops::Argument& result : schema.returns) view.returns.push_back(result.type);
+  for (const ops::Argument& result : schema.returns) {
+    view.returns.push_back(result.type);
+    view.returnNames.push_back(result.name);
+  }
   return view;
 }
 

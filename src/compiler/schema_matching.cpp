@@ -18,6 +18,7 @@
 // no trace: conversions are planned first and emitted after.
 #include "compiler/schema_matching.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <unordered_map>
@@ -116,11 +117,13 @@ types::TypePtr substitute(const types::TypePtr& type, const Bindings& bindings) 
                            substitute(type->as<types::DictType>()->value(), bindings));
     case TypeKind::Tuple: {
       // A NamedTuple has no type variables inside: it stays itself (name and fields).
-      if (type->as<types::TupleType>()->isNamed()) return type;
+      const auto* tuple = type->as<types::TupleType>();
+      if (tuple->isNamed()) return type;
       std::vector<types::TypePtr> elements;
-      for (const types::TypePtr& element : type->as<types::TupleType>()->elements()) {
+      for (const types::TypePtr& element : tuple->elements()) {
         elements.push_back(substitute(element, bindings));
       }
+      if (tuple->hasFieldNames()) return types::fieldNamedTupleOf(tuple->fieldNames(), elements);
       return types::tupleOf(elements);
     }
     default:
@@ -505,7 +508,14 @@ bool tryEmitWithSchema(ir::Graph& graph, ir::Symbol op, const SchemaView& schema
     for (ir::Value* output : node->outputs()) elementTypes.push_back(output->type());
     ir::Node* tuple = graph.insert(ir::Symbol::make("prim", "TupleConstruct"), node->outputs(), 1);
     tuple->setSourceRange(range);
-    result = tuple->output()->setType(types::tupleOf(elementTypes));
+    // Results that are all named make a tuple with those field names, as 1.13 packs them
+    // (`torch.max(x, 1).values`, `x.sort().indices`).
+    bool allNamed = schema.returnNames.size() == schema.returns.size() &&
+                    std::none_of(schema.returnNames.begin(), schema.returnNames.end(),
+                                 [](const std::string& name) { return name.empty(); });
+    result = tuple->output()->setType(allNamed
+                                          ? types::fieldNamedTupleOf(schema.returnNames, elementTypes)
+                                          : types::tupleOf(elementTypes));
   }
   return true;
 }

@@ -28,6 +28,9 @@ struct SchemaView {
   std::string overloadName;  // `Tensor`
   std::vector<ArgumentView> arguments;
   std::vector<types::TypePtr> returns;
+  // The returns' names (`values`, `indices`), empty strings for unnamed ones; may be shorter
+  // than `returns` when a caller has none to give.
+  std::vector<std::string> returnNames;
   bool varargs = false;  // `...` in the arguments: extra positional arguments are accepted
   std::string text;      // the schema as written, for error messages
 };

@@ -83,8 +83,9 @@ SugaredValuePtr SimpleValue::attr(const lang::SourceRange& range, FunctionEmitte
   if (kind == types::TypeKind::Class || kind == types::TypeKind::Interface) {
     if (SugaredValuePtr object = emitter.objectValue(value_)) return object->attr(range, emitter, name);
   }
-  if (const auto* tuple = value_->type()->as<types::TupleType>(); tuple && tuple->isNamed()) {
-    // `out.logits`: the field's element (prim::TupleIndex, as torch.jit reads it).
+  if (const auto* tuple = value_->type()->as<types::TupleType>(); tuple && tuple->hasFieldNames()) {
+    // `out.logits`, `x.max(dim=1).values`: the field's element (prim::TupleIndex, as
+    // torch.jit reads it).
     const auto& fields = tuple->fieldNames();
     auto field = std::find(fields.begin(), fields.end(), name);
     if (field != fields.end()) {

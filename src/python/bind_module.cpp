@@ -4,12 +4,15 @@
 // torch.jit's concrete module types do) and describes the module type through ModuleType.
 // Tensors in slots are the Python module's own tensors (no copy), so parameters stay shared
 // with the nn.Module they came from.
+#include <functional>
+#include <map>
 #include <pybind11/stl.h>
 
 #include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/code_printer.h"
 #include "python/bindings.h"
+#include "python/code_constants.h"
 #include "python/module_objects.h"
 #include "runtime/builtins_table.h"
 #include "runtime/operator_info.h"
@@ -20,7 +23,64 @@ namespace tscript::python {
 
 namespace {
 
-std::string methodCode(ModuleType& type, const std::string& name) {
+// The Python names of forward hooks, by "<class qualified name>.__forward_hook_<i>" (and
+// pre-hooks likewise): the hooks run as methods (ObjectValue::call), but 1.13 compiles them as
+// functions of the class, so its `.graph` shows `prim::Constant[name="hook"]` and
+// `prim::CallFunction`, and its `.code` `__torch__.M.hook(m, (x,), )`. Read with the GIL.
+std::map<std::string, std::string>& hookNames() {
+  static auto* names = new std::map<std::string, std::string>();  // leaked: lives as the types
+  return *names;
+}
+
+// Rewrites the hook method calls of `graph` (a display copy) as 1.13 shows them; records the
+// qualified names the code printer spells.
+void showHooksAsFunctions(ir::Graph& graph, std::map<std::string, std::string>* qualifiedNames) {
+  const ir::Symbol callMethod = ir::Symbol::make("prim", "CallMethod");
+  std::vector<std::pair<ir::Node*, std::string>> calls;
+  std::function<void(ir::Block*)> visit = [&](ir::Block* block) {
+    for (ir::Node* node : block->nodes()) {
+      for (ir::Block* sub : node->blocks()) visit(sub);
+      if (node->kind() != callMethod || node->inputs().empty()) continue;
+      const auto* owner = node->input(0)->type()->as<types::ClassType>();
+      if (!owner) continue;
+      auto found = hookNames().find(owner->qualifiedName() + "." + node->s("name"));
+      if (found == hookNames().end()) continue;
+      calls.emplace_back(node, found->second);
+      if (qualifiedNames) (*qualifiedNames)[found->second] = owner->qualifiedName() + "." + found->second;
+    }
+  };
+  visit(graph.block());
+  std::map<std::string, ir::Value*> functions;
+  for (auto& [call, name] : calls) {
+    ir::Value*& function = functions[name];
+    if (!function) {
+      // At the top of the graph, as 1.13's constant pooling leaves function constants.
+      ir::Node* constant = graph.create(ir::prim::Constant, {}, 1);
+      constant->s_("name", name);
+      constant->output()->setType(types::functionType());
+      ir::NodeRange nodes = graph.block()->nodes();
+      constant->insertBefore(nodes.begin() != nodes.end() ? *nodes.begin()
+                                                          : graph.block()->returnNode());
+      function = constant->output();
+    }
+    std::vector<ir::Value*> inputs{function};
+    inputs.insert(inputs.end(), call->inputs().begin(), call->inputs().end());
+    ir::Node* replacement = graph.create(ir::Symbol::make("prim", "CallFunction"), inputs,
+                                         call->outputs().size());
+    replacement->setSourceRange(call->sourceRange());
+    replacement->insertBefore(call);
+    for (size_t i = 0; i < call->outputs().size(); ++i) {
+      replacement->output(i)->setType(call->output(i)->type());
+      call->output(i)->replaceAllUsesWith(replacement->output(i));
+    }
+    call->destroy();
+  }
+}
+
+// `.code` of method `name` and, when `constants` is given, the constants it prints as
+// `CONSTANTS.cN` in `mapping`.
+std::string methodCode(ModuleType& type, const std::string& name, CodeConstants* constants,
+                       py::dict* mapping) {
   const compiler::CompiledFunction& method = type.method(name);
   ir::CodeSignature signature;
   signature.name = name;
@@ -34,12 +94,15 @@ std::string methodCode(ModuleType& type, const std::string& name) {
   options.printFirstArgumentType = false;  // `def forward(self, ...)`, as `.code` prints it
   auto qualifiedNames = std::make_shared<std::map<std::string, std::string>>();
   std::shared_ptr<ir::Graph> graph = displayGraphOf(*method.graph, qualifiedNames.get());
+  showHooksAsFunctions(*graph, qualifiedNames.get());
   options.qualifiedFunctionName = [qualifiedNames](const std::string& name) {
     auto found = qualifiedNames->find(name);
     return found != qualifiedNames->end() ? found->second : "__torch__." + name;
   };
+  if (constants) constants->attachTo(options);
   ir::CodePrinter printer(std::move(options));
   printer.printFunction(*graph, signature);
+  if (constants) *mapping = constants->mapping(printer);
   return printer.text();
 }
 
@@ -116,6 +179,9 @@ void bindModules(py::module_& m) {
       .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addNamedValue(name, std::move(descriptor));
       })
+      .def("set_hook_name", [](ModuleType& t, const std::string& method, const std::string& name) {
+        hookNames()[t.type().qualifiedName() + "." + method] = name;
+      })
       .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks) {
         t.definition()->setHooks(std::move(preHooks), std::move(hooks));
       })
@@ -151,12 +217,22 @@ void bindModules(py::module_& m) {
       .def("define", &ModuleType::define)
       .def("compile", [](ModuleType& t, const std::string& name) { t.method(name); })
       .def("method_graph", [](ModuleType& t, const std::string& name) {
-        return displayGraphOf(*t.method(name).graph, nullptr)->toString();
+        std::shared_ptr<ir::Graph> graph = displayGraphOf(*t.method(name).graph, nullptr);
+        showHooksAsFunctions(*graph, nullptr);
+        return graph->toString();
       })
       .def("method_inlined_graph", [](ModuleType& t, const std::string& name) {
         return t.definition()->inlinedGraph(name)->toString();
       })
-      .def("method_code", &methodCode)
+      .def("method_code", [](ModuleType& type, const std::string& name) {
+        return methodCode(type, name, nullptr, nullptr);
+      })
+      .def("method_code_with_constants", [](ModuleType& type, const std::string& name) {
+        CodeConstants constants;
+        py::dict mapping;
+        std::string code = methodCode(type, name, &constants, &mapping);
+        return py::make_tuple(code, mapping);
+      })
       .def("method_schema", &methodSchema);
 
   py::class_<ScriptObject>(m, "ScriptObject")

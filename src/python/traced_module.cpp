@@ -10,6 +10,7 @@
 
 #include "compiler/inline_calls.h"
 #include "ir/code_printer.h"
+#include "python/code_constants.h"
 #include "python/module_objects.h"
 #include "python/traced_function.h"
 #include "runtime/builtins_table.h"
@@ -227,14 +228,24 @@ ir::CodeSignature signatureOf(const TracedMethodRecord& record, const std::strin
   return signature;
 }
 
-std::string codeOf(const ModuleType& type, const std::string& name) {
+std::string codeOf(const ModuleType& type, const std::string& name,
+                   CodeConstants* constants = nullptr, py::dict* mapping = nullptr) {
   const TracedMethodRecord& record = tracedOrThrow(type, name);
   ir::CodeSignature signature = signatureOf(record, name);
   ir::CodePrinterOptions options;
   options.operatorInfo = runtime::operatorInfoForPrinting;
   options.printFirstArgumentType = false;
+  if (constants) {
+    const tracer::TensorConstants* known = &record.constants;
+    constants->attachTo(options, [known](const ir::Node& node) -> const at::Tensor* {
+      if (!known) return nullptr;
+      auto found = known->find(&node);
+      return found != known->end() ? &found->second : nullptr;
+    });
+  }
   ir::CodePrinter printer(std::move(options));
   printer.printFunction(*record.display, signature);
+  if (constants) *mapping = constants->mapping(printer);
   return printer.text();
 }
 
@@ -308,7 +319,15 @@ void bindTracedModules(py::module_& m) {
   m.def("_traced_method_graph", [](const ModuleType& type, const std::string& name) {
     return tracedOrThrow(type, name).display->toString();
   });
-  m.def("_traced_method_code", &codeOf);
+  m.def("_traced_method_code", [](const ModuleType& type, const std::string& name) {
+    return codeOf(type, name);
+  });
+  m.def("_traced_method_code_with_constants", [](const ModuleType& type, const std::string& name) {
+    CodeConstants constants;
+    py::dict mapping;
+    std::string code = codeOf(type, name, &constants, &mapping);
+    return py::make_tuple(code, mapping);
+  });
   m.def("_traced_method_check", &checkOf,
         "(canonical inlined graph text, [(node index, tensor constant)]) for check_trace.");
   m.def("_is_traced_method", [](const ModuleType& type, const std::string& name) {

@@ -67,9 +67,20 @@ py::object objectToPython(const runtime::Object& object) {
     pythonFaces().erase(found);
   }
   const auto* type = object.type->as<types::ClassType>();
+  auto cls = type ? pythonClasses().find(type->qualifiedName()) : pythonClasses().end();
+  if (cls != pythonClasses().end() && !type->isModule()) {
+    // An object of a script class comes back as a new instance of the Python class, its
+    // attributes copied (1.13's toPyObject): methods called on it run in Python.
+    py::object instance = cls->second.attr("__new__")(cls->second);
+    const auto& attributes = type->attributes();
+    for (size_t slot = 0; slot < attributes.size(); ++slot) {
+      py::setattr(instance, attributes[slot].name.c_str(), toPython(object.slots.at(slot)));
+    }
+    return instance;
+  }
   throw py::type_error("an object of TorchScript class '" +
                        (type ? type->qualifiedName() : object.type->str()) +
-                       "' cannot be passed to Python yet (only scripted modules can)");
+                       "' cannot be passed to Python: its Python class is unknown");
 }
 
 
@@ -185,6 +196,32 @@ class Converter {
         break;
       }
       case TypeKind::Any: return convertAny(object, path);
+      case TypeKind::Class: {
+        // An instance of the script class's Python class becomes a new object with its
+        // attributes converted to the attribute types (1.13's toIValue): the script code
+        // works on a copy, as in torch.jit.
+        const auto& classType = type->as<types::ClassType>();
+        auto cls = pythonClasses().find(classType->qualifiedName());
+        if (classType->isModule() || cls == pythonClasses().end() ||
+            PyObject_IsInstance(object.ptr(), cls->second.ptr()) != 1) {
+          break;
+        }
+        const auto& attributes = classType->attributes();
+        auto instance = c10::make_intrusive<runtime::Object>(type, attributes.size());
+        for (size_t slot = 0; slot < attributes.size(); ++slot) {
+          const std::string& name = attributes[slot].name;
+          std::string attributePath = path + "." + name;
+          if (!py::hasattr(object, name.c_str())) {
+            throw py::type_error(function_ + "() argument '" + parameter_ + "': " + attributePath +
+                                 " is missing: an object of TorchScript class '" +
+                                 classType->qualifiedName() + "' needs every attribute its "
+                                 "__init__ assigns");
+          }
+          instance->slots[slot] = convert(object.attr(name.c_str()), attributes[slot].type,
+                                          attributePath);
+        }
+        return Value(std::move(instance));
+      }
       case TypeKind::List: {
         if (!PyList_Check(object.ptr()) && !PyTuple_Check(object.ptr())) break;
         const types::TypePtr& element = type->as<types::ListType>()->element();

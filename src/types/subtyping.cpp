@@ -57,8 +57,9 @@ bool TupleType::isSubtypeOfHook(const Type& other) const {
   if (other.kind() == TypeKind::AnyTuple) return true;
   const TupleType* tuple = other.as<TupleType>();
   if (!tuple || tuple->elements_.size() != elements_.size()) return false;
-  // A plain tuple is not a NamedTuple; a NamedTuple is a plain tuple, or the same NamedTuple.
-  if (tuple->isNamed() && (!isNamed() || fieldNames_ != tuple->fieldNames_)) return false;
+  // A plain tuple is not a NamedTuple; a NamedTuple is a plain tuple, or one with the same
+  // field names (c10 compares the names only).
+  if (tuple->hasFieldNames() && fieldNames_ != tuple->fieldNames_) return false;
   for (size_t i = 0; i < elements_.size(); ++i) {
     if (!isSubtypeOf(elements_[i], tuple->elements_[i])) return false;
   }
@@ -88,6 +89,7 @@ TypePtr unshapedType(const TypePtr& type) {
       if (tuple->isNamed()) {
         return namedTupleOf(*tuple->qualifiedName(), tuple->fieldNames(), std::move(elements));
       }
+      if (tuple->hasFieldNames()) return fieldNamedTupleOf(tuple->fieldNames(), std::move(elements));
       return tupleOf(std::move(elements));
     }
     case TypeKind::Union: {

@@ -122,6 +122,16 @@ TypePtr tupleOf(std::vector<TypePtr> elements) {
                                      std::vector<std::string>{});
 }
 
+TypePtr fieldNamedTupleOf(std::vector<std::string> fieldNames, std::vector<TypePtr> elements) {
+  for (const TypePtr& element : elements) requireType(element, "fieldNamedTupleOf");
+  if (fieldNames.size() != elements.size() || fieldNames.empty()) {
+    throw std::invalid_argument("fieldNamedTupleOf: " + std::to_string(fieldNames.size()) +
+                                " field names for " + std::to_string(elements.size()) +
+                                " elements");
+  }
+  return std::make_shared<TupleType>(std::move(elements), std::nullopt, std::move(fieldNames));
+}
+
 TypePtr namedTupleOf(std::string qualifiedName, std::vector<std::string> fieldNames,
                      std::vector<TypePtr> elements) {
   for (const TypePtr& element : elements) requireType(element, "namedTupleOf");
@@ -183,7 +193,9 @@ TupleType::TupleType(std::vector<TypePtr> elements, std::optional<std::string> q
 
 bool TupleType::equals(const Type& other) const {
   const TupleType* tuple = other.as<TupleType>();
-  if (!tuple || tuple->qualifiedName_ != qualifiedName_ ||
+  // Field names count too (c10 compares the tuples' schemas): `(values, indices)` of
+  // aten::max.dim is not the plain `(Tensor, Tensor)`.
+  if (!tuple || tuple->qualifiedName_ != qualifiedName_ || tuple->fieldNames_ != fieldNames_ ||
       tuple->elements_.size() != elements_.size()) {
     return false;
   }
@@ -233,10 +245,10 @@ std::string DictType::annotationStr() const {
 }
 
 std::string TupleType::str() const {
-  std::string out = isNamed() ? "NamedTuple(" : "(";
+  std::string out = hasFieldNames() ? "NamedTuple(" : "(";
   for (size_t i = 0; i < elements_.size(); ++i) {
     if (i > 0) out += ", ";
-    if (isNamed()) out += fieldNames_[i] + " : ";
+    if (hasFieldNames()) out += fieldNames_[i] + " : ";
     out += elements_[i]->str();
   }
   return out + ")";

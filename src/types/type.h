@@ -207,8 +207,11 @@ class DictType final : public Type {
 };
 
 // A tuple, or a NamedTuple when it has a qualified name (then `fieldNames` has one name per
-// element). Tuples are covariant; a NamedTuple is a subtype of the plain tuple of its
-// elements, but not the other way round.
+// element). An operator's named returns (`aten::max.dim` -> `(Tensor values, Tensor indices)`)
+// make a third kind: field names without a qualified name (c10's TupleType with a schema but
+// no name), `NamedTuple(values : Tensor, indices : Tensor)` in graphs, `Tuple[Tensor, Tensor]`
+// in code, a plain tuple in Python. Tuples are covariant; a tuple with field names is a subtype
+// of the plain tuple of its elements, but not the other way round.
 class TupleType final : public Type {
  public:
   static constexpr TypeKind Kind = TypeKind::Tuple;
@@ -216,6 +219,8 @@ class TupleType final : public Type {
             std::vector<std::string> fieldNames);
   const std::vector<TypePtr>& elements() const { return elements_; }
   bool isNamed() const { return qualifiedName_.has_value(); }
+  // True for NamedTuples and for the field-named results of operators: `t.name` reads a field.
+  bool hasFieldNames() const { return !fieldNames_.empty(); }
   const std::optional<std::string>& qualifiedName() const { return qualifiedName_; }
   const std::vector<std::string>& fieldNames() const { return fieldNames_; }
 
@@ -311,6 +316,9 @@ std::optional<TypePtr> unifyTypes(const TypePtr& a, const TypePtr& b, const Unif
 std::optional<TypePtr> unifyTypeList(const std::vector<TypePtr>& types,
                                      const UnifyOptions& options = {},
                                      std::string* whyNot = nullptr);
+
+// The tuple of an operator's named returns: field names but no qualified name.
+TypePtr fieldNamedTupleOf(std::vector<std::string> fieldNames, std::vector<TypePtr> elements);
 
 // A named tuple: NamedTuple(x : int, y : Tensor) in graphs, `__torch__.NT` in code.
 TypePtr namedTupleOf(std::string qualifiedName, std::vector<std::string> fieldNames,
