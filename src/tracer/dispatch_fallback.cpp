@@ -73,6 +73,14 @@ void redispatchBelow(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
                      stack);
 }
 
+// libtorch marks the calls 1.13's tracer must not see by excluding the Tracer key on the
+// thread (`at::tracer::impl::NoTracerDispatchMode`): `torch.tensor([1.0, 2.0])` fills an
+// `aten::empty` tensor from the Python values and lifts it (`aten::lift_fresh`) in that mode,
+// so only its `aten::to` is recorded, taking the filled tensor as a constant.
+bool hiddenFromTracer() {
+  return c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Tracer);
+}
+
 struct DepthGuard {
   explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
   ~DepthGuard() { --depth_; }
@@ -82,7 +90,7 @@ struct DepthGuard {
 void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
                        std::vector<c10::IValue>* stack) {
   Recorder* recorder = activeRecorder();
-  if (recorder == nullptr || recorder->nestedDepth() > 0) {
+  if (recorder == nullptr || recorder->nestedDepth() > 0 || hiddenFromTracer()) {
     redispatchBelow(op, keys, stack);
     return;
   }

@@ -387,6 +387,9 @@ ir::Node* Recorder::recordCall(const ops::Schema& schema,
       kind = outplace;
     }
   }
+  // 1.13's hand-written tracing kernel of `detach_` records `aten::detach` (the result is the
+  // same tensor, re-mapped as for any in-place call): `torch.tensor(...)` ends with it.
+  if (kind == "aten::detach_") kind = "aten::detach";
   ir::Node* node = graph_->create(ir::Symbol::fromQualString(kind), {}, 0);
   try {
     for (size_t i = 0; i < arguments.size(); ++i) {
