@@ -205,6 +205,7 @@ def _in_item_context(name, context):
             return _original[name](self, *args, **kwargs)
         if reason is not None:
             _warn(reason + _DATAFLOW, stacklevel=2)
+        _C._trace_flush()
         _C._trace_push_item_context(context)
         try:
             result = _original[name](self, *args, **kwargs)
@@ -215,6 +216,17 @@ def _in_item_context(name, context):
             if _is_condition(caller):
                 _warn(_control_flow_warning(caller, result), stacklevel=2)
         return result
+    method.__name__ = name
+    return method
+
+
+def _reads_data(name):
+    """The original method `name`, which reads tensor data without an operator call
+    (numpy(), data_ptr(), ...): the recorder computes its deferred calls first."""
+    def method(self, *args, **kwargs):
+        if _recording():
+            _C._trace_flush()
+        return _original[name](self, *args, **kwargs)
     method.__name__ = name
     return method
 
@@ -278,6 +290,11 @@ _PATCHES = {
     "__iter__": _iter,
     "__len__": _len,
 }
+# Data read past the dispatcher: deferred calls (src/tracer/deferred_kernels.h) run first.
+for _name in ("numpy", "data_ptr", "__array__", "storage", "untyped_storage", "__reduce_ex__",
+              "__dlpack__", "_storage"):
+    if hasattr(torch.Tensor, _name):
+        _PATCHES[_name] = _reads_data(_name)
 
 
 class _TensorPatches:
@@ -396,6 +413,8 @@ def _record(fn, example_inputs, strict=True, force_outplace=False):
         result = trace.run(fn, inputs)
     _check_output_containers(result, strict)
     trace.set_output(result)
+    del result  # nobody reads the recording run's values now: settle can drop them
+    trace.settle()
     return trace, names
 
 

@@ -81,6 +81,17 @@ bool hiddenFromTracer() {
   return c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Tracer);
 }
 
+// Calls with no tensor result that read no data: no need to compute deferred calls first.
+bool isMetadataQuery(const std::string& name) {
+  static const std::unordered_set<std::string> names = {
+      "aten::size",         "aten::stride",       "aten::dim",          "aten::numel",
+      "aten::sym_size",     "aten::sym_stride",   "aten::sym_numel",    "aten::is_floating_point",
+      "aten::is_complex",   "aten::is_contiguous", "aten::storage_offset", "aten::is_same_size",
+      "aten::is_signed",    "aten::is_inference",  "aten::is_leaf",     "aten::output_nr",
+  };
+  return names.count(name) > 0;
+}
+
 struct DepthGuard {
   explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
   ~DepthGuard() { --depth_; }
@@ -90,7 +101,12 @@ struct DepthGuard {
 void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
                        std::vector<c10::IValue>* stack) {
   Recorder* recorder = activeRecorder();
-  if (recorder == nullptr || recorder->nestedDepth() > 0 || hiddenFromTracer()) {
+  if (recorder == nullptr || recorder->nestedDepth() > 0) {
+    redispatchBelow(op, keys, stack);
+    return;
+  }
+  if (hiddenFromTracer()) {
+    recorder->deferred().flush();
     redispatchBelow(op, keys, stack);
     return;
   }
@@ -100,6 +116,11 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
                      ": the operator registry does not know it");
   }
   if (isTransparent(*schema)) {
+    // Front doors read nothing themselves (their inner calls are recorded, and deferred or
+    // not on their own); other unrecorded calls (item, equal, ...) may read data.
+    if (!isUnrecordedFrontDoor(schema->name) && !isMetadataQuery(schema->name)) {
+      recorder->deferred().flush();
+    }
     bool isItem = schema->name == "aten::item";
     at::Tensor self = isItem ? stack->back().toTensor() : at::Tensor();
     redispatchBelow(op, keys, stack);
@@ -110,12 +131,17 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
   size_t numArguments = schema->arguments.size();
   std::vector<c10::IValue> arguments(stack->end() - numArguments, stack->end());
   ir::Node* node = recorder->recordCall(*schema, arguments);
-  {
+  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, *schema, stack);
+  if (decision != DeferredKernels::Decision::Deferred) {
+    // Real kernels read their arguments: every deferred call before them must have run,
+    // unless this one only makes a view.
+    if (decision == DeferredKernels::Decision::Run) recorder->deferred().flush();
     DepthGuard nested(recorder->nestedDepth());
     redispatchBelow(op, keys, stack);
   }
   size_t numResults = op.schema().returns().size();
   std::vector<c10::IValue> results(stack->end() - numResults, stack->end());
+  if (decision == DeferredKernels::Decision::RunAsView) recorder->deferred().noteViews(results);
   recorder->recordOutputs(node, *schema, results);
 }
 

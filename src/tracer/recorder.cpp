@@ -219,6 +219,9 @@ ir::Value* Recorder::tensorConstant(const at::Tensor& tensor) {
         "Cannot insert a Tensor that requires grad as a constant. Consider making it a "
         "parameter or input, or detaching the gradient\nTensor:\n" + printed.str());
   }
+  // A view of a not yet computed result, made where we do not see it (a hidden call):
+  // the constant is its data, so compute it now.
+  if (deferred_.isPending(tensor)) deferred_.flush();
   ir::Node* node = graph_->create(ir::prim::Constant);
   node->setAttribute("value", ir::AttributeValue(ir::TensorText{tensorConstantText(tensor)}));
   node->output()->setType(tensorTypeOf(tensor));
