@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 TSAN_BUILD ?= build-tsan
 
-.PHONY: all deps configure build install fuzz test-fuzz test-tsan test test-cpp test-python check-boundary demo clean
+.PHONY: all deps configure build install fuzz test-fuzz test-tsan test test-cpp test-python test-slow check-boundary demo clean
 
 all: build
 
@@ -38,7 +38,12 @@ test-cpp: build
 
 test-python: build
 	TSCRIPT_BIN=$(abspath $(BUILD))/bin/tscript PYTHONPATH=$(abspath python) \
-	  $(PYTHON) -m pytest -q tests/python
+	  $(PYTHON) -m pytest -q -m "not slow" tests/python
+
+# The tests marked `slow` (models too slow to build for `make test`: tests/python/test_trace_torchvision.py).
+test-slow: build
+	TSCRIPT_BIN=$(abspath $(BUILD))/bin/tscript PYTHONPATH=$(abspath python) \
+	  $(PYTHON) -m pytest -q -m slow tests/python
 
 check-boundary: build
 	scripts/check-boundary.sh $(BUILD)

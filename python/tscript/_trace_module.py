@@ -217,6 +217,8 @@ def _record_method(root, method_name, example_inputs, strict, force_outplace):
         result = trace.run(fn, inputs)
     _tracing._check_output_containers(result, strict)
     trace.set_output(result)
+    del result  # nobody reads the recording run's values now: settle can drop them
+    trace.settle()
     trace.finish_module_method(root.type, method_name, list(names[:len(example_inputs)]),
                                root.path, state.scopes)
 

@@ -242,6 +242,10 @@ class PyTrace {
     return result;
   }
 
+  // The recorded calls not computed yet whose results can still be read are computed, the
+  // others dropped (deferred_kernels.h); called once the traced code's result is released.
+  void settle() { recorder_.deferred().settle(); }
+
   // Makes `result` the graph's output and finishes the graph.
   void setOutput(py::handle result) {
     if (result.is_none()) {
@@ -277,6 +281,8 @@ class PyTrace {
     ir::Node* call = recorder_.recordFunctionCall(unique, values, returnType);
     py::object result;
     {
+      // The callee runs unrecorded, so no fallback flushes for it.
+      recorder_.deferred().flush();
       tracer::RecordingPaused paused;
       result = runCallee();
     }
@@ -306,6 +312,8 @@ class PyTrace {
                                                 returnType);
     py::object result;
     {
+      // The callee runs unrecorded, so no fallback flushes for it.
+      recorder_.deferred().flush();
       tracer::RecordingPaused paused;
       result = runCallee();
     }
@@ -397,6 +405,8 @@ void bindTracer(py::module_& m) {
            "Call fn(*inputs) with recording on and return the result.")
       .def("set_output", &PyTrace::setOutput, py::arg("result"),
            "Make `result` the graph's output and finish the graph.")
+      .def("settle", &PyTrace::settle,
+           "Compute the deferred calls whose results are still referenced; drop the rest.")
       .def("set_force_outplace",
            [](PyTrace& trace, bool force) { trace.recorder().setForceOutplace(force); })
       .def("make_function", &PyTrace::makeFunction, py::arg("name"), py::arg("argument_names"),
@@ -439,6 +449,10 @@ void bindTracer(py::module_& m) {
                                                        : tracer::Recorder::ItemContext::Suppress);
   });
   m.def("_trace_pop_item_context", [] { activeOrThrow().popItemContext(); });
+  m.def("_trace_flush", [] {
+    tracer::Recorder* recorder = tracer::activeRecorder();
+    if (recorder != nullptr) recorder->deferred().flush();
+  }, "Compute the deferred calls of the active recording (before Python reads tensor data).");
   m.def("_trace_is_traced", [](py::handle self) {
     tracer::Recorder* recorder = tracer::activeRecorder();
     return recorder != nullptr && THPVariable_Check(self.ptr()) &&

@@ -73,6 +73,25 @@ void redispatchBelow(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
                      stack);
 }
 
+// libtorch marks the calls 1.13's tracer must not see by excluding the Tracer key on the
+// thread (`at::tracer::impl::NoTracerDispatchMode`): `torch.tensor([1.0, 2.0])` fills an
+// `aten::empty` tensor from the Python values and lifts it (`aten::lift_fresh`) in that mode,
+// so only its `aten::to` is recorded, taking the filled tensor as a constant.
+bool hiddenFromTracer() {
+  return c10::impl::tls_is_dispatch_key_excluded(c10::DispatchKey::Tracer);
+}
+
+// Calls with no tensor result that read no data: no need to compute deferred calls first.
+bool isMetadataQuery(const std::string& name) {
+  static const std::unordered_set<std::string> names = {
+      "aten::size",         "aten::stride",       "aten::dim",          "aten::numel",
+      "aten::sym_size",     "aten::sym_stride",   "aten::sym_numel",    "aten::is_floating_point",
+      "aten::is_complex",   "aten::is_contiguous", "aten::storage_offset", "aten::is_same_size",
+      "aten::is_signed",    "aten::is_inference",  "aten::is_leaf",     "aten::output_nr",
+  };
+  return names.count(name) > 0;
+}
+
 struct DepthGuard {
   explicit DepthGuard(int& depth) : depth_(depth) { ++depth_; }
   ~DepthGuard() { --depth_; }
@@ -86,12 +105,22 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
     redispatchBelow(op, keys, stack);
     return;
   }
+  if (hiddenFromTracer()) {
+    recorder->deferred().flush();
+    redispatchBelow(op, keys, stack);
+    return;
+  }
   const ops::Schema* schema = schemaOf(op);
   if (schema == nullptr) {
     throw TraceError("cannot trace a call of " + c10::toString(op.operator_name()) +
                      ": the operator registry does not know it");
   }
   if (isTransparent(*schema)) {
+    // Front doors read nothing themselves (their inner calls are recorded, and deferred or
+    // not on their own); other unrecorded calls (item, equal, ...) may read data.
+    if (!isUnrecordedFrontDoor(schema->name) && !isMetadataQuery(schema->name)) {
+      recorder->deferred().flush();
+    }
     bool isItem = schema->name == "aten::item";
     at::Tensor self = isItem ? stack->back().toTensor() : at::Tensor();
     redispatchBelow(op, keys, stack);
@@ -102,12 +131,22 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
   size_t numArguments = schema->arguments.size();
   std::vector<c10::IValue> arguments(stack->end() - numArguments, stack->end());
   ir::Node* node = recorder->recordCall(*schema, arguments);
-  {
+  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, keys, *schema, stack);
+  if (decision != DeferredKernels::Decision::Deferred) {
+    // Real kernels read their arguments: every deferred call before them must have run,
+    // unless this one only makes a view.
+    if (decision == DeferredKernels::Decision::Run) recorder->deferred().flush();
     DepthGuard nested(recorder->nestedDepth());
-    redispatchBelow(op, keys, stack);
+    if (recorder->deferred().writesFakeLeaf(op, *stack)) {
+      // An in-place write into a stand-in eager would have given a history: below autograd.
+      redispatchBelow(op, keys - c10::autograd_dispatch_keyset_with_ADInplaceOrView, stack);
+    } else {
+      redispatchBelow(op, keys, stack);
+    }
   }
   size_t numResults = op.schema().returns().size();
   std::vector<c10::IValue> results(stack->end() - numResults, stack->end());
+  if (decision == DeferredKernels::Decision::RunAsView) recorder->deferred().noteViews(results);
   recorder->recordOutputs(node, *schema, results);
 }
 

@@ -219,6 +219,9 @@ ir::Value* Recorder::tensorConstant(const at::Tensor& tensor) {
         "Cannot insert a Tensor that requires grad as a constant. Consider making it a "
         "parameter or input, or detaching the gradient\nTensor:\n" + printed.str());
   }
+  // A view of a not yet computed result, made where we do not see it (a hidden call):
+  // the constant is its data, so compute it now.
+  if (deferred_.isPending(tensor)) deferred_.flush();
   ir::Node* node = graph_->create(ir::prim::Constant);
   node->setAttribute("value", ir::AttributeValue(ir::TensorText{tensorConstantText(tensor)}));
   node->output()->setType(tensorTypeOf(tensor));
@@ -387,6 +390,9 @@ ir::Node* Recorder::recordCall(const ops::Schema& schema,
       kind = outplace;
     }
   }
+  // 1.13's hand-written tracing kernel of `detach_` records `aten::detach` (the result is the
+  // same tensor, re-mapped as for any in-place call): `torch.tensor(...)` ends with it.
+  if (kind == "aten::detach_") kind = "aten::detach";
   ir::Node* node = graph_->create(ir::Symbol::fromQualString(kind), {}, 0);
   try {
     for (size_t i = 0; i < arguments.size(); ++i) {

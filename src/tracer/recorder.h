@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "ir/ir.h"
+#include "tracer/deferred_kernels.h"
 
 namespace tscript::ops {
 struct Schema;
@@ -181,6 +182,11 @@ class Recorder {
   // Nesting depth of dispatcher calls inside a recorded call (the fallback's business).
   int& nestedDepth() { return nestedDepth_; }
 
+  // The calls recorded but not yet computed (see deferred_kernels.h). Whoever runs code that
+  // may read tensor data outside the dispatcher fallback flushes them first; the end of a
+  // recording settles them once the traced code's result has been released.
+  DeferredKernels& deferred() { return deferred_; }
+
  private:
   ir::Value* insertConstant(const c10::IValue& value, const types::TypePtr& declared,
                             bool withLocation);
@@ -214,6 +220,9 @@ class Recorder {
   std::optional<std::string> currentLocation_;
   int nestedDepth_ = 0;
   bool forceOutplace_ = false;
+  // Last member: destroyed first, it may still compute observable results with the
+  // recorder intact.
+  DeferredKernels deferred_;
 };
 
 // While alive, this thread's operator calls are not recorded (the recording key is

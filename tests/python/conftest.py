@@ -8,3 +8,8 @@ sys.path.insert(0, str(ROOT / "python"))
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 TSCRIPT_BIN = os.environ.get("TSCRIPT_BIN", str(ROOT / "build" / "bin" / "tscript"))
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "slow: too slow for `make test` (left out there; `make test-slow` runs them)")

@@ -211,6 +211,28 @@ def test_traced_module_with_constants_both_ways(tmp_path):
     torch.testing.assert_close(tscript.load(path)(y), eager(y))
 
 
+class MadeFromValues(torch.nn.Module):
+    """torch.tensor of Python values inside forward: a tensor constant in the trace."""
+
+    def __init__(self):
+        super().__init__()
+        self.lin = torch.nn.Linear(4, 3)
+
+    def forward(self, x):
+        return self.lin(x) * torch.tensor([1.5, -2.0, 0.25]) + torch.tensor(0.5)
+
+
+def test_traced_module_with_tensors_made_from_values_both_ways(tmp_path):
+    torch.manual_seed(0)
+    eager = MadeFromValues()
+    traced = tscript.trace(eager, (torch.randn(2, 4),))
+    path = tmp_path / "values.pt"
+    tscript.save(traced, path)
+    y = torch.randn(5, 4)
+    torch.testing.assert_close(torch.jit.load(str(path))(y), eager(y))
+    torch.testing.assert_close(tscript.load(path)(y), eager(y))
+
+
 def test_torch_traced_archive_loads_in_tscript(tmp_path):
     torch.manual_seed(0)
     eager = WithConstants()

@@ -310,8 +310,8 @@ def test_corpus_generalization_rate(capsys):
 
 # ---- .code against torch.jit -----------------------------------------------------------------
 
-# Measured: 53/55 (the two graphs that differ in test_trace_graphs.py).
-MIN_SAME_CODE = 53
+# Measured: 58/60 (the two graphs that differ in test_trace_graphs.py).
+MIN_SAME_CODE = 58
 
 
 def test_code_matches_torch_jit_rate(capsys):

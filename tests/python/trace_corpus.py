@@ -237,6 +237,33 @@ def divide_by_last_dim(x):
     return x / x.shape[-1]
 
 
+def tensor_from_list(x):
+    c = torch.tensor([1.0, 2.0, 3.0])
+    return x + c
+
+
+def tensor_from_values(x):
+    # a 0-dim value, a 2x2 of another dtype, a bool list: constants + aten::to + aten::detach
+    scale = torch.tensor(2.5)
+    table = torch.tensor([[1, 2], [3, 4]], dtype=torch.float64)
+    mask = torch.tensor([True, False, True])
+    return (x * scale).masked_fill(mask, 0.0) + table.sum()
+
+
+def as_tensor_and_new_tensor(x):
+    # as_tensor: no detach; new_tensor: with it (as torch.tensor)
+    return x + torch.as_tensor([1.0, 2.0, 3.0]) + x.new_tensor([3.0, 2.0, 1.0])
+
+
+def tensor_from_sizes(x):
+    # the sizes read while building it are Python values: one constant, as in 1.13
+    return x.sum(0) + torch.tensor([x.size(0), x.size(1), 3])
+
+
+def tensor_copied_from_tensor(x):
+    return x + torch.tensor(x)
+
+
 def frozen(module):
     """`module` in eval mode with parameters that do not require grad: a function that calls
     it traces its parameters as constants in 1.13 (tracing modules proper is part two)."""
@@ -326,6 +353,11 @@ CASES = [
     ("int_of_size", int_of_size, lambda: (_g(3, 4),)),
     ("divide_by_last_dim", divide_by_last_dim, lambda: (_g(3, 4),)),
     ("literal_equal_to_size", literal_equal_to_size, lambda: (_g(2, 6),)),
+    ("tensor_from_list", tensor_from_list, lambda: (_g(2, 3),)),
+    ("tensor_from_values", tensor_from_values, lambda: (_g(2, 3),)),
+    ("as_tensor_and_new_tensor", as_tensor_and_new_tensor, lambda: (_g(2, 3),)),
+    ("tensor_from_sizes", tensor_from_sizes, lambda: (_g(2, 3),)),
+    ("tensor_copied_from_tensor", tensor_copied_from_tensor, lambda: (_g(2, 3),)),
     ("small_cnn", small_cnn, lambda: (_model("small_cnn"), _g(2, 3, 8, 8))[1:]),
     ("resnet18", resnet18, lambda: (_model("resnet18"), _g(1, 3, 64, 64))[1:]),
 ]
