@@ -2,7 +2,7 @@
 
 Python's isinstance rejects `List[int]`; in compiled code `isinstance(x, List[int])` is the
 type check (and refinement) TorchScript has. Called from Python, this answers the same
-question by looking at the elements, as `torch.jit.isinstance` does in eager mode (an empty
+question by looking at the elements, as torch.jit's isinstance does in eager mode (an empty
 list is a `List[T]` for every T).
 """
 import builtins

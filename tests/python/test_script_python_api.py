@@ -1,7 +1,7 @@
 """The rest of the Python API around tscript.script for functions, each behaviour checked
 against eager Python and torch.jit 1.13: calls into @ignore'd / @unused Python functions,
 CompilationUnit, annotate, export, and the errors of calls with wrong argument types."""
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 import pytest
 import torch
@@ -374,3 +374,25 @@ def test_wrong_argument_type_names_parameter_and_type():
         ours([1], {})
     with pytest.raises(TypeError, match="unexpected keyword argument 'u'"):
         ours([1], {}, t, u=1)
+
+
+def _first_ints_or_keys(x: Union[List[int], Dict[str, int]]) -> int:
+    if tscript.isinstance(x, List[int]):
+        return x[0] if len(x) > 0 else -1
+    return len(x)
+
+
+def test_tscript_isinstance_with_container_types():
+    # In Python it looks at the elements, as torch.jit.isinstance does in eager mode.
+    cases = [([1, 2], List[int], True), ([1, "a"], List[int], False), ([], List[str], True),
+             ({"a": 1}, Dict[str, int], True), ({"a": 1.5}, Dict[str, int], False),
+             ((1, "s"), Tuple[int, str], True), ((1,), Tuple[int, str], False),
+             (None, Optional[int], True), (3, Optional[int], True), ("x", (int, str), True)]
+    for value, target, expected in cases:
+        assert tscript.isinstance(value, target) is expected, (value, target)
+        assert torch.jit.isinstance(value, target) is expected, (value, target)
+    # In compiled code it is the isinstance special form, refining the Union.
+    scripted = tscript.script(_first_ints_or_keys)
+    for value in ([7, 8], [], {"a": 1, "b": 2}):
+        assert scripted(value) == _first_ints_or_keys(value)
+    assert "prim::isinstance" in scripted.graph
