@@ -116,9 +116,10 @@ void bindModules(py::module_& m) {
       .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addNamedValue(name, std::move(descriptor));
       })
-      .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks) {
-        t.definition()->setHooks(std::move(preHooks), std::move(hooks));
-      })
+      .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks,
+                           std::vector<std::string> savedNames) {
+        t.definition()->setHooks(std::move(preHooks), std::move(hooks), std::move(savedNames));
+      }, py::arg("pre_hooks"), py::arg("hooks"), py::arg("saved_names") = std::vector<std::string>{})
       .def("add_python_method", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addPythonMethod(name, std::move(descriptor));
       })
