@@ -340,7 +340,9 @@ def _module_type(module, child_types):
     for name, hook in zip(pre_hooks + hooks, info.pre_hooks + info.hooks):
         module_type.add_method(name, hook)
         module_type.set_hook_name(name, hook.__name__)  # `.graph`/`.code` show it so, as 1.13
-    module_type.set_hooks(pre_hooks, hooks)
+    # Archives name hook methods after their functions, as 1.13 does.
+    module_type.set_hooks(pre_hooks, hooks, [getattr(hook, "__name__", name) for name, hook in
+                                             zip(pre_hooks + hooks, info.pre_hooks + info.hooks)])
     for name, getter in _properties(info.cls).items():
         # `self.name` reads call it (ObjectValue::attr), as 1.13 names the getter.
         module_type.add_method(f"__{name}_getter", getter)

@@ -312,6 +312,13 @@ std::string FunctionPrinter::rhs(const Node* node) {
     }
     case Form::CallFunction:
     case Form::CallMethod: {
+      if (found->second == Form::CallMethod && options_.methodCallAsFunction) {
+        if (std::optional<std::string> callee = options_.methodCallAsFunction(*node)) {
+          std::string text = *callee + "(";
+          for (const Value* input : inputs) text += useOf(input) + ", ";
+          return text + ")";
+        }
+      }
       // Every argument is followed by ", ", so calls end in `, )`.
       std::string text = found->second == Form::CallFunction
                              ? useOf(inputs.at(0)) + "("

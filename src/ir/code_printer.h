@@ -80,6 +80,10 @@ struct CodePrinterOptions {
   // returns (an archive writer that keeps one table of real tensors for every file); unset,
   // tensors go into the printer's own table, identified by their printed text.
   std::function<size_t(const Node& node)> tensorConstantIndex;
+  // When set and it returns a name for a prim::CallMethod node, the call prints as a function
+  // call `name(object, args, )`: how 1.13's archives call a submodule's forward hooks
+  // (`__torch__.M.pre(m, (x,), )`), which are not methods to its loader.
+  std::function<std::optional<std::string>(const Node& callMethod)> methodCallAsFunction;
 };
 
 // Raised for graphs that 1.13 cannot print either (a loop that is both counted and

@@ -182,9 +182,10 @@ void bindModules(py::module_& m) {
       .def("set_hook_name", [](ModuleType& t, const std::string& method, const std::string& name) {
         hookNames()[t.type().qualifiedName() + "." + method] = name;
       })
-      .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks) {
-        t.definition()->setHooks(std::move(preHooks), std::move(hooks));
-      })
+      .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks,
+                           std::vector<std::string> savedNames) {
+        t.definition()->setHooks(std::move(preHooks), std::move(hooks), std::move(savedNames));
+      }, py::arg("pre_hooks"), py::arg("hooks"), py::arg("saved_names") = std::vector<std::string>{})
       .def("add_python_method", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addPythonMethod(name, std::move(descriptor));
       })

@@ -44,6 +44,26 @@ std::string qualifierOf(const std::string& qualifiedName) {
   return qualifiedName.substr(0, qualifiedName.rfind('.'));
 }
 
+PyClassDefinition* pythonDefinitionOf(const types::ClassType& type);
+
+// A forward (pre-)hook of a scripted module type: its method and the name archives give it.
+struct HookMethod {
+  std::shared_ptr<const types::ClassType> type;
+  std::string method;     // `__forward_pre_hook_0`
+  std::string savedName;  // the Python function's name
+};
+
+// The hook a prim::CallMethod node calls (a module calling its submodule's hooks), if any.
+std::optional<HookMethod> hookCalledBy(const ir::Node& node) {
+  if (node.kind() != ir::Symbol::make("prim", "CallMethod") || node.inputs().empty()) return std::nullopt;
+  const auto* classType = node.inputs()[0]->type()->as<types::ClassType>();
+  PyClassDefinition* python = classType ? pythonDefinitionOf(*classType) : nullptr;
+  if (!python) return std::nullopt;
+  std::string saved = python->savedHookName(node.s("name"));
+  if (saved.empty()) return std::nullopt;
+  return HookMethod{python->type(), node.s("name"), saved};
+}
+
 class ModuleCodeCollector {
  public:
   explicit ModuleCodeCollector(archive::ArchiveContents& contents) : contents_(contents) {}
@@ -79,14 +99,22 @@ class ModuleCodeCollector {
  private:
   // Prints what is pending until nothing is, then hands the files to the contents.
   void drain() {
-    while (!pendingClasses_.empty() || !pendingFunctions_.empty() ||
-           !pendingNamedTuples_.empty() || !pendingInterfaces_.empty()) {
-      if (!pendingInterfaces_.empty() && pendingClasses_.empty() && pendingNamedTuples_.empty() &&
-          pendingFunctions_.empty()) {
-        auto interface = pendingInterfaces_.front();
-        pendingInterfaces_.pop_front();
-        printerFor(interface->qualifiedName()).appendText(archive::interfaceCode(*interface));
-      } else if (!pendingNamedTuples_.empty()) {
+    while (!pendingClasses_.empty() || !pendingFunctions_.empty() || !pendingNamedTuples_.empty() ||
+           !pendingHookFunctions_.empty() || !pendingInterfaces_.empty()) {
+      // Hook functions, then interfaces, come last: after everything the classes refer to.
+      if (pendingNamedTuples_.empty() && pendingClasses_.empty() && pendingFunctions_.empty()) {
+        if (!pendingHookFunctions_.empty()) {
+          HookMethod hook = pendingHookFunctions_.front();
+          pendingHookFunctions_.pop_front();
+          printHook(hook, 0);
+        } else {
+          auto interface = pendingInterfaces_.front();
+          pendingInterfaces_.pop_front();
+          printerFor(interface->qualifiedName()).appendText(archive::interfaceCode(*interface));
+        }
+        continue;
+      }
+      if (!pendingNamedTuples_.empty()) {
         const types::Type* named = pendingNamedTuples_.front();
         pendingNamedTuples_.pop_front();
         if (const auto* enumType = named->as<types::EnumType>()) {
@@ -170,6 +198,13 @@ class ModuleCodeCollector {
                              "If this is a nn.ModuleList, add it to __constants__");
       }
       for (const ir::Value* output : node->outputs()) addClass(output->type());
+      if (std::optional<HookMethod> hook = hookCalledBy(*node)) {
+        // 1.13 prints the hooks a caller calls as functions too, in the file of the class's
+        // qualified name (`code/__torch__/M.py`); its loader reads the class's methods.
+        if (seenFunctions_.insert(hook->type->qualifiedName() + "." + hook->savedName).second) {
+          pendingHookFunctions_.push_back(*hook);
+        }
+      }
       if (!emitted && isFunctionConstant(node)) {
         // A traced method's calls name the callee as Python does, with no way back to its graph.
         throw SerializeError("save: the traced method " + currentFunction_ + " calls the scripted function '" +
@@ -207,6 +242,11 @@ class ModuleCodeCollector {
       return found != qualifiedNames_.end() ? found->second : "__torch__." + name;
     };
     options.tensorConstantIndex = [this](const ir::Node& node) { return constantIndex(node); };
+    options.methodCallAsFunction = [](const ir::Node& node) -> std::optional<std::string> {
+      std::optional<HookMethod> hook = hookCalledBy(node);
+      if (!hook) return std::nullopt;
+      return hook->type->qualifiedName() + "." + hook->savedName;
+    };
     files_.emplace_back(qualifier, std::make_unique<ir::CodePrinter>(std::move(options)));
     return *files_.back().second;
   }
@@ -236,7 +276,18 @@ class ModuleCodeCollector {
       throw SerializeError("save: class '" + type.qualifiedName() + "' has no TorchScript code");
     }
     archive::ClassCodeParts parts;
-    parts.methods = unit.compiledMethodNames(type);
+    PyClassDefinition* python = pythonDefinitionOf(type);
+    for (const std::string& name : unit.compiledMethodNames(type)) {
+      if (!python || python->savedHookName(name).empty()) parts.methods.push_back(name);
+    }
+    if (python) {
+      for (const std::string& hook : python->forwardPreHookMethods()) {
+        parts.forwardPreHooks.push_back(python->savedHookName(hook));
+      }
+      for (const std::string& hook : python->forwardHookMethods()) {
+        parts.forwardHooks.push_back(python->savedHookName(hook));
+      }
+    }
     auto saved = [&type](const std::string& attribute) { return !isHiddenTracedAttribute(type, attribute); };
     for (const auto& attribute : type.attributes()) {
       if (saved(attribute.name)) addClass(attribute.type);
@@ -257,6 +308,29 @@ class ModuleCodeCollector {
       std::shared_ptr<ir::Graph> display = displayGraphOf(*method.graph, &qualifiedNames_);
       printer.printFunction(*display, archive::codeSignatureOf(method, name), 1);
     }
+    if (!python) return;
+    // Then the hooks, each once: forward hooks first, then pre-hooks, as 1.13 prints them.
+    std::set<std::string> printedHooks;
+    std::vector<std::string> hookMethods = python->forwardHookMethods();
+    for (const std::string& hook : python->forwardPreHookMethods()) hookMethods.push_back(hook);
+    auto typePtr = std::static_pointer_cast<const types::ClassType>(
+        unit.findClass(type.qualifiedName())->type());
+    for (const std::string& method : hookMethods) {
+      HookMethod hook{typePtr, method, python->savedHookName(method)};
+      if (printedHooks.insert(hook.savedName).second) printHook(hook, 1);
+    }
+  }
+
+  // A forward (pre-)hook: a method of the module class (level 1) or, where a caller calls it,
+  // a function of the class's qualified name (level 0).
+  void printHook(const HookMethod& hook, int level) {
+    compiler::CompilationUnit& unit = *moduleCompiler().unit;
+    const compiler::CompiledFunction& method = unit.method(*hook.type, hook.method);
+    currentFunction_ = hook.type->qualifiedName() + "." + hook.savedName;
+    scan(*method.graph, true);
+    std::shared_ptr<ir::Graph> display = displayGraphOf(*method.graph, &qualifiedNames_);
+    std::string where = level == 0 ? hook.type->qualifiedName() + "." + hook.savedName : hook.type->qualifiedName();
+    printerFor(where).printFunction(*display, archive::codeSignatureOf(method, hook.savedName), level);
   }
 
   // `class P(NamedTuple):` with one `field : T` line per field, as 1.13 prints it (field
@@ -285,6 +359,7 @@ class ModuleCodeCollector {
   // the graphs and attribute types that mention them.
   std::deque<const types::Type*> pendingNamedTuples_;
   std::deque<std::shared_ptr<const types::InterfaceType>> pendingInterfaces_;
+  std::deque<HookMethod> pendingHookFunctions_;
   std::set<std::string> seenClasses_;
   std::set<std::string> seenFunctions_;
   std::map<std::string, std::string> qualifiedNames_;  // Python name of a function -> qualified

@@ -10,6 +10,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -98,9 +99,24 @@ class PyClassDefinition final : public compiler::ClassDefinition, public runtime
       names.push_back(mangled);
     }
   }
-  void setHooks(std::vector<std::string> preHooks, std::vector<std::string> hooks) {
+  // `savedNames` (empty, or one per pre-hook then hook): the Python names of the hook
+  // functions, which archives use for them (1.13 names hook methods after the function).
+  void setHooks(std::vector<std::string> preHooks, std::vector<std::string> hooks,
+                std::vector<std::string> savedNames = {}) {
+    savedHookNames_.clear();
+    for (size_t i = 0; i < savedNames.size() && i < preHooks.size() + hooks.size(); ++i) {
+      savedHookNames_[i < preHooks.size() ? preHooks[i] : hooks[i - preHooks.size()]] = savedNames[i];
+    }
     preHooks_ = std::move(preHooks);
     hooks_ = std::move(hooks);
+  }
+  // The name an archive gives hook method `method`, or "" when it is not a hook.
+  std::string savedHookName(const std::string& method) const {
+    auto found = savedHookNames_.find(method);
+    if (found != savedHookNames_.end()) return found->second;
+    bool isHook = std::find(preHooks_.begin(), preHooks_.end(), method) != preHooks_.end() ||
+                  std::find(hooks_.begin(), hooks_.end(), method) != hooks_.end();
+    return isHook ? method : "";
   }
   std::vector<std::string> forwardPreHookMethods() const override { return preHooks_; }
   std::vector<std::string> forwardHookMethods() const override { return hooks_; }
@@ -173,6 +189,7 @@ class PyClassDefinition final : public compiler::ClassDefinition, public runtime
   std::map<std::string, py::object> namedValues_;  // name -> descriptor (python_resolver.h)
   std::map<std::string, py::object> pythonMethods_;  // name -> python_call descriptor
   std::vector<std::string> preHooks_, hooks_;         // methods, in the order they run
+  std::map<std::string, std::string> savedHookNames_;  // hook method -> Python function name
   std::map<std::string, std::string> failedAttributes_;
   std::recursive_mutex codesMutex_;  // codes_ (a method compiling may compile a callee's)
   std::map<std::string, std::unique_ptr<runtime::Code>> codes_;

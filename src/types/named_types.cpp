@@ -138,12 +138,14 @@ void ClassType::addConstant(const std::string& name, ConstantLiteral value) {
   if (findAttribute(name) || findConstant(name)) {
     throw std::invalid_argument("'" + name + "' is already defined on " + qualifiedName_);
   }
-  constants_.emplace(name, std::move(value));
+  constants_.emplace_back(name, std::move(value));
 }
 
 const ConstantLiteral* ClassType::findConstant(const std::string& name) const {
-  auto it = constants_.find(name);
-  return it == constants_.end() ? nullptr : &it->second;
+  for (const auto& [constant, value] : constants_) {
+    if (constant == name) return &value;
+  }
+  return nullptr;
 }
 
 void ClassType::addMethod(const std::string& name, MethodSignature signature) {

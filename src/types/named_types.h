@@ -87,8 +87,9 @@ class ClassType final : public Type {
   std::optional<size_t> findAttributeSlot(const std::string& name) const;
   const Attribute* findAttribute(const std::string& name) const;
 
-  // Constants, by name (their order does not matter to objects: they have no slot).
-  const std::map<std::string, ConstantLiteral>& constants() const { return constants_; }
+  // Constants, in the order they were added (they have no slot; the order is the one
+  // archives print them in, which 1.13's printer takes from its class type).
+  const std::vector<std::pair<std::string, ConstantLiteral>>& constants() const { return constants_; }
   void addConstant(const std::string& name, ConstantLiteral value);
   const ConstantLiteral* findConstant(const std::string& name) const;
 
@@ -116,7 +117,7 @@ class ClassType final : public Type {
   std::string qualifiedName_;
   bool isModule_;
   std::vector<Attribute> attributes_;
-  std::map<std::string, ConstantLiteral> constants_;
+  std::vector<std::pair<std::string, ConstantLiteral>> constants_;
   MethodList methods_;
   MethodProvider methodProvider_;
 };

@@ -126,6 +126,28 @@ def test_forward_hooks_from_torch_jit():
         torch.testing.assert_close(inner(x), ref_inner(x))
 
 
+def test_forward_hooks_saved_by_tscript():
+    x = torch.randn(3)
+    for eager in (models.Hooked(), models.CallsHooked()):
+        data = our_archive(eager)
+        code = code_records(data)["code/__torch__/archive_named_type_models.py"]
+        # 1.13's layout: hooks named after their functions, listed in the class, printed after
+        # the methods (forward hooks first), and called by a caller as functions.
+        assert '  __forward_pre_hooks__ = ["double_input", "keep_input", ]\n' \
+               '  __forward_hooks__ = ["add_one", ]\n' in code
+        assert code.index("  def add_one(") < code.index("  def double_input(") < \
+            code.index("  def keep_input(")
+        for loaded in (torch.jit.load(io.BytesIO(data)), tscript.load(io.BytesIO(data))):
+            torch.testing.assert_close(loaded(x), eager(x))
+        if isinstance(eager, models.CallsHooked):
+            assert "__torch__.archive_named_type_models.Hooked.double_input(inner, (x,), )" in code
+            functions = code_records(data)["code/__torch__/archive_named_type_models/Hooked.py"]
+            assert functions.startswith("def double_input(module: __torch__.archive_named_type_models.Hooked,")
+        # Saved again by tscript after loading: the same archive.
+        again = tscript.load(io.BytesIO(data)).save_to_buffer()
+        assert tscript.load(io.BytesIO(again)).save_to_buffer() == again
+
+
 # ---- torchvision models that return NamedTuples ---------------------------------------------------
 
 SAVE_IN_FRESH_PROCESS = textwrap.dedent("""
