@@ -69,7 +69,7 @@ bool hasStatefulArguments(const std::string& name, const std::vector<c10::IValue
 bool deferrableTensor(const at::Tensor& tensor) {
   if (!tensor.defined()) return true;
   return tensor.device().is_cpu() && tensor.layout() == at::kStrided && !tensor.is_quantized() &&
-         !tensor.is_conj() && !tensor.is_neg();
+         !tensor.is_conj() && !tensor.is_neg() && !tensor.requires_grad();
 }
 
 bool deferrableValue(const c10::IValue& value) {
@@ -169,7 +169,6 @@ bool DeferredKernels::isPending(const at::Tensor& tensor) const {
 }
 
 DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& op,
-                                                    c10::DispatchKeySet keys,
                                                     const ops::Schema& schema,
                                                     std::vector<c10::IValue>* stack) {
   const std::string& name = schema.name;
@@ -182,26 +181,10 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   size_t numArguments = op.schema().arguments().size();
   std::vector<c10::IValue> arguments(stack->end() - numArguments, stack->end());
   if (hasStatefulArguments(name, arguments)) return Decision::Run;
-  bool needsGrad = false;
   for (const c10::IValue& argument : arguments) {
     if (!deferrableValue(argument)) return Decision::Run;
-    forEachTensor(argument, [&](const at::Tensor& t) {
-      needsGrad = needsGrad || (t.defined() && t.requires_grad());
-    });
   }
-  // Autograd runs for this call unless we are below it already (`_convolution` inside
-  // `convolution`'s autograd kernel: that kernel gives our stand-in its history).
-  bool autogradActive = keys.has(c10::DispatchKey::AutogradCPU);
-  needsGrad = needsGrad && autogradActive && c10::GradMode::is_enabled();
   bool inPlace = name.back() == '_';
-  if (needsGrad && inPlace) {
-    const at::Tensor& target = arguments.front().toTensor();
-    // A leaf that requires grad (a parameter) may not be written: autograd says so. Other
-    // targets keep the history they have (which only a backward inside a trace could see).
-    if (!target.requires_grad() || (target.is_leaf() && !sharesFakeLeaf(target))) {
-      return Decision::Run;
-    }
-  }
 
   c10::impl::ExcludeDispatchKeyGuard notRecorded(kRecordingKey);
   std::vector<c10::IValue> metaStack;
@@ -240,18 +223,8 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   } else {
     for (const c10::IValue& result : metaStack) {
       const at::Tensor& meta = result.toTensor();
-      at::Tensor standIn =
-          at::empty_strided(meta.sizes(), meta.strides(), meta.options().device(at::kCPU));
-      if (needsGrad && (at::isFloatingType(standIn.scalar_type()) ||
-                        at::isComplexType(standIn.scalar_type()))) {
-        // Eager's result would require grad (with a history); the stand-in is a leaf that
-        // does (see fake leaves in the header).
-        standIn.set_requires_grad(true);
-        fakeLeafStorages_.emplace(standIn.storage().unsafeGetStorageImpl(),
-                                  c10::weak_intrusive_ptr<c10::StorageImpl>(
-                                      standIn.storage().getWeakStorageImpl()));
-      }
-      entry.results.push_back(std::move(standIn));
+      entry.results.push_back(
+          at::empty_strided(meta.sizes(), meta.strides(), meta.options().device(at::kCPU)));
     }
   }
   stack->erase(stack->end() - numArguments, stack->end());
@@ -262,27 +235,6 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   trackEntry(entry, +1);
   pending_.push_back(std::move(entry));
   return Decision::Deferred;
-}
-
-bool DeferredKernels::sharesFakeLeaf(const at::Tensor& tensor) const {
-  if (!tensor.defined() || !tensor.has_storage()) return false;
-  auto found = fakeLeafStorages_.find(tensor.storage().unsafeGetStorageImpl());
-  return found != fakeLeafStorages_.end() && found->second.use_count() > 0;
-}
-
-bool DeferredKernels::writesFakeLeaf(const c10::OperatorHandle& op,
-                                     const std::vector<c10::IValue>& stack) const {
-  if (fakeLeafStorages_.empty()) return false;
-  const auto& arguments = op.schema().arguments();
-  size_t first = stack.size() - arguments.size();
-  for (size_t i = 0; i < arguments.size(); ++i) {
-    const auto& alias = arguments[i].alias_info();
-    if (alias == nullptr || !alias->isWrite()) continue;
-    bool writes = false;
-    forEachTensor(stack[first + i], [&](const at::Tensor& t) { writes = writes || sharesFakeLeaf(t); });
-    if (writes) return true;
-  }
-  return false;
 }
 
 void DeferredKernels::noteViews(const std::vector<c10::IValue>& results) {

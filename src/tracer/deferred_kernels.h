@@ -17,9 +17,9 @@
 //
 // Only calls that cannot fail or act differently on data are deferred (an allowlist of
 // operators, with their data-independent variants: batch_norm and dropout only in eval
-// mode), so a deferred call has no effect beyond its results; in-place calls only when
-// autograd has nothing to say (see fake leaves below). Set TSCRIPT_TRACE_DEFER=0 to compute
-// every call as it is recorded.
+// mode), and only when autograd is not involved (grad mode off or no argument requiring
+// grad), so a deferred call has no effect beyond its results. Set TSCRIPT_TRACE_DEFER=0 to
+// compute every call as it is recorded.
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -49,19 +49,10 @@ class DeferredKernels {
   //   RunAsView   a pure view (or metadata query): run it now, no flush needed;
   //   Run         run it now, after flush().
   enum class Decision { Deferred, RunAsView, Run };
-  // `stack` holds the call's arguments (the boxed stack), `keys` the call's dispatch keys
-  // (whether autograd runs for it).
-  Decision tryDefer(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
-                    const ops::Schema& schema, std::vector<c10::IValue>* stack);
-
-  // Fake leaves: with grad mode on, a deferred call that autograd would see (a composite
-  // such as `batch_norm` or `linear` called with a module's parameters) returns a stand-in
-  // that requires grad as a *leaf* (eager's result has a history; a trace records no
-  // backward). Calls below autograd (`_convolution`) get a plain stand-in, which the
-  // autograd kernel above gives its history as in eager mode.
-  // A later in-place call on such a tensor or a view of it must not reach autograd, which
-  // refuses in-place writes into leaves: the recorder runs those calls below autograd.
-  bool writesFakeLeaf(const c10::OperatorHandle& op, const std::vector<c10::IValue>& stack) const;
+  // `stack` holds the call's arguments (the boxed stack). Must be called below the recording
+  // key (the meta call would otherwise be recorded).
+  Decision tryDefer(const c10::OperatorHandle& op, const ops::Schema& schema,
+                    std::vector<c10::IValue>* stack);
 
   // Tensors made by a view call that ran for real (RunAsView): their storage may be pending.
   void noteViews(const std::vector<c10::IValue>& results);
@@ -89,7 +80,6 @@ class DeferredKernels {
   void trackEntry(const Entry& entry, int delta);
   bool observable(const at::Tensor& tensor) const;
   void share(const at::Tensor& tensor);
-  bool sharesFakeLeaf(const at::Tensor& tensor) const;
 
  public:
   // Is `tensor`'s storage written by a queued call (its data not yet computed)?
@@ -98,9 +88,6 @@ class DeferredKernels {
  private:
 
   bool enabled_;
-  // Storage of every fake leaf made during the recording (kept past flushes).
-  std::unordered_map<const c10::StorageImpl*, c10::weak_intrusive_ptr<c10::StorageImpl>>
-      fakeLeafStorages_;
   // Operators whose meta kernel failed once (run for real from then on).
   std::unordered_set<std::string> withoutMeta_;
   std::vector<Entry> pending_;

@@ -131,18 +131,13 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
   size_t numArguments = schema->arguments.size();
   std::vector<c10::IValue> arguments(stack->end() - numArguments, stack->end());
   ir::Node* node = recorder->recordCall(*schema, arguments);
-  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, keys, *schema, stack);
+  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, *schema, stack);
   if (decision != DeferredKernels::Decision::Deferred) {
     // Real kernels read their arguments: every deferred call before them must have run,
     // unless this one only makes a view.
     if (decision == DeferredKernels::Decision::Run) recorder->deferred().flush();
     DepthGuard nested(recorder->nestedDepth());
-    if (recorder->deferred().writesFakeLeaf(op, *stack)) {
-      // An in-place write into a stand-in eager would have given a history: below autograd.
-      redispatchBelow(op, keys - c10::autograd_dispatch_keyset_with_ADInplaceOrView, stack);
-    } else {
-      redispatchBelow(op, keys, stack);
-    }
+    redispatchBelow(op, keys, stack);
   }
   size_t numResults = op.schema().returns().size();
   std::vector<c10::IValue> results(stack->end() - numResults, stack->end());

@@ -195,9 +195,8 @@ def test_grad_mode_with_grad_requiring_inputs_computes_as_it_records():
 
 
 class Trainable(nn.Module):
-    """Parameters that require grad (as modules have them): composite calls (batch_norm,
-    linear) that autograd sees return stand-ins that require grad; in-place writes into them
-    and into views of them work as in eager mode."""
+    """Parameters that require grad (as modules have them): calls that autograd must see are
+    computed as recorded; in-place writes into their results and views work as in eager."""
 
     def __init__(self):
         super().__init__()
