@@ -327,10 +327,12 @@ def test_property_setters_compile_to_setter_methods():
 
 
 def test_hasattr_and_module_isinstance_are_decided_when_compiling():
-    eager, jit, ours = both(cases.HasattrAndModuleIsinstance)
+    eager, _, ours = both(cases.HasattrAndModuleIsinstance)
     x = torch.randn(3, 2)
     torch.testing.assert_close(ours(x), eager(x))
-    torch.testing.assert_close(jit(x), eager(x))
+    # torch.jit's answer is not compared: 1.13 matches `isinstance(first, nn.Linear)` by type
+    # name, which is a mangled `___torch_mangle_N` name (and the answer False) once an earlier
+    # test of the process has scripted another nn.Linear type.
     assert "prim::If" not in ours.graph  # every condition was a compile-time constant
     base = cases.ModuleIsinstanceOfBaseClasses()
     torch.testing.assert_close(tscript.script(base)(x), base(x))
