@@ -40,7 +40,9 @@ std::string classNameOf(const types::Type& type) {
   return type.str();
 }
 
-void callMethod(Stack& stack, const CallSite& site) {
+// An Operation::WithContext: `context` is the CallSite made by callMethodOperation.
+void callMethod(Stack& stack, const void* context) {
+  const CallSite& site = *static_cast<const CallSite*>(context);
   const Value& receiver = stack[stack.size() - site.inputs];
   if (receiver.kind() != ValueKind::Object) {
     throw ScriptError("RuntimeError", "cannot call method '" + site.name +
@@ -86,9 +88,7 @@ Operation callMethodOperation(const ir::Node& node) {
   Operation operation;
   operation.context = std::make_shared<const CallSite>(
       CallSite{node.attribute("name").get<std::string>(), node.inputs().size()});
-  // The cast is exact: callMethod is called back with the very CallSite it was given.
-  operation.withContext = reinterpret_cast<Operation::WithContext>(
-      static_cast<void (*)(Stack&, const CallSite&)>(callMethod));
+  operation.withContext = callMethod;
   return operation;
 }
 
