@@ -339,7 +339,6 @@ def _module_type(module, child_types):
     hooks = [f"__forward_hook_{i}" for i in range(len(info.hooks))]
     for name, hook in zip(pre_hooks + hooks, info.pre_hooks + info.hooks):
         module_type.add_method(name, hook)
-        module_type.set_hook_name(name, hook.__name__)  # `.graph`/`.code` show it so, as 1.13
     # Archives name hook methods after their functions, as 1.13 does.
     module_type.set_hooks(pre_hooks, hooks, [getattr(hook, "__name__", name) for name, hook in
                                              zip(pre_hooks + hooks, info.pre_hooks + info.hooks)])

@@ -23,15 +23,6 @@ namespace tscript::python {
 
 namespace {
 
-// The Python names of forward hooks, by "<class qualified name>.__forward_hook_<i>" (and
-// pre-hooks likewise): the hooks run as methods (ObjectValue::call), but 1.13 compiles them as
-// functions of the class, so its `.graph` shows `prim::Constant[name="hook"]` and
-// `prim::CallFunction`, and its `.code` `__torch__.M.hook(m, (x,), )`. Read with the GIL.
-std::map<std::string, std::string>& hookNames() {
-  static auto* names = new std::map<std::string, std::string>();  // leaked: lives as the types
-  return *names;
-}
-
 // Rewrites the hook method calls of `graph` (a display copy) as 1.13 shows them; records the
 // qualified names the code printer spells.
 void showHooksAsFunctions(ir::Graph& graph, std::map<std::string, std::string>* qualifiedNames) {
@@ -43,10 +34,14 @@ void showHooksAsFunctions(ir::Graph& graph, std::map<std::string, std::string>* 
       if (node->kind() != callMethod || node->inputs().empty()) continue;
       const auto* owner = node->input(0)->type()->as<types::ClassType>();
       if (!owner) continue;
-      auto found = hookNames().find(owner->qualifiedName() + "." + node->s("name"));
-      if (found == hookNames().end()) continue;
-      calls.emplace_back(node, found->second);
-      if (qualifiedNames) (*qualifiedNames)[found->second] = owner->qualifiedName() + "." + found->second;
+      // The hooks run as methods (ObjectValue::call), but 1.13 compiles them as functions of
+      // the class named after the Python function: its `.graph` shows
+      // `prim::Constant[name="hook"]` + `prim::CallFunction`, its `.code` `__torch__.M.hook(m, (x,), )`.
+      PyClassDefinition* definition = pythonDefinitionOf(*owner);
+      std::string hookName = definition ? definition->savedHookName(node->s("name")) : "";
+      if (hookName.empty()) continue;
+      calls.emplace_back(node, hookName);
+      if (qualifiedNames) (*qualifiedNames)[hookName] = owner->qualifiedName() + "." + hookName;
     }
   };
   visit(graph.block());
@@ -178,9 +173,6 @@ void bindModules(py::module_& m) {
       .def("overloads", [](ModuleType& t, const std::string& name) { return t.definition()->overloads(name); })
       .def("add_named_value", [](ModuleType& t, const std::string& name, py::object descriptor) {
         t.definition()->addNamedValue(name, std::move(descriptor));
-      })
-      .def("set_hook_name", [](ModuleType& t, const std::string& method, const std::string& name) {
-        hookNames()[t.type().qualifiedName() + "." + method] = name;
       })
       .def("set_hooks", [](ModuleType& t, std::vector<std::string> preHooks, std::vector<std::string> hooks,
                            std::vector<std::string> savedNames) {

@@ -44,7 +44,6 @@ std::string qualifierOf(const std::string& qualifiedName) {
   return qualifiedName.substr(0, qualifiedName.rfind('.'));
 }
 
-PyClassDefinition* pythonDefinitionOf(const types::ClassType& type);
 
 // A forward (pre-)hook of a scripted module type: its method and the name archives give it.
 struct HookMethod {
@@ -367,10 +366,6 @@ class ModuleCodeCollector {
   const tracer::TensorConstants* currentConstants_ = nullptr;
   std::string currentFunction_;
 };
-
-PyClassDefinition* pythonDefinitionOf(const types::ClassType& type) {
-  return dynamic_cast<PyClassDefinition*>(moduleCompiler().unit->findClass(type.qualifiedName()));
-}
 
 std::vector<std::pair<std::string, std::string>> extraFilesFrom(const py::handle& extraFiles) {
   std::vector<std::pair<std::string, std::string>> files;

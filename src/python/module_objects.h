@@ -196,6 +196,11 @@ class PyClassDefinition final : public compiler::ClassDefinition, public runtime
 };
 
 // The Python handle of a module type.
+// The Python definition behind a module or class type compiled from Python (null otherwise).
+inline PyClassDefinition* pythonDefinitionOf(const types::ClassType& type) {
+  return dynamic_cast<PyClassDefinition*>(moduleCompiler().unit->findClass(type.qualifiedName()));
+}
+
 class ModuleType {
  public:
   ModuleType(const std::string& qualifiedName, bool isModule)
