@@ -308,6 +308,11 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
         _record_method(root, method_name, example_inputs, strict, _force_outplace)
     module = _make_module(root)
     if check_trace:
+        # What the traced methods read besides their inputs (see _tracing._check_trace):
+        # unknown when a compiled submodule keeps attributes of its own.
+        state = list(mod.parameters()) + list(mod.buffers())
+        if any(isinstance(m, RecursiveScriptModule) for m in mod.modules()):
+            state = None
         for method_name, example_inputs in normalized.items():
             func = mod if method_name == "forward" else getattr(mod, method_name)
             if check_inputs is not None:
@@ -321,7 +326,7 @@ def trace_module(mod, inputs, optimize=None, check_trace=True, check_inputs=None
                 return getattr(again, method_name)
 
             _tracing._check_trace(checks, func, getattr(module, method_name), check_tolerance,
-                                  strict, _force_outplace, retrace=retrace)
+                                  strict, _force_outplace, retrace=retrace, state=state)
     return module
 
 

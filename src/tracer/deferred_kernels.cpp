@@ -66,10 +66,16 @@ bool hasStatefulArguments(const std::string& name, const std::vector<c10::IValue
   return false;
 }
 
+// An argument that requires grad keeps its call from being deferred only while grad mode is
+// on: then autograd must see the call (its result has a history, in-place writes are checked
+// against views and leaves). With grad mode off eager's call makes no history either, and
+// the queued call runs with grad mode off too (run()), so the two are alike. Forward-mode
+// dual tensors are never deferred (their tangent is computed whatever the grad mode).
 bool deferrableTensor(const at::Tensor& tensor) {
   if (!tensor.defined()) return true;
+  if (tensor.requires_grad() && c10::GradMode::is_enabled()) return false;
   return tensor.device().is_cpu() && tensor.layout() == at::kStrided && !tensor.is_quantized() &&
-         !tensor.is_conj() && !tensor.is_neg() && !tensor.requires_grad();
+         !tensor.is_conj() && !tensor.is_neg() && !tensor._fw_grad(/*level=*/0).defined();
 }
 
 bool deferrableValue(const c10::IValue& value) {

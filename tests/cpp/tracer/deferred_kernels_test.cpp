@@ -5,6 +5,7 @@
 #include <ATen/ops/ones.h>
 #include <ATen/ops/rand.h>
 #include <ATen/ops/relu.h>
+#include <c10/core/GradMode.h>
 #include <gtest/gtest.h>
 
 #include "tracer/recorder.h"
@@ -52,6 +53,36 @@ TEST(DeferredKernels, AReadingCallComputesWhatCameBefore) {
     EXPECT_DOUBLE_EQ(first, at::add(at::relu(input), 2)[0][0].item<double>());
     recorder.setOutput(y);
   }
+}
+
+TEST(DeferredKernels, ArgumentsRequiringGradDeferOnlyWithGradModeOff) {
+  // A parameter requiring grad: autograd must see the call while grad mode is on (the result
+  // has a history), not with grad mode off (the retrace of check_trace, a trace under
+  // torch.no_grad()), where eager's result has no history either.
+  at::Tensor input = at::rand({2, 3});
+  at::Tensor weight = at::rand({3, 4}).set_requires_grad(true);
+  at::Tensor expected = at::mm(input, weight).detach();
+  Recorder recorder(TraceHooks{});
+  at::Tensor x = recorder.addInput(input, "x").toTensor();
+  at::Tensor w = recorder.addInput(weight, "w").toTensor();
+  ASSERT_TRUE(w.requires_grad());
+  at::Tensor withGrad;
+  at::Tensor withoutGrad;
+  {
+    TraceSession session(recorder);
+    withGrad = at::mm(x, w);
+    EXPECT_FALSE(recorder.deferred().hasPending());
+    EXPECT_TRUE(withGrad.requires_grad());
+    c10::AutoGradMode noGrad(false);
+    withoutGrad = at::mm(x, w);
+    EXPECT_TRUE(recorder.deferred().hasPending());
+    EXPECT_FALSE(withoutGrad.requires_grad());
+    recorder.setOutput(withoutGrad);
+  }
+  recorder.deferred().settle();  // with grad mode on again: the queued call still runs without
+  EXPECT_FALSE(withoutGrad.requires_grad());
+  EXPECT_TRUE(at::allclose(withoutGrad, expected));
+  EXPECT_TRUE(at::allclose(withGrad.detach(), expected));
 }
 
 }  // namespace
