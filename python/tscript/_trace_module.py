@@ -240,12 +240,20 @@ class TracedMethod(ScriptMethod):
     def code_with_constants(self):
         return _C._traced_method_code_with_constants(self._type, self.name)
 
+    def _check_info(self):
+        # check_trace reads both several times; the traced graph never changes.
+        info = self.__dict__.get("_check_cache")
+        if info is None:
+            text, constants = _C._traced_method_check(self._type, self.name)
+            info = self.__dict__["_check_cache"] = (_MANGLE.sub("", text), constants)
+        return info
+
     @property
     def _check_text(self):
-        return _MANGLE.sub("", _C._traced_method_check(self._type, self.name)[0])
+        return self._check_info()[0]
 
     def _check_tensor_constants(self):
-        return _C._traced_method_check(self._type, self.name)[1]
+        return self._check_info()[1]
 
 
 class TracedModule(RecursiveScriptModule):
