@@ -159,6 +159,15 @@ def _warn(message, stacklevel):
     warnings.warn(message, TracerWarning, stacklevel=stacklevel + 1)
 
 
+def _warn_at_frame(frame, message, category):
+    """Warn as if `frame`'s current line had called warnings.warn (its module's filters and
+    once-per-location registry apply)."""
+    module = frame.f_globals.get("__name__", "<string>")
+    registry = frame.f_globals.setdefault("__warningregistry__", {})
+    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
+                           module, registry, frame.f_globals)
+
+
 def _warn_at_caller(message):
     """Warn at the innermost frame outside this file (the user's call of trace)."""
     frame = sys._getframe(1)
@@ -167,10 +176,7 @@ def _warn_at_caller(message):
     if frame is None:
         warnings.warn(message, TracerWarning)
         return
-    module = frame.f_globals.get("__name__", "<string>")
-    registry = frame.f_globals.setdefault("__warningregistry__", {})
-    warnings.warn_explicit(message, TracerWarning, frame.f_code.co_filename, frame.f_lineno,
-                           module, registry, frame.f_globals)
+    _warn_at_frame(frame, message, TracerWarning)
 
 
 # ---- Tensor method replacements during a recording -----------------------------------------
@@ -247,9 +253,20 @@ def _len(self):
 
 
 def _tensor_factory(*args, **kwargs):
-    if _recording():
-        _warn(_TENSOR_CONSTANT, stacklevel=2)
-    return _original["torch.tensor"](*args, **kwargs)
+    if not _recording():
+        return _original["torch.tensor"](*args, **kwargs)
+    _warn(_TENSOR_CONSTANT, stacklevel=2)
+    # torch.tensor's own warnings (copy-constructing from a tensor) name the Python frame that
+    # called it, which is this one: they are caught and given again at the user's line, where
+    # 1.13 (torch.tensor called directly) gives them. Only on the recording thread, the one
+    # that reaches this line while the patch is installed.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = _original["torch.tensor"](*args, **kwargs)
+    caller = sys._getframe(1)
+    for warning in caught:
+        _warn_at_frame(caller, warning.message, warning.category)
+    return result
 
 
 def _script_function_call(self, *args, **kwargs):

@@ -87,6 +87,31 @@ def test_torch_tensor_warning():
         "cause the trace to be incorrect.")
 
 
+def copy_constructs(x):
+    y = torch.tensor(x)  # torch's own UserWarning, besides the TracerWarning
+    return y * 2
+
+
+def _all_warnings(trace, fn, inputs):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trace(fn, inputs, check_trace=False)
+    return [(w.category.__name__, str(w.message), w.filename, w.lineno) for w in caught]
+
+
+def test_torch_s_own_warnings_inside_a_trace_point_at_the_user_s_line():
+    ours = _all_warnings(tscript.trace, copy_constructs, (torch.rand(3),))
+    reference = _all_warnings(torch.jit.trace, copy_constructs, (torch.rand(3),))
+    assert ours == reference
+    line = copy_constructs.__code__.co_firstlineno + 1
+    assert [(category, filename, lineno) for category, _, filename, lineno in ours] == [
+        ("TracerWarning", __file__, line), ("UserWarning", __file__, line)]
+    assert ours[1][1] == (
+        "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+        "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+        "torch.tensor(sourceTensor).")
+
+
 CONTAINER = ("Encountering a %s at the output of the tracer might cause the trace to be "
              "incorrect, this is only valid if the container structure does not change based on "
              "the module's inputs. Consider using a constant container instead (e.g. for `list`, "
