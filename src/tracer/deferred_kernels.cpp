@@ -71,6 +71,18 @@ bool hasStatefulArguments(const std::string& name, const std::vector<c10::IValue
 // against views and leaves). With grad mode off eager's call makes no history either, and
 // the queued call runs with grad mode off too (run()), so the two are alike. Forward-mode
 // dual tensors are never deferred (their tangent is computed whatever the grad mode).
+// Operators of the allowlist that can fail on data: integer division (a rounding mode on an
+// integral result) raises on a zero divisor, which eager reports at the call. Deferred, the
+// error would come from a later flush, or never (a dropped call). Floating results divide by
+// zero without an error (inf, nan): those calls still defer.
+bool failsOnIntegralData(std::string_view name) {
+  return name == "aten::div" || name == "aten::div_";
+}
+
+bool isFloatingOrComplex(const at::Tensor& tensor) {
+  return at::isFloatingType(tensor.scalar_type()) || at::isComplexType(tensor.scalar_type());
+}
+
 bool deferrableTensor(const at::Tensor& tensor) {
   if (!tensor.defined()) return true;
   if (tensor.requires_grad() && c10::GradMode::is_enabled()) return false;
@@ -215,6 +227,7 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   }
   for (const c10::IValue& result : metaStack) {
     if (!result.isTensor() || !result.toTensor().defined()) return Decision::Run;
+    if (failsOnIntegralData(name) && !isFloatingOrComplex(result.toTensor())) return Decision::Run;
   }
   if (viewOrCopy) {
     // reshape/flatten/contiguous that make a view run at once; a copy is deferred.

@@ -236,3 +236,54 @@ def test_module_with_parameters_requiring_grad(monkeypatch):
     computed = _quiet(tscript.trace, module, (x,), check_trace=False).graph
     mangle = re.compile(r"___torch_mangle_\d+\.")
     assert mangle.sub("", deferred) == mangle.sub("", computed)
+
+
+def divides_and_drops(x, divisor):
+    torch.div(x, divisor, rounding_mode="floor")  # result never read: a dropped call
+    return x * 2
+
+
+def divides_and_uses(x, divisor):
+    y = torch.div(x, divisor, rounding_mode="trunc")
+    return y + 1
+
+
+def divides_in_place(x, divisor):
+    y = x.clone()
+    y.div_(divisor, rounding_mode="floor")
+    return y
+
+
+def _failing_line(error):
+    """The last line of this file in the traceback of `error`."""
+    lines = []
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == __file__:
+            lines.append(tb.tb_lineno)
+        tb = tb.tb_next
+    return lines[-1]
+
+
+@pytest.mark.parametrize("fn", [divides_and_drops, divides_and_uses, divides_in_place])
+def test_integer_division_by_zero_fails_at_the_call_as_in_eager(fn):
+    x = torch.tensor([4, 7, 9])
+    zero = torch.zeros(3, dtype=torch.long)
+    with pytest.raises(RuntimeError) as eager:
+        fn(x, zero)
+    with pytest.raises(RuntimeError) as traced:
+        _quiet(tscript.trace, fn, (x, zero), check_trace=False)
+    assert str(traced.value) == str(eager.value)
+    assert "ZeroDivisionError" in str(traced.value)
+    assert _failing_line(traced.value) == _failing_line(eager.value)
+
+
+def test_floating_division_by_zero_still_defers_and_matches_eager():
+    x = torch.tensor([4.0, -7.0, 0.0])
+    zero = torch.zeros(3)
+    traced = _quiet(tscript.trace, divides_and_uses, (x, zero), check_trace=False)
+    torch.testing.assert_close(traced(x, zero), divides_and_uses(x, zero), equal_nan=True)
+    ints = torch.tensor([4, 7, 9])
+    true_division = _quiet(tscript.trace, lambda a, b: a / b, (ints, ints + 1), check_trace=False)
+    torch.testing.assert_close(true_division(ints, torch.zeros(3, dtype=torch.long)),
+                               ints / torch.zeros(3, dtype=torch.long))
