@@ -8,7 +8,8 @@ parameters read with prim::GetAttr, one method per submodule call; eval mode, pa
 requiring grad as usual). Two timings each, in the same run: `check_trace=False` (one recorded run) and the default
 `check_trace=True` (1.13 re-traces and runs the trace and the Python function once more).
 The median of N runs is reported, and the ratio tscript / torch.jit (issue 7's target: at
-most 0.5). Also checks once that the traced function gives eager's result.
+most 0.5); the two tracers take turns, one run each per round, so that the load of a shared
+machine weighs on both alike. Also checks once that the traced function gives eager's result.
 """
 import argparse
 import pathlib
@@ -36,15 +37,18 @@ def frozen_resnet18():
     return model
 
 
-def timed(trace, fn, inputs, check_trace, repeat):
-    times = []
+def timed_pair(fn, inputs, check_trace, repeat):
+    """Median times of torch.jit.trace and tscript.trace, taken in turns (one of each per
+    round), so that a shared machine's changing load weighs on both alike."""
+    times = {torch.jit.trace: [], tscript.trace: []}
     for _ in range(repeat):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            start = time.perf_counter()
-            trace(fn, inputs, check_trace=check_trace)
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for trace in times:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                start = time.perf_counter()
+                trace(fn, inputs, check_trace=check_trace)
+                times[trace].append(time.perf_counter() - start)
+    return statistics.median(times[torch.jit.trace]), statistics.median(times[tscript.trace])
 
 
 def main():
@@ -75,8 +79,7 @@ def main():
     ratios = []
     for what, fn in (("function", resnet18), ("module", module)):
         for check_trace in (False, True):
-            jit = timed(torch.jit.trace, fn, inputs, check_trace, args.repeat)
-            ours = timed(tscript.trace, fn, inputs, check_trace, args.repeat)
+            jit, ours = timed_pair(fn, inputs, check_trace, args.repeat)
             ratios.append(ours / jit)
             print("%-30s %10.3f s %10.3f s %7.2fx" % (
                 "%s, check_trace=%s" % (what, check_trace), jit, ours, ours / jit))
