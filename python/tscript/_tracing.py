@@ -260,13 +260,15 @@ def _tensor_factory(*args, **kwargs):
     # called it, which is this one: they are caught and given again at the user's line, where
     # 1.13 (torch.tensor called directly) gives them. Only on the recording thread, the one
     # that reaches this line while the patch is installed.
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = _original["torch.tensor"](*args, **kwargs)
-    caller = sys._getframe(1)
-    for warning in caught:
-        _warn_at_frame(caller, warning.message, warning.category)
-    return result
+    caught = []
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            return _original["torch.tensor"](*args, **kwargs)
+    finally:  # given before an exception from torch.tensor, as eager gives them
+        caller = sys._getframe(1)
+        for warning in caught:
+            _warn_at_frame(caller, warning.message, warning.category)
 
 
 def _script_function_call(self, *args, **kwargs):
