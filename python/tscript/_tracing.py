@@ -659,21 +659,25 @@ _NOT_REPEATABLE = _NONDETERMINISTIC | {
 
 
 _KIND = re.compile(r"= ([A-Za-z_]+::[A-Za-z0-9_]+)\(([^)]*)\)")
+# A prim::PythonOp prints as `= ^name(...)` (an @ignore'd function inside a compiled callee).
+_PYTHON_CALL = re.compile(r"= \^")
 
 
 def _repeatable(graph_text):
     """Does running the graph twice on equal inputs and equal state give equal outputs? Every
     node is looked at, in nested blocks too: none of _NOT_REPEATABLE, no call back into Python,
     no dropout whose `train` argument is not the constant False."""
+    if _PYTHON_CALL.search(graph_text):
+        return False
     false_constants = set(re.findall(r"%(\S+) : bool = prim::Constant\[value=0\]", graph_text))
     for kind, arguments in _KIND.findall(graph_text):
-        if kind in _NOT_REPEATABLE or kind == "prim::PythonOp":
+        if kind in _NOT_REPEATABLE:
             return False
         if kind in _DROPOUTS:
             names = [a.strip().lstrip("%") for a in arguments.split(",")]
             if len(names) < 3 or names[2] not in false_constants:
                 return False
-    return "prim::PythonOp" not in graph_text
+    return True
 
 
 def _versions(tensors):
@@ -697,9 +701,11 @@ def _check_trace(check_inputs, func, traced, check_tolerance, strict, force_outp
 
     `state` lists the tensors both traces read besides their inputs and constants (a module's
     parameters and buffers); None when they may read state that is not listed (compiled
-    submodules have attributes of their own), and then the repeated trace always runs. 1.13 runs the repeated trace on every check input; its outputs
-    can differ from the trace's only if the graphs or the state they read differ, or if the
-    graph is not repeatable. When the re-trace is the same graph over the same tensors, no
+    submodules have attributes of their own), and then the repeated trace always runs.
+
+    1.13 runs the repeated trace on every check input; its outputs can differ from the
+    trace's only if the graphs or the state they read differ, or if the graph is not
+    repeatable. When the re-trace is the same graph over the same tensors, no
     node is random and neither the trace's run nor the Python function's wrote into any
     tensor the graphs read (their version counters did not move), the repeated trace's run
     would compute the trace's outputs again bit for bit: it is skipped (it was a third of a

@@ -66,11 +66,6 @@ bool hasStatefulArguments(const std::string& name, const std::vector<c10::IValue
   return false;
 }
 
-// An argument that requires grad keeps its call from being deferred only while grad mode is
-// on: then autograd must see the call (its result has a history, in-place writes are checked
-// against views and leaves). With grad mode off eager's call makes no history either, and
-// the queued call runs with grad mode off too (run()), so the two are alike. Forward-mode
-// dual tensors are never deferred (their tangent is computed whatever the grad mode).
 // Operators of the allowlist that can fail on data: integer division (a rounding mode on an
 // integral result) raises on a zero divisor, which eager reports at the call. Deferred, the
 // error would come from a later flush, or never (a dropped call). Floating results divide by
@@ -83,6 +78,11 @@ bool isFloatingOrComplex(const at::Tensor& tensor) {
   return at::isFloatingType(tensor.scalar_type()) || at::isComplexType(tensor.scalar_type());
 }
 
+// An argument that requires grad keeps its call from being deferred only while grad mode is
+// on: then autograd must see the call (its result has a history, in-place writes are checked
+// against views and leaves). With grad mode off eager's call makes no history either, and
+// the queued call runs with grad mode off too (run()), so the two are alike. Forward-mode
+// dual tensors are never deferred (their tangent is computed whatever the grad mode).
 bool deferrableTensor(const at::Tensor& tensor) {
   if (!tensor.defined()) return true;
   if (tensor.requires_grad() && c10::GradMode::is_enabled()) return false;

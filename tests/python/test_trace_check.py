@@ -160,6 +160,29 @@ def test_random_and_uninitialized_nodes_are_not_repeatable():
     assert _tracing._repeatable(_check_text(Stateless().eval(), torch.rand(1, 3, 6, 6)))
 
 
+@tscript.ignore
+def _python_side(x: torch.Tensor) -> torch.Tensor:
+    return x + 1
+
+
+@tscript.script
+def _calls_python(x: torch.Tensor) -> torch.Tensor:
+    return _python_side(x) * 2
+
+
+class CallsPython(nn.Module):
+    """A compiled function that calls back into Python (a prim::PythonOp): any Python code."""
+
+    def forward(self, x):
+        return _calls_python(x) + 1
+
+
+def test_a_call_back_into_python_is_not_repeatable():
+    # (Running such a trace fails today: the callee's graph reaches the recorder as text,
+    # which does not say which Python function its prim::PythonOp calls.)
+    assert not _tracing._repeatable(_check_text(CallsPython(), torch.rand(2)))
+
+
 def test_a_nondeterministic_module_warns_as_1_13():
     class Noisy(nn.Module):
         def forward(self, x):
