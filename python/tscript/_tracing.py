@@ -277,8 +277,7 @@ def _script_function_call(self, *args, **kwargs):
         return _original["ScriptFunction.__call__"](self, *args, **kwargs)
     arguments = _bind_arguments(getattr(self, "_original", None), args, kwargs)
     call = _original["ScriptFunction.__call__"]
-    return _C._trace_call_compiled(self.name, self.graph, arguments,
-                                   lambda: call(self, *arguments))
+    return _C._trace_call_compiled(self.name, self, arguments, lambda: call(self, *arguments))
 
 
 def _bind_arguments(python_fn, args, kwargs):

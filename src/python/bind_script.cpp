@@ -52,8 +52,9 @@ class ScriptFunction {
   std::string graphText() const {
     return cached_ ? cached_->displayGraph(nullptr)->toString() : function_->graph->toString();
   }
-  std::string inlinedGraphText() const {
-    return cached_ ? cached_->inlinedGraph()->toString() : function_->graph->toString();
+  std::string inlinedGraphText() const { return runGraph()->toString(); }
+  std::shared_ptr<const ir::Graph> runGraph() const {
+    return cached_ ? cached_->inlinedGraph() : function_->graph;
   }
 
   // The function as TorchScript source, as torch.jit's `.code` prints it.
@@ -156,6 +157,15 @@ class ScriptFunction {
   std::shared_ptr<const CachedFunction> cached_;  // null for a CompilationUnit's functions
   std::unique_ptr<runtime::Code> code_;
 };
+
+}  // namespace
+
+std::shared_ptr<const ir::Graph> scriptFunctionRunGraph(py::handle object) {
+  if (!py::isinstance<ScriptFunction>(object)) return nullptr;
+  return object.cast<const ScriptFunction&>().runGraph();
+}
+
+namespace {
 
 // Sets the Python error for a ScriptError (the class picked by tscript._errors).
 void raiseScriptError(const runtime::ScriptError& e) {

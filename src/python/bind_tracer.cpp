@@ -16,8 +16,8 @@
 
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
-#include "ir/parser.h"
 #include "python/bindings.h"
+#include "python/function_cache.h"
 #include "python/module_objects.h"
 #include "python/traced_function.h"
 #include "python/traced_module.h"
@@ -425,14 +425,16 @@ void bindTracer(py::module_& m) {
   // recorded as one call, nor inside the recorder's own work).
   m.def("_trace_is_recording", [] { return recordingNow(); });
   m.def("_trace_call_compiled",
-        [](const std::string& name, const std::string& graphText, py::tuple arguments,
-           py::function run) {
-          std::shared_ptr<const ir::Graph> graph = ir::parseGraph(graphText);
+        [](const std::string& name, py::handle function, py::tuple arguments, py::function run) {
+          std::shared_ptr<const ir::Graph> graph = scriptFunctionRunGraph(function);
+          if (graph == nullptr) {
+            throw py::type_error("_trace_call_compiled: expected a tscript.ScriptFunction");
+          }
           return recordCompiledCall(name, std::move(graph), std::move(arguments), run);
         },
-        py::arg("name"), py::arg("graph_text"), py::arg("arguments"), py::arg("run"),
-        "Record a call of the compiled function `name` (whose .graph is `graph_text`) on "
-        "the active trace; `run()` calls it with recording paused.");
+        py::arg("name"), py::arg("function"), py::arg("arguments"), py::arg("run"),
+        "Record a call of the compiled function `function` (named `name`) on the active "
+        "trace; `run()` calls it with recording paused.");
   m.def("_trace_size", [](py::handle self, int64_t dim) {
     at::Tensor result = activeOrThrow().recordSize(tensorArgument(self, "size"), dim);
     return py::reinterpret_steal<py::object>(THPVariable_Wrap(result));

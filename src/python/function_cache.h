@@ -99,4 +99,9 @@ std::shared_ptr<ir::Graph> displayGraphOf(const ir::Graph& graph,
 // CompilationUnit, whose own inliner knows only the unit's functions).
 void inlinePythonFunctionCalls(ir::Graph& graph);
 
+// Defined in bind_script.cpp: the graph a tscript.ScriptFunction runs (every call inlined),
+// or null when `object` is not one. The tracer records calls with it: unlike the printed
+// graph, it keeps which Python function each prim::PythonOp calls.
+std::shared_ptr<const ir::Graph> scriptFunctionRunGraph(pybind11::handle object);
+
 }  // namespace tscript::python

@@ -177,10 +177,26 @@ class CallsPython(nn.Module):
         return _calls_python(x) + 1
 
 
-def test_a_call_back_into_python_is_not_repeatable():
-    # (Running such a trace fails today: the callee's graph reaches the recorder as text,
-    # which does not say which Python function its prim::PythonOp calls.)
-    assert not _tracing._repeatable(_check_text(CallsPython(), torch.rand(2)))
+def test_a_call_back_into_python_is_not_repeatable(traced_runs):
+    x = torch.rand(2)
+    assert not _tracing._repeatable(_check_text(CallsPython(), x))
+    traced_runs.clear()
+    traced = tscript.trace(CallsPython(), (x,))
+    assert traced_runs == ["forward", "forward"]
+    other = torch.rand(5)
+    torch.testing.assert_close(traced(other), (other + 1) * 2 + 1)
+
+
+def test_a_traced_function_calls_the_python_function_of_its_compiled_callee():
+    # The recorder takes the callee's graph from the ScriptFunction itself, not from its
+    # printed text, which does not say which Python function a prim::PythonOp calls.
+    def fn(x):
+        return _calls_python(x) - 1
+
+    traced = tscript.trace(fn, (torch.rand(3),))
+    assert "^_python_side" in str(traced.inlined_graph)
+    other = torch.rand(4)
+    torch.testing.assert_close(traced(other), (other + 1) * 2 - 1)
 
 
 def test_a_nondeterministic_module_warns_as_1_13():
