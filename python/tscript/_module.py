@@ -375,18 +375,31 @@ def _add_methods(class_type, functions, cls):
                 class_type.add_method(name, function)
 
 
+_overloads_by_method = {}  # (function, class) -> its @_overload_method declarations or None
+
+
 def _method_overloads(function, cls):
     """The `@_overload_method` declarations of a method (torch._jit_internal's registry, a
-    plain dict where torch.jit's decorator puts them), or None."""
+    plain dict where torch.jit's decorator puts them), or None.
+
+    Remembered per (function, class): torch's check that the method lies inside the class
+    reads the class's source (inspect parses the whole file), and densenet121 alone makes 58
+    module types of the class whose forward is overloaded. Declarations are registered when
+    the class body runs, so they are all known by the time a module of the class exists."""
     from torch import _jit_internal
     registry = getattr(_jit_internal, "_overloaded_methods", {})
     if not hasattr(function, "__code__") or \
             not any(key.endswith("." + function.__name__) for key in registry):
         return None
+    key = (function, cls)
+    if key in _overloads_by_method:
+        return _overloads_by_method[key]
     try:
-        return _jit_internal._get_overloaded_methods(function, cls)
+        declarations = _jit_internal._get_overloaded_methods(function, cls)
     except Exception:  # noqa: BLE001 - the entry is another class's of the same name
-        return None
+        declarations = None
+    _overloads_by_method[key] = declarations
+    return declarations
 
 
 class ConstMap:
