@@ -450,25 +450,39 @@ def _resolve_attribute(obj, name):
 def _block_by_indentation(lines, first):
     """The lines of the def starting at index `first` (decorators included), cut where the
     indentation returns to the def's level; None when that cut does not parse (a string or
-    bracket reaching back to the left margin), so the caller falls back to inspect."""
-    header = lines[first]
-    indent = len(header) - len(header.lstrip())
-    end = first + 1
-    in_signature = True  # decorators and the def line itself, up to the body
+    bracket reaching back to the left margin), so the caller falls back to inspect.
+
+    The header (decorators, then the def up to the colon that ends its signature) is followed
+    by bracket depth, not indentation: black writes long signatures with the closing
+    `) -> T:` at the def's own level, which a cut by indentation alone ended the function at
+    (then inspect's tokenizer, a third of scripting fasterrcnn, read it instead)."""
+    indent = _indentation(lines[first])
+    end = first
+    depth = 0
+    in_def = False
+    while end < len(lines):
+        line = lines[end]
+        end += 1
+        code = line.split("#", 1)[0] if "#" in line else line
+        depth += code.count("(") + code.count("[") + code.count("{") \
+            - code.count(")") - code.count("]") - code.count("}")
+        in_def = in_def or code.lstrip().startswith(("def ", "async def "))
+        if in_def and depth <= 0:
+            break  # the line that ends the signature
+    in_string = False  # inside a triple-quoted string (a docstring may reach the margin)
     while end < len(lines):
         line = lines[end]
         stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            level = len(line) - len(line.lstrip())
-            if level <= indent and not in_signature:
-                break
-            if level > indent:
-                in_signature = False
-            elif stripped.startswith(("def ", "async def ")) or stripped.startswith("@"):
-                pass  # still decorators / the def line
-            else:
-                in_signature = False
+        if not in_string and stripped and not stripped.startswith("#") and \
+                _indentation(line) <= indent:
+            break
+        if (line.count('"""') + line.count("'''")) % 2:
+            in_string = not in_string
         end += 1
+    # Comments after the body (a section banner at the left margin) are not part of it.
+    while end > first + 1 and (not lines[end - 1].strip() or
+                               lines[end - 1].lstrip().startswith("#")):
+        end -= 1
     block = textwrap.dedent("".join(lines[first:end]))
     try:
         compile(block, "<tscript>", "exec", ast.PyCF_ONLY_AST)
