@@ -483,17 +483,18 @@ def _block_by_indentation(lines, first):
     `) -> T:` at the def's own level, which a cut by indentation alone ended the function at
     (then inspect's tokenizer, a third of scripting fasterrcnn, read it instead). Python's
     parser checks the cut only when the scan met something it does not follow exactly
-    (brackets or quotes inside strings, backslash continuations): parsing every function
-    twice cost a fifth of scripting a model."""
+    (brackets or quotes inside one-line strings): parsing every function twice cost a fifth
+    of scripting a model."""
     indent = _indentation(lines[first])
     end = first
     depth = 0  # open brackets, counted outside comments (not strings: see `unsure`)
     in_def = False
     in_string = False  # inside a triple-quoted string (a docstring may reach the margin)
     unsure = False
+    continued = False  # the previous line ended with a backslash
     while end < len(lines):
         line = lines[end]
-        if in_def and depth == 0 and not in_string:
+        if in_def and depth == 0 and not in_string and not continued:
             stripped = line.strip()
             if stripped and not stripped.startswith("#") and _indentation(line) <= indent:
                 break
@@ -501,7 +502,8 @@ def _block_by_indentation(lines, first):
         unsure = unsure or line_unsure
         depth += code.count("(") + code.count("[") + code.count("{") \
             - code.count(")") - code.count("]") - code.count("}")
-        if depth < 0 or code.rstrip().endswith("\\"):
+        continued = code.rstrip().endswith("\\")
+        if depth < 0:
             unsure = True
         if not in_def and code.lstrip().startswith(("def ", "async def ")):
             in_def = True
