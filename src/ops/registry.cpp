@@ -21,20 +21,24 @@ struct StringHash {
   size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
 };
 
-// A registered overload. A dispatcher operator starts as `pending` (its handle and overload
-// name only) and becomes an Operator when its name is first looked up: printing and parsing
-// all 3199 dispatcher schemas up front cost 60 ms of the first script() call, of which a
+// A registered overload. A dispatcher operator starts as pending (its handle and overload
+// name only), a tscript one registered by text as its text and function, and either becomes
+// an Operator when its name is first looked up: printing and parsing the 3199 dispatcher
+// schemas and 800 builtin ones up front cost 70 ms of the first script() call, of which a
 // model uses about a hundred names.
 struct Slot {
   std::string overloadName;
-  const Operator* op = nullptr;                    // set once parsed
-  const DispatcherHandle* pending = nullptr;       // set while not parsed yet
+  const Operator* op = nullptr;  // set once parsed; then the two below are unset
+  const DispatcherHandle* pendingHandle = nullptr;
+  OperatorFunction pendingFunction = nullptr;  // with pendingText
+  std::string pendingText;
+  bool isPending() const { return op == nullptr; }
 };
 
 // One operator name. `overloads` points at the current published list (the parsed slots, in
 // slot order); a registration or a parse replaces the pointer and never changes a published
-// list (so spans stay valid). Invariant: `pendingCount` is the number of slots with `pending`
-// set, and `overloads` is up to date whenever it is 0.
+// list (so spans stay valid). Invariant: `pendingCount` is the number of pending slots, and
+// `overloads` is up to date whenever it is 0.
 struct NameEntry {
   ir::Symbol symbol;
   const OverloadList* overloads;
@@ -78,24 +82,25 @@ class Registry {
     checkNotRegistered(entry, schema.qualifiedOverloadName(), schema.overloadName);
     const Operator& op = operators_.emplace_back(std::move(schema), std::move(schemaText), symbol,
                                                  function, nullptr);
-    entry.slots.push_back(Slot{op.schema().overloadName, &op, nullptr});
+    entry.slots.push_back(Slot{op.schema().overloadName, &op, nullptr, nullptr, {}});
     ++overloadCount_;
     if (entry.pendingCount == 0) publish(entry);
     return op;
   }
 
+  // A dispatcher operator (`handle`) or a tscript one (`text`, `function`), parsed later.
   void addPending(std::string_view name, std::string_view overloadName,
-                  const DispatcherHandle* handle) {
+                  const DispatcherHandle* handle, std::string text, OperatorFunction function) {
     ir::Symbol symbol = ir::Symbol::fromQualString(name);
     std::unique_lock lock(mutex_);
     NameEntry& entry = entryFor(symbol);
     std::string qualified(name);
     if (!overloadName.empty()) qualified.append(".").append(overloadName);
     checkNotRegistered(entry, qualified, overloadName);
-    entry.slots.push_back(Slot{std::string(overloadName), nullptr, handle});
+    entry.slots.push_back(Slot{std::string(overloadName), nullptr, handle, function, std::move(text)});
     ++entry.pendingCount;
     ++overloadCount_;
-    ++dispatcherOverloadCount_;
+    if (handle) ++dispatcherOverloadCount_;
   }
 
   // Returns the dispatcher handle of the removed overload (parsed or not), or nullptr.
@@ -108,8 +113,8 @@ class Registry {
       return slot.overloadName == overloadName;
     });
     if (it == entry.slots.end()) return nullptr;
-    const DispatcherHandle* handle = it->op ? it->op->dispatcherHandle() : it->pending;
-    if (it->pending) --entry.pendingCount;
+    const DispatcherHandle* handle = it->op ? it->op->dispatcherHandle() : it->pendingHandle;
+    if (it->isPending()) --entry.pendingCount;
     entry.slots.erase(it);
     --overloadCount_;
     if (handle) --dispatcherOverloadCount_;
@@ -173,33 +178,36 @@ class Registry {
     }
   }
 
-  // Under the unique lock. Parses the entry's pending dispatcher schemas (in slot order) and
-  // publishes its list. A schema our parser rejects leaves the registry and is recorded, as
-  // one rejected at registration was. Printing the schema reads the c10 operator, which is
+  // Under the unique lock. Parses the entry's pending schemas (in slot order) and publishes
+  // its list. A schema our parser rejects leaves the registry and is recorded, as one
+  // rejected at registration was. Printing a dispatcher schema reads the c10 operator, which is
   // safe here: a library unregistering it must take our lock first (remove above), and c10's
   // schema accessors take no dispatcher lock, so holding ours cannot deadlock with a
   // registration that holds the dispatcher's and waits for ours.
   void parsePending(NameEntry& entry) {
     if (entry.pendingCount == 0) return;
     for (auto it = entry.slots.begin(); it != entry.slots.end();) {
-      if (!it->pending) {
+      if (!it->isPending()) {
         ++it;
         continue;
       }
-      const DispatcherHandle* handle = it->pending;
-      std::string text = detail::dispatcherSchemaText(handle);
+      const DispatcherHandle* handle = it->pendingHandle;
+      std::string text = handle ? detail::dispatcherSchemaText(handle) : std::move(it->pendingText);
       --entry.pendingCount;
       try {
         Schema schema = parseSchema(text);
+        // A tscript operator's text is printed back, as registerOperator does.
+        if (!handle) text = printSchema(schema);
         it->op = &operators_.emplace_back(std::move(schema), std::move(text), entry.symbol,
-                                          nullptr, handle);
-        it->pending = nullptr;
+                                          it->pendingFunction, handle);
+        it->pendingHandle = nullptr;
+        it->pendingFunction = nullptr;
         ++it;
       } catch (const SchemaParseError& error) {
         problems_.push_back(text + ": " + error.message());
         it = entry.slots.erase(it);
         --overloadCount_;
-        --dispatcherOverloadCount_;
+        if (handle) --dispatcherOverloadCount_;
       }
     }
     publish(entry);
@@ -259,7 +267,7 @@ namespace detail {
 
 void addDispatcherOperator(std::string_view name, std::string_view overloadName,
                            const DispatcherHandle* handle) {
-  registry().addPending(name, overloadName, handle);
+  registry().addPending(name, overloadName, handle, {}, nullptr);
 }
 
 const DispatcherHandle* removeDispatcherOperator(std::string_view name,
@@ -305,6 +313,22 @@ const Operator& registerOperator(Schema schema, OperatorFunction function) {
   detail::ensureDispatcherOperatorsLoaded();
   std::string text = printSchema(schema);
   return registry().add(std::move(schema), std::move(text), function);
+}
+
+void registerOperatorText(std::string schemaText, OperatorFunction function) {
+  if (function == nullptr) {
+    throw std::invalid_argument("registerOperatorText(" + schemaText + "): no implementation");
+  }
+  detail::ensureDispatcherOperatorsLoaded();
+  std::string_view qualified = std::string_view(schemaText).substr(0, schemaText.find('('));
+  while (!qualified.empty() && qualified.back() == ' ') qualified.remove_suffix(1);
+  auto [name, overloadName] = splitOverload(qualified);
+  if (name.find("::") == std::string_view::npos) {
+    throw std::invalid_argument("registerOperatorText(" + schemaText +
+                                "): the name has no namespace (`ns::name`)");
+  }
+  std::string nameText(name), overloadText(overloadName);
+  registry().addPending(nameText, overloadText, nullptr, std::move(schemaText), function);
 }
 
 std::vector<ir::Symbol> operatorNames() {
