@@ -39,6 +39,25 @@ _CONTAINERS = {torch.nn.ModuleList: "list", torch.nn.Sequential: "list",
                torch.nn.ParameterList: "list", torch.nn.ParameterDict: "dict"}
 
 
+# The answers of the functions marked @_per_class, worked out once per class: a model has
+# hundreds of modules of a few dozen classes. Like the type cache (_types_by_key, keyed by
+# the class), they assume a class's methods do not change once modules of it are scripted.
+_class_answers = {}  # (what, class) -> answer
+
+
+def _per_class(what):
+    def decorate(compute):
+        def cached(cls, *args):
+            key = (what, cls) + args
+            answer = _class_answers.get(key)
+            if answer is None:
+                answer = _class_answers[key] = compute(cls, *args)
+            return answer
+        cached.__doc__ = compute.__doc__
+        return cached
+    return decorate
+
+
 def _init_compiler():
     _C._init_module_compiler(_script._resolve_global, _script._resolve_attribute,
                              _script._source_of)
@@ -136,7 +155,11 @@ def _annotation_of(cls, name):
 
 
 def _constant_names(module):
-    cls = type(module)
+    return _class_constant_names(type(module))
+
+
+@_per_class("constants")
+def _class_constant_names(cls):
     names = set(getattr(cls, "__constants__", ()))
     for name, annotation in _class_annotations(cls).items():
         if _is_final(annotation):
@@ -242,6 +265,7 @@ def _qualified_name(cls):
     return f"{prefix}.{cls.__name__}"
 
 
+@_per_class("methods")
 def _class_methods(cls):
     """The functions a module class defines (its own and inherited, below nn.Module)."""
     found = {}
@@ -258,6 +282,7 @@ def _class_methods(cls):
     return found
 
 
+@_per_class("static methods")
 def _static_methods(cls):
     """The @staticmethod functions of a class (its own and inherited, below nn.Module)."""
     found = {}
@@ -270,6 +295,7 @@ def _static_methods(cls):
     return found
 
 
+@_per_class("properties")
 def _properties(cls, accessor="fget"):
     """The @property getters (accessor "fset": setters) compiled for a module class: every
     property below nn.Module but those named in `__jit_unused_properties__` (as torch.jit
@@ -375,18 +401,31 @@ def _add_methods(class_type, functions, cls):
                 class_type.add_method(name, function)
 
 
+_overloads_by_method = {}  # (function, class) -> its @_overload_method declarations or None
+
+
 def _method_overloads(function, cls):
     """The `@_overload_method` declarations of a method (torch._jit_internal's registry, a
-    plain dict where torch.jit's decorator puts them), or None."""
+    plain dict where torch.jit's decorator puts them), or None.
+
+    Remembered per (function, class): torch's check that the method lies inside the class
+    reads the class's source (inspect parses the whole file), and densenet121 alone makes 58
+    module types of the class whose forward is overloaded. Declarations are registered when
+    the class body runs, so they are all known by the time a module of the class exists."""
     from torch import _jit_internal
     registry = getattr(_jit_internal, "_overloaded_methods", {})
     if not hasattr(function, "__code__") or \
             not any(key.endswith("." + function.__name__) for key in registry):
         return None
+    key = (function, cls)
+    if key in _overloads_by_method:
+        return _overloads_by_method[key]
     try:
-        return _jit_internal._get_overloaded_methods(function, cls)
+        declarations = _jit_internal._get_overloaded_methods(function, cls)
     except Exception:  # noqa: BLE001 - the entry is another class's of the same name
-        return None
+        declarations = None
+    _overloads_by_method[key] = declarations
+    return declarations
 
 
 class ConstMap:
@@ -473,10 +512,22 @@ def _entry_methods(module_type, cls):
         names.extend(overloads)
     elif module_type.has_method("forward"):
         names.append("forward")
-    for name, function in _class_methods(cls).items():
-        if name != "forward" and _script._modifier(function) == "export":
-            names.append(name)
+    names.extend(_exported_methods(cls))
     return names
+
+
+@_per_class("exported")
+def _exported_methods(cls):
+    """The names of the class's @export methods but forward."""
+    return [name for name, function in _class_methods(cls).items()
+            if name != "forward" and _script._modifier(function) == "export"]
+
+
+@_per_class("python methods")
+def _python_methods(cls):
+    """The class's @ignore and @unused methods, which stay Python."""
+    return {name: function for name, function in _class_methods(cls).items()
+            if _script._modifier(function) in ("ignore", "unused")}
 
 
 def script_module(module, methods=None):
@@ -621,9 +672,7 @@ class RecursiveScriptModule(ScriptModule):
                            set(original._non_persistent_buffers_set))
         object.__setattr__(self, "_constants", dict(info.constants))
         object.__setattr__(self, "original_name", type(original).__name__)
-        object.__setattr__(self, "_python_methods", {
-            name: function for name, function in _class_methods(type(original)).items()
-            if _script._modifier(function) in ("ignore", "unused")})
+        object.__setattr__(self, "_python_methods", _python_methods(type(original)))
         object.__setattr__(self, "_slot_kinds", kinds)
         object.__setattr__(self, "_hook_methods", (
             [f"__forward_pre_hook_{i}" for i in range(len(info.pre_hooks))],

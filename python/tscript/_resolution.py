@@ -24,6 +24,7 @@ libtorch's TorchScript.
 """
 import cmath
 import math
+import re
 import warnings
 
 import torch
@@ -131,6 +132,22 @@ def qualified_name(fn):
 
 
 _file_overloads = {}  # filename -> {function name: [(decorator line, end line), ...]}
+_file_definitions = {}  # filename -> (its linecache lines, {function name: how many `def`s})
+_DEF_LINE = re.compile(r"^\s*def (\w+)\(", re.MULTILINE)
+
+
+def _definition_counts(filename, lines):
+    """How many times each name is defined with `def` in a file, counted once per file (per
+    version of its lines in linecache): scanning torch.nn.functional's 5000 lines for every
+    function compiled from it cost a third of scripting densenet121."""
+    known = _file_definitions.get(filename)
+    if known is not None and known[0] is lines:
+        return known[1]
+    counts = {}
+    for match in _DEF_LINE.finditer("".join(lines)):
+        counts[match.group(1)] = counts.get(match.group(1), 0) + 1
+    _file_definitions[filename] = (lines, counts)
+    return counts
 
 
 def _is_overload_decorator(decorator, scope):
@@ -175,9 +192,11 @@ def _overload_declarations(fn):
     # An overloaded function is defined more than once in its file: a function defined once
     # has no declarations, and the (slow) parse of its whole file is skipped.
     lines = linecache.getlines(filename, fn.__globals__)
-    prefix = f"def {fn.__name__}("
-    if sum(1 for line in lines if line.lstrip().startswith(prefix)) < 2:
+    if _definition_counts(filename, lines).get(fn.__name__, 0) < 2:
         return None
+    registered = _registered_overloads(fn, lines)
+    if registered is not None:
+        return registered
     table = _file_overloads.get(filename)
     if table is None:
         lines = linecache.getlines(filename, fn.__globals__)
@@ -203,6 +222,38 @@ def _overload_declarations(fn):
         if first >= code.co_firstlineno:
             continue  # declarations come before the implementation
         source = textwrap.dedent("".join(lines[first - 1:last]))
+        declarations.append((source, filename, first))
+    return declarations or None
+
+
+def _registered_overloads(fn, lines):
+    """The ``@_overload`` declarations of `fn` from torch._jit_internal's registry, where the
+    decorator puts them when the module is imported, each cut from `lines` (its file); None
+    when the registry has no entry for it (torch.jit removes one when it compiles the
+    function) or a declaration cannot be cut, and the caller parses the file instead.
+    Parsing torch.nn.functional to find interpolate's declarations was 40% of scripting
+    fasterrcnn."""
+    from tscript._script import _block_by_indentation
+    try:
+        declared = _jit_internal._get_fn_overloads(_jit_internal._qualified_name(fn))
+    except Exception:  # noqa: BLE001 - a function torch cannot name has no entry
+        return None
+    if not declared:
+        return None
+    filename = fn.__code__.co_filename
+    declarations = []
+    seen = set()
+    for declaration in declared:
+        code = getattr(declaration, "__code__", None)
+        if code is None or code.co_filename != filename:
+            return None
+        first = code.co_firstlineno  # its first decorator's line
+        if first >= fn.__code__.co_firstlineno or first in seen:
+            continue  # declarations come before the implementation; a reloaded module's twice
+        seen.add(first)
+        source = _block_by_indentation(lines, first - 1)
+        if source is None:
+            return None
         declarations.append((source, filename, first))
     return declarations or None
 

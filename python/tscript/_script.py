@@ -422,8 +422,29 @@ def _describe_or_explain(obj, name):
     return _describe(obj) or _unsupported(obj, name)
 
 
+# While a script() call runs: the descriptors already worked out, by (kind, id of the function
+# or module, name) -> (that object, kept alive so its id is not reused, descriptor). A model
+# resolves the same few hundred names (`F.relu`, `torch.cat`) once per module type that
+# uses them; globals and module attributes are taken not to change during one script() call.
+_resolution_memo = None
+
+
+def _memoized(kind, scope, name, resolve):
+    if _resolution_memo is None:
+        return resolve(scope, name)
+    key = (kind, id(scope), name)
+    known = _resolution_memo.get(key)
+    if known is None:
+        known = _resolution_memo[key] = (scope, resolve(scope, name))
+    return known[1]
+
+
 def _resolve_global(fn, name):
     """The descriptor of global (or closure) `name` of `fn`; None when it is not defined."""
+    return _memoized("global", fn, name, _resolve_global_uncached)
+
+
+def _resolve_global_uncached(fn, name):
     code = fn.__code__
     if name in code.co_freevars and fn.__closure__:
         cell = fn.__closure__[code.co_freevars.index(name)]
@@ -442,6 +463,10 @@ def _resolve_global(fn, name):
 
 def _resolve_attribute(obj, name):
     """The descriptor of `obj.name` (obj is a module); None when it has no such attribute."""
+    return _memoized("attribute", obj, name, _resolve_attribute_uncached)
+
+
+def _resolve_attribute_uncached(obj, name):
     if not hasattr(obj, name):
         return None
     return _describe_or_explain(getattr(obj, name), f"{obj.__name__}.{name}")
@@ -449,32 +474,78 @@ def _resolve_attribute(obj, name):
 
 def _block_by_indentation(lines, first):
     """The lines of the def starting at index `first` (decorators included), cut where the
-    indentation returns to the def's level; None when that cut does not parse (a string or
-    bracket reaching back to the left margin), so the caller falls back to inspect."""
-    header = lines[first]
-    indent = len(header) - len(header.lstrip())
-    end = first + 1
-    in_signature = True  # decorators and the def line itself, up to the body
+    indentation returns to the def's level outside brackets and triple-quoted strings; None
+    when the cut may be wrong and does not parse (a string or bracket we could not follow),
+    so the caller falls back to inspect.
+
+    The header (decorators, then the def up to the colon that ends its signature) is followed
+    by bracket depth, not indentation: black writes long signatures with the closing
+    `) -> T:` at the def's own level, which a cut by indentation alone ended the function at
+    (then inspect's tokenizer, a third of scripting fasterrcnn, read it instead). Python's
+    parser checks the cut only when the scan met something it does not follow exactly
+    (brackets or quotes inside one-line strings): parsing every function twice cost a fifth
+    of scripting a model."""
+    indent = _indentation(lines[first])
+    end = first
+    depth = 0  # open brackets, counted outside comments (not strings: see `unsure`)
+    in_def = False
+    in_string = False  # inside a triple-quoted string (a docstring may reach the margin)
+    unsure = False
+    continued = False  # the previous line ended with a backslash
     while end < len(lines):
         line = lines[end]
-        stripped = line.strip()
-        if stripped and not stripped.startswith("#"):
-            level = len(line) - len(line.lstrip())
-            if level <= indent and not in_signature:
+        if in_def and depth == 0 and not in_string and not continued:
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#") and _indentation(line) <= indent:
                 break
-            if level > indent:
-                in_signature = False
-            elif stripped.startswith(("def ", "async def ")) or stripped.startswith("@"):
-                pass  # still decorators / the def line
-            else:
-                in_signature = False
+        code, in_string, line_unsure = _code_of_line(line, in_string)
+        unsure = unsure or line_unsure
+        depth += code.count("(") + code.count("[") + code.count("{") \
+            - code.count(")") - code.count("]") - code.count("}")
+        continued = code.rstrip().endswith("\\")
+        if depth < 0:
+            unsure = True
+        if not in_def and code.lstrip().startswith(("def ", "async def ")):
+            in_def = True
+            if depth == 0 and not code.rstrip().endswith(":"):
+                unsure = True  # a one-line def (`def f(x): return x`)
         end += 1
+    # Comments after the body (a section banner at the left margin) are not part of it.
+    while end > first + 1 and (not lines[end - 1].strip() or
+                               lines[end - 1].lstrip().startswith("#")):
+        end -= 1
     block = textwrap.dedent("".join(lines[first:end]))
-    try:
-        compile(block, "<tscript>", "exec", ast.PyCF_ONLY_AST)
-    except SyntaxError:
-        return None
+    if unsure or depth != 0 or in_string:
+        try:
+            compile(block, "<tscript>", "exec", ast.PyCF_ONLY_AST)
+        except SyntaxError:
+            return None
     return block
+
+
+def _code_of_line(line, in_string):
+    """The parts of a source line outside triple-quoted strings and comments, whether a
+    triple-quoted string is open after it, and whether the split may be wrong (both kinds of
+    triple quote on one line)."""
+    if '"""' in line:
+        quote = '"""'
+    elif "'''" in line:
+        quote = "'''"
+    else:
+        if in_string:
+            return "", True, False
+        return (line.split("#", 1)[0] if "#" in line else line), False, False
+    unsure = quote == '"""' and "'''" in line
+    code = []
+    for index, part in enumerate(line.split(quote)):
+        if index:
+            in_string = not in_string
+        if not in_string:
+            if "#" in part:
+                unsure = True  # a comment, or a '#' in a one-line string: quotes after it?
+                part = part.split("#", 1)[0]
+            code.append(part)
+    return " ".join(code), in_string, unsure
 
 
 def _indentation(line):
@@ -516,6 +587,17 @@ def script(obj):
     unchanged."""
     if os.environ.get("PYTORCH_JIT", "1") == "0":
         return obj
+    global _resolution_memo
+    if _resolution_memo is not None:
+        return _script(obj)  # nested in another script() call: its memo goes on
+    _resolution_memo = {}
+    try:
+        return _script(obj)
+    finally:
+        _resolution_memo = None
+
+
+def _script(obj):
     if isinstance(obj, ScriptFunction):
         return obj
     if isinstance(obj, torch.nn.Module):

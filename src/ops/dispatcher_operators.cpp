@@ -2,8 +2,9 @@
 //
 // A c10 registration listener gives us every operator the dispatcher has when we subscribe
 // (in registration order, the order torch.jit's own registry sees them in) and every one
-// registered later. Each schema is printed by c10 and parsed by our parser: the printed text
-// is kept as the Operator's schemaText, and the test checks printSchema(parse(text)) == text.
+// registered later. The registry records each by name; when the name is first looked up,
+// its schemas are printed by c10 and parsed by our parser: the printed text is kept as the
+// Operator's schemaText, and the test checks printSchema(parse(text)) == text.
 #include <ATen/core/dispatch/Dispatcher.h>
 
 #include <atomic>
@@ -28,24 +29,21 @@ class RegistryListener final : public c10::OpRegistrationListener {
   // Runs under the dispatcher's registration lock: must not call back into the dispatcher's
   // registration API. Adding to our registry only takes our own lock.
   void onOperatorRegistered(const c10::OperatorHandle& op) override {
-    std::string text = c10::toString(op.schema());
+    const c10::OperatorName& name = op.operator_name();
+    // Handles live as long as the process (Operators point at them).
+    auto* handle = new DispatcherHandle(op);
     try {
-      Schema schema = parseSchema(text);
-      // Handles live as long as the process (Operators point at them).
-      auto* handle = new DispatcherHandle(op);
-      detail::addDispatcherOperator(std::move(schema), std::move(text), handle);
-    } catch (const SchemaParseError& error) {
-      detail::recordDispatcherSchemaProblem(text + ": " + error.message());
+      detail::addDispatcherOperator(name.name, name.overload_name, handle);
     } catch (const std::invalid_argument& error) {
       // A tscript operator took the name first.
-      detail::recordDispatcherSchemaProblem(text + ": " + error.what());
+      detail::recordDispatcherSchemaProblem(c10::toString(op.schema()) + ": " + error.what());
     }
   }
 
   void onOperatorDeregistered(const c10::OperatorHandle& op) override {
     const c10::OperatorName& name = op.operator_name();
-    const Operator* removed = detail::removeDispatcherOperator(name.name, name.overload_name);
-    if (removed && removed->dispatcherHandle()) removed->dispatcherHandle()->unregistered = true;
+    const DispatcherHandle* removed = detail::removeDispatcherOperator(name.name, name.overload_name);
+    if (removed) removed->unregistered = true;
   }
 };
 
@@ -62,6 +60,10 @@ void ensureDispatcherOperatorsLoaded() {
         c10::Dispatcher::singleton().addRegistrationListener(std::make_unique<RegistryListener>()));
     (void)subscription;
   });
+}
+
+std::string dispatcherSchemaText(const DispatcherHandle* handle) {
+  return c10::toString(handle->handle.schema());
 }
 
 }  // namespace detail

@@ -21,75 +21,112 @@ struct StringHash {
   size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>()(s); }
 };
 
-// One operator name. `overloads` points at the current published list; a registration
-// replaces the pointer and never changes a published list (so spans stay valid).
+// A registered overload. A dispatcher operator starts as pending (its handle and overload
+// name only), a tscript one registered by text as its text and function, and either becomes
+// an Operator when its name is first looked up: printing and parsing the 3199 dispatcher
+// schemas and 800 builtin ones up front cost 70 ms of the first script() call, of which a
+// model uses about a hundred names.
+struct Slot {
+  std::string overloadName;
+  const Operator* op = nullptr;  // set once parsed; then the two below are unset
+  const DispatcherHandle* pendingHandle = nullptr;
+  OperatorFunction pendingFunction = nullptr;  // with pendingText
+  std::string pendingText;
+  bool isPending() const { return op == nullptr; }
+};
+
+// One operator name. `overloads` points at the current published list (the parsed slots, in
+// slot order); a registration or a parse replaces the pointer and never changes a published
+// list (so spans stay valid). Invariant: `pendingCount` is the number of pending slots, and
+// `overloads` is up to date whenever it is 0.
 struct NameEntry {
   ir::Symbol symbol;
   const OverloadList* overloads;
+  std::vector<Slot> slots;  // every overload, in registration order
+  size_t pendingCount = 0;
 };
 
 class Registry {
  public:
-  std::span<const Operator* const> overloads(ir::Symbol name) const {
-    std::shared_lock lock(mutex_);
-    auto found = bySymbol_.find(name.id());
-    if (found == bySymbol_.end()) return {};
-    return *found->second->overloads;
+  std::span<const Operator* const> overloads(ir::Symbol name) {
+    {
+      std::shared_lock lock(mutex_);
+      auto found = bySymbol_.find(name.id());
+      if (found == bySymbol_.end()) return {};
+      if (found->second->pendingCount == 0) return *found->second->overloads;
+    }
+    std::unique_lock lock(mutex_);
+    NameEntry& entry = *bySymbol_.at(name.id());
+    parsePending(entry);
+    return *entry.overloads;
   }
 
-  std::span<const Operator* const> overloads(std::string_view qualifiedName) const {
-    std::shared_lock lock(mutex_);
-    auto found = byString_.find(qualifiedName);
-    if (found == byString_.end()) return {};
-    return *found->second->overloads;
+  std::span<const Operator* const> overloads(std::string_view qualifiedName) {
+    {
+      std::shared_lock lock(mutex_);
+      auto found = byString_.find(qualifiedName);
+      if (found == byString_.end()) return {};
+      if (found->second->pendingCount == 0) return *found->second->overloads;
+    }
+    std::unique_lock lock(mutex_);
+    NameEntry& entry = *byString_.find(qualifiedName)->second;
+    parsePending(entry);
+    return *entry.overloads;
   }
 
-  const Operator& add(Schema schema, std::string schemaText, OperatorFunction function,
-                      const DispatcherHandle* handle) {
+  const Operator& add(Schema schema, std::string schemaText, OperatorFunction function) {
     // Interned outside the lock: the symbol table has its own.
     ir::Symbol symbol = ir::Symbol::fromQualString(schema.name);
     std::unique_lock lock(mutex_);
     NameEntry& entry = entryFor(symbol);
-    for (const Operator* existing : *entry.overloads) {
-      if (existing->schema().overloadName == schema.overloadName) {
-        throw std::invalid_argument("operator " + schema.qualifiedOverloadName() +
-                                    " is already registered: " + existing->schemaText());
-      }
-    }
+    checkNotRegistered(entry, schema.qualifiedOverloadName(), schema.overloadName);
     const Operator& op = operators_.emplace_back(std::move(schema), std::move(schemaText), symbol,
-                                                 function, handle);
-    OverloadList& published = lists_.emplace_back(*entry.overloads);
-    published.push_back(&op);
-    entry.overloads = &published;
+                                                 function, nullptr);
+    entry.slots.push_back(Slot{op.schema().overloadName, &op, nullptr, nullptr, {}});
     ++overloadCount_;
-    if (handle) ++dispatcherOverloadCount_;
+    if (entry.pendingCount == 0) publish(entry);
     return op;
   }
 
-  const Operator* remove(std::string_view name, std::string_view overloadName) {
+  // A dispatcher operator (`handle`) or a tscript one (`text`, `function`), parsed later.
+  void addPending(std::string_view name, std::string_view overloadName,
+                  const DispatcherHandle* handle, std::string text, OperatorFunction function) {
+    ir::Symbol symbol = ir::Symbol::fromQualString(name);
+    std::unique_lock lock(mutex_);
+    NameEntry& entry = entryFor(symbol);
+    std::string qualified(name);
+    if (!overloadName.empty()) qualified.append(".").append(overloadName);
+    checkNotRegistered(entry, qualified, overloadName);
+    entry.slots.push_back(Slot{std::string(overloadName), nullptr, handle, function, std::move(text)});
+    ++entry.pendingCount;
+    ++overloadCount_;
+    if (handle) ++dispatcherOverloadCount_;
+  }
+
+  // Returns the dispatcher handle of the removed overload (parsed or not), or nullptr.
+  const DispatcherHandle* remove(std::string_view name, std::string_view overloadName) {
     std::unique_lock lock(mutex_);
     auto found = byString_.find(name);
     if (found == byString_.end()) return nullptr;
     NameEntry& entry = *found->second;
-    const OverloadList& current = *entry.overloads;
-    auto it = std::find_if(current.begin(), current.end(), [&](const Operator* op) {
-      return op->schema().overloadName == overloadName;
+    auto it = std::find_if(entry.slots.begin(), entry.slots.end(), [&](const Slot& slot) {
+      return slot.overloadName == overloadName;
     });
-    if (it == current.end()) return nullptr;
-    const Operator* removed = *it;
-    OverloadList& published = lists_.emplace_back();
-    std::copy_if(current.begin(), current.end(), std::back_inserter(published),
-                 [&](const Operator* op) { return op != removed; });
-    entry.overloads = &published;
+    if (it == entry.slots.end()) return nullptr;
+    const DispatcherHandle* handle = it->op ? it->op->dispatcherHandle() : it->pendingHandle;
+    if (it->isPending()) --entry.pendingCount;
+    entry.slots.erase(it);
     --overloadCount_;
-    if (removed->isDispatcherOperator()) --dispatcherOverloadCount_;
-    return removed;
+    if (handle) --dispatcherOverloadCount_;
+    if (entry.pendingCount == 0) publish(entry);
+    return handle;
   }
 
-  std::vector<ir::Symbol> names() const {
+  std::vector<ir::Symbol> names() {
     std::vector<std::pair<std::string_view, ir::Symbol>> sorted;
     {
-      std::shared_lock lock(mutex_);
+      std::unique_lock lock(mutex_);
+      parseAllPending();  // a name whose every schema fails to parse has no operators
       for (const NameEntry& entry : entries_) {
         if (!entry.overloads->empty()) sorted.emplace_back(byStringKey(entry), entry.symbol);
       }
@@ -100,8 +137,9 @@ class Registry {
     return names;
   }
 
-  RegistryCounts counts() const {
-    std::shared_lock lock(mutex_);
+  RegistryCounts counts() {
+    std::unique_lock lock(mutex_);
+    parseAllPending();  // an unparsable schema is not counted
     size_t names = std::count_if(entries_.begin(), entries_.end(),
                                  [](const NameEntry& entry) { return !entry.overloads->empty(); });
     return {names, overloadCount_, dispatcherOverloadCount_};
@@ -111,8 +149,9 @@ class Registry {
     std::unique_lock lock(mutex_);
     problems_.push_back(std::move(problem));
   }
-  std::vector<std::string> problems() const {
-    std::shared_lock lock(mutex_);
+  std::vector<std::string> problems() {
+    std::unique_lock lock(mutex_);
+    parseAllPending();
     return problems_;
   }
 
@@ -120,12 +159,71 @@ class Registry {
   NameEntry& entryFor(ir::Symbol symbol) {
     auto found = bySymbol_.find(symbol.id());
     if (found != bySymbol_.end()) return *found->second;
-    NameEntry& entry = entries_.emplace_back(NameEntry{symbol, &kNoOverloads});
+    NameEntry& entry = entries_.emplace_back(NameEntry{symbol, &kNoOverloads, {}, 0});
     bySymbol_.emplace(symbol.id(), &entry);
     byString_.emplace(symbol.toQualString(), &entry);
     return entry;
   }
   std::string_view byStringKey(const NameEntry& entry) const { return entry.symbol.toQualString(); }
+
+  // Under the unique lock.
+  void checkNotRegistered(const NameEntry& entry, const std::string& qualifiedOverloadName,
+                          std::string_view overloadName) const {
+    for (const Slot& slot : entry.slots) {
+      if (slot.overloadName == overloadName) {
+        throw std::invalid_argument("operator " + qualifiedOverloadName +
+                                    " is already registered" +
+                                    (slot.op ? ": " + slot.op->schemaText() : std::string()));
+      }
+    }
+  }
+
+  // Under the unique lock. Parses the entry's pending schemas (in slot order) and publishes
+  // its list. A schema our parser rejects leaves the registry and is recorded, as one
+  // rejected at registration was. Printing a dispatcher schema reads the c10 operator, which is
+  // safe here: a library unregistering it must take our lock first (remove above), and c10's
+  // schema accessors take no dispatcher lock, so holding ours cannot deadlock with a
+  // registration that holds the dispatcher's and waits for ours.
+  void parsePending(NameEntry& entry) {
+    if (entry.pendingCount == 0) return;
+    for (auto it = entry.slots.begin(); it != entry.slots.end();) {
+      if (!it->isPending()) {
+        ++it;
+        continue;
+      }
+      const DispatcherHandle* handle = it->pendingHandle;
+      std::string text = handle ? detail::dispatcherSchemaText(handle) : std::move(it->pendingText);
+      --entry.pendingCount;
+      try {
+        Schema schema = parseSchema(text);
+        // A tscript operator's text is printed back, as registerOperator does.
+        if (!handle) text = printSchema(schema);
+        it->op = &operators_.emplace_back(std::move(schema), std::move(text), entry.symbol,
+                                          it->pendingFunction, handle);
+        it->pendingHandle = nullptr;
+        it->pendingFunction = nullptr;
+        ++it;
+      } catch (const SchemaParseError& error) {
+        problems_.push_back(text + ": " + error.message());
+        it = entry.slots.erase(it);
+        --overloadCount_;
+        if (handle) --dispatcherOverloadCount_;
+      }
+    }
+    publish(entry);
+  }
+
+  void parseAllPending() {
+    for (NameEntry& entry : entries_) parsePending(entry);
+  }
+
+  // Under the unique lock, with no slot pending: a new list of the entry's operators.
+  void publish(NameEntry& entry) {
+    OverloadList& published = lists_.emplace_back();
+    published.reserve(entry.slots.size());
+    for (const Slot& slot : entry.slots) published.push_back(slot.op);
+    entry.overloads = &published;
+  }
 
   static inline const OverloadList kNoOverloads;
 
@@ -167,11 +265,13 @@ const Operator* findIn(std::span<const Operator* const> overloads, std::string_v
 
 namespace detail {
 
-void addDispatcherOperator(Schema schema, std::string schemaText, const DispatcherHandle* handle) {
-  registry().add(std::move(schema), std::move(schemaText), nullptr, handle);
+void addDispatcherOperator(std::string_view name, std::string_view overloadName,
+                           const DispatcherHandle* handle) {
+  registry().addPending(name, overloadName, handle, {}, nullptr);
 }
 
-const Operator* removeDispatcherOperator(std::string_view name, std::string_view overloadName) {
+const DispatcherHandle* removeDispatcherOperator(std::string_view name,
+                                                 std::string_view overloadName) {
   return registry().remove(name, overloadName);
 }
 
@@ -212,7 +312,23 @@ const Operator& registerOperator(Schema schema, OperatorFunction function) {
   // Dispatcher operators first, so that a clash with one of them is detected.
   detail::ensureDispatcherOperatorsLoaded();
   std::string text = printSchema(schema);
-  return registry().add(std::move(schema), std::move(text), function, nullptr);
+  return registry().add(std::move(schema), std::move(text), function);
+}
+
+void registerOperatorText(std::string schemaText, OperatorFunction function) {
+  if (function == nullptr) {
+    throw std::invalid_argument("registerOperatorText(" + schemaText + "): no implementation");
+  }
+  detail::ensureDispatcherOperatorsLoaded();
+  std::string_view qualified = std::string_view(schemaText).substr(0, schemaText.find('('));
+  while (!qualified.empty() && qualified.back() == ' ') qualified.remove_suffix(1);
+  auto [name, overloadName] = splitOverload(qualified);
+  if (name.find("::") == std::string_view::npos) {
+    throw std::invalid_argument("registerOperatorText(" + schemaText +
+                                "): the name has no namespace (`ns::name`)");
+  }
+  std::string nameText(name), overloadText(overloadName);
+  registry().addPending(nameText, overloadText, nullptr, std::move(schemaText), function);
 }
 
 std::vector<ir::Symbol> operatorNames() {

@@ -97,6 +97,12 @@ const Operator* findExact(std::string_view qualifiedOverloadName);
 // has exactly one implementation per schema name.
 const Operator& registerOperator(Schema schema, OperatorFunction function);
 
+// Registers a tscript operator by its schema text, parsed (and printed back) when its name is
+// first looked up: the runtime registers its 800 builtins at once and a program uses few.
+// The name and overload are read from the text up to '('; a clash throws as above. A text
+// that then fails to parse leaves the registry and is listed by dispatcherSchemaProblems.
+void registerOperatorText(std::string schemaText, OperatorFunction function);
+
 // Calls a dispatcher operator: the stack holds its arguments (all of them, defaults filled
 // in, last on top) and holds its results afterwards. Throws std::invalid_argument for a
 // tscript operator, std::runtime_error when its library has been unloaded; errors of the
@@ -113,8 +119,9 @@ struct RegistryCounts {
 };
 RegistryCounts registryCounts();
 
-// Dispatcher schemas that our parser rejected ("schema text: error"). Always empty unless
-// libtorch has syntax we do not know; such operators are left out of the registry.
+// Dispatcher schemas (and registerOperatorText texts) that our parser rejected ("schema
+// text: error"). Always empty unless libtorch has syntax we do not know; such operators are
+// left out of the registry.
 std::vector<std::string> dispatcherSchemaProblems();
 
 }  // namespace tscript::ops

@@ -14,12 +14,18 @@ namespace tscript::ops::detail {
 // registrations; every registry entry point calls it first. Thread-safe.
 void ensureDispatcherOperatorsLoaded();
 
-// Called by the dispatcher bridge for each operator the dispatcher has or gains.
-void addDispatcherOperator(Schema schema, std::string schemaText, const DispatcherHandle* handle);
-// Called when a library unregisters an operator: it leaves the lookup lists (the Operator
-// object stays, so pointers to it stay valid; calling it then fails cleanly). Returns the
-// removed operator, or nullptr when it was never added.
-const Operator* removeDispatcherOperator(std::string_view name, std::string_view overloadName);
+// Called by the dispatcher bridge for each operator the dispatcher has or gains. Only its
+// name is recorded: the schema is printed (dispatcherSchemaText) and parsed when the name is
+// first looked up. Throws std::invalid_argument when the name and overload are taken.
+void addDispatcherOperator(std::string_view name, std::string_view overloadName,
+                           const DispatcherHandle* handle);
+// The schema of a dispatcher operator as c10 prints it.
+std::string dispatcherSchemaText(const DispatcherHandle* handle);
+// Called when a library unregisters an operator: it leaves the lookup lists (an Operator
+// made for it stays, so pointers to it stay valid; calling it then fails cleanly). Returns
+// the removed operator's handle, or nullptr when it was never added.
+const DispatcherHandle* removeDispatcherOperator(std::string_view name,
+                                                 std::string_view overloadName);
 void recordDispatcherSchemaProblem(std::string problem);
 
 }  // namespace tscript::ops::detail
