@@ -183,6 +183,24 @@ def test_audio_model_matches_eager(name):
     torch.testing.assert_close(_first_output(actual), _first_output(expected), rtol=1e-4, atol=1e-5)
 
 
+# The full-size pretrained architectures (random weights): 95M (base) / 317M (large)
+# parameters, whose construction alone takes seconds here, so they run in `make test-slow`.
+FULL_SIZE_AUDIO = ["wav2vec2_base", "hubert_base", "wav2vec2_large", "hubert_large"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(audio is None, reason="torchaudio is not installed")
+@pytest.mark.parametrize("name", FULL_SIZE_AUDIO)
+def test_full_size_audio_model_matches_eager(name):
+    torch.manual_seed(0)
+    model = getattr(audio, name)().eval()
+    scripted = tscript.script(model)
+    waveform = torch.randn(1, 4000)  # a quarter second at 16 kHz
+    with torch.no_grad():
+        expected, actual = model(waveform), scripted(waveform)
+    torch.testing.assert_close(_first_output(actual), _first_output(expected), rtol=1e-4, atol=1e-5)
+
+
 @pytest.mark.skipif(audio is None, reason="torchaudio is not installed")
 @pytest.mark.parametrize("num_layers", [None, 1, 2])
 def test_wav2vec2_intermediate_outputs_match_eager(num_layers):
