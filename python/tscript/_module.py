@@ -93,7 +93,7 @@ def _infer_annotation(value):
     raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript "
                   "type; annotate it in the class with the TorchScript type it should have "
                   "(name: Dict[str, int]), or keep the code that reads it out of compiled "
-                  "methods (@torch.jit.unused)")
+                  "methods (@tscript.unused)")
 
 
 def _single_type(values, what):
