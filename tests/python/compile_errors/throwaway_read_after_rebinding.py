@@ -17,5 +17,6 @@ def last_throwaway(x: torch.Tensor, n: int) -> int:
 
 
 ENTRY = last_throwaway
-TORCH_JIT_ACCEPTS = ("1.13 keeps one `_` of type int and returns the loop's Tensor as it "
-                     "(`annotate(int, _2)` in its code); tscript refuses to read it")
+TORCH_JIT_ACCEPTS = ("1.13 keeps one `_` of type int and converts the loop's Tensor to it "
+                     "(aten::IntImplicit, an error at run time for a non-scalar); tscript "
+                     "refuses to read it")
