@@ -109,7 +109,10 @@ def _infer_annotation(value):
             raise _NoType(str(why)) from None
     if isinstance(value, tuple) and not hasattr(value, "_fields"):
         return f"Tuple[{', '.join(_infer_annotation(v) for v in value)}]" if value else "Tuple[()]"
-    raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript type")
+    raise _NoType(f"its value is a Python {type(value).__name__}, which has no TorchScript "
+                  "type; annotate it in the class with the TorchScript type it should have "
+                  "(name: Dict[str, int]), or keep the code that reads it out of compiled "
+                  "methods (@tscript.unused)")
 
 
 def _single_type(values, what):
@@ -458,6 +461,17 @@ def script_class_type(cls):
         class_type.add_attribute(name, _script._annotation_text(annotation), "attribute")
     _add_methods(class_type, {name: function for name, function in vars(cls).items()
                               if isinstance(function, types.FunctionType)}, cls)
+    # `Cls.f(x)` and `self.f(x)` call a static method as a function (1.13 only has the first).
+    _add_static_methods(class_type, cls)
+    for name, getter in _properties(cls).items():
+        class_type.add_method(f"__{name}_getter", getter)  # `obj.name` calls it, as 1.13
+    for name, setter in _properties(cls, "fset").items():
+        class_type.add_method(f"__{name}_setter", setter)  # `obj.name = v` calls it
+    for name, value in vars(cls).items():
+        if isinstance(value, classmethod):
+            class_type.add_named_value(name, (
+                "unsupported", f"'{cls.__name__}.{name}' is a @classmethod, which TorchScript "
+                "does not support", "make it a @staticmethod that names the class"))
     class_type.define()
     _class_types[cls] = class_type
     # Instances go in and come back as instances of `cls`, attributes copied (as 1.13).
@@ -530,10 +544,11 @@ def _python_methods(cls):
             if _script._modifier(function) in ("ignore", "unused")}
 
 
-def script_module(module, methods=None):
+def script_module(module, methods=None, path="model"):
     """Scripts `module` and its submodules; returns a RecursiveScriptModule. `methods`: the
     methods to compile instead of forward and the @export ones (a submodule typed by a
-    module interface compiles the interface's methods, as 1.13's interface_script)."""
+    module interface compiles the interface's methods, as 1.13's interface_script). `path`:
+    where the module is in the model being scripted (`model.layer1.0`), for errors."""
     _init_compiler()
     if isinstance(module, RecursiveScriptModule):
         return module
@@ -546,16 +561,21 @@ def script_module(module, methods=None):
         if child is not None:
             interface = _interface_of_attribute(type(module), name)
             children[name] = script_module(
-                child, methods=interface.method_names() if interface else None)
+                child, methods=interface.method_names() if interface else None,
+                path=f"{path}.{name}")
     module_type, info = _module_type(module, {n: c._type for n, c in children.items()})
     entry = _entry_methods(module_type, info.cls) if methods is None else \
         [name for name in methods if module_type.has_method(name)]
+    entry += [f"__forward_pre_hook_{index}" for index in range(len(info.pre_hooks))]
+    entry += [f"__forward_hook_{index}" for index in range(len(info.hooks))]
     for name in entry:
-        module_type.compile(name)
-    for index in range(len(info.pre_hooks)):
-        module_type.compile(f"__forward_pre_hook_{index}")
-    for index in range(len(info.hooks)):
-        module_type.compile(f"__forward_hook_{index}")
+        try:
+            module_type.compile(name)
+        except _C.CompileError as error:
+            # Which module of the model and which of its methods: the source line alone does
+            # not say which of the modules sharing a class failed.
+            raise _C.CompileError(f"{error}\nwhile scripting {path} ({type(module).__name__}), "
+                                  f"method '{name}'") from None
     scripted = _C.ScriptObject(module_type)
     fill_slots(scripted, module, info.attributes, children)
     return RecursiveScriptModule(scripted, module_type, module, children, info)

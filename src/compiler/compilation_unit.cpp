@@ -317,10 +317,36 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
 
 namespace {
 
+// A default as a signature keeps it (only literals: what interface declarations can have).
+std::optional<types::ConstantLiteral> literalOf(const ir::ConstantValue& value) {
+  using Kind = ir::ConstantValue::Kind;
+  switch (value.kind) {
+    case Kind::None: return types::ConstantLiteral::none();
+    case Kind::Bool: return types::ConstantLiteral::ofBool(value.boolValue);
+    case Kind::Int: return types::ConstantLiteral::ofInt(value.intValue);
+    case Kind::Double: return types::ConstantLiteral::ofFloat(value.doubleValue);
+    case Kind::String: return types::ConstantLiteral::ofStr(value.text);
+    case Kind::Tuple: {
+      std::vector<types::ConstantLiteral> elements;
+      for (const ir::ConstantValue& element : value.elements) {
+        std::optional<types::ConstantLiteral> literal = literalOf(element);
+        if (!literal) return std::nullopt;
+        elements.push_back(std::move(*literal));
+      }
+      return types::ConstantLiteral::ofTuple(std::move(elements));
+    }
+    default: return std::nullopt;
+  }
+}
+
 types::MethodSignature methodSignatureOf(const CompiledFunction& method) {
   types::MethodSignature signature;
   signature.parameterNames.assign(method.parameterNames.begin() + 1, method.parameterNames.end());
   signature.parameterTypes.assign(method.parameterTypes.begin() + 1, method.parameterTypes.end());
+  for (size_t i = 1; i < method.parameterDefaults.size(); ++i) {
+    const std::optional<ir::ConstantValue>& value = method.parameterDefaults[i];
+    signature.parameterDefaults.push_back(value ? literalOf(*value) : std::nullopt);
+  }
   signature.returnType = method.returnType;
   return signature;
 }

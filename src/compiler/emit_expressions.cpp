@@ -272,6 +272,7 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
       const std::string& name = expr.as<lang::NameExpr>()->id;
       if (variableType(name)) return simple(loadVariable(name, expr.range));
       if (auto alias = aliases_.find(name); alias != aliases_.end()) return alias->second;
+      if (auto why = unreadableVariable(name)) throw lang::CompileError(expr.range, *why);
       if (SugaredValuePtr global = resolver_.resolveValue(name, expr.range)) return global;
       throw undefinedName(def_, name, expr.range);
     }

@@ -20,6 +20,8 @@ namespace {
 // The compiler's own variables start with '$' (they name no Python variable).
 const std::string kReturnVariable = "$return";
 const std::string kDidReturnVariable = "$did_return";
+// Python's throwaway name, which may be rebound to another type in a nested block.
+const std::string kThrowawayVariable = "_";
 
 bool isCompilerVariable(const std::string& name) { return !name.empty() && name[0] == '$'; }
 
@@ -485,12 +487,33 @@ std::optional<ir::ConstantValue> FunctionEmitter::evaluateDefault(const lang::Ar
 
 // ---- variables -------------------------------------------------------------------------------
 
-void FunctionEmitter::pushScope() { scopes_.emplace_back(); }
+void FunctionEmitter::pushScope() {
+  scopes_.emplace_back();
+  irNames_.emplace_back();
+}
 
 std::map<std::string, types::TypePtr> FunctionEmitter::popScope() {
   auto scope = std::move(scopes_.back());
+  auto irNames = std::move(irNames_.back());
   scopes_.pop_back();
+  irNames_.pop_back();
+  for (const auto& [name, irName] : irNames) {
+    if (irNameOf(name) == irName) continue;  // a rebinding made in an enclosing block
+    // A throwaway rebound in this block: it ends here, and the enclosing variable of that
+    // name no longer holds what Python would read.
+    scope.erase(name);
+    for (auto& enclosing : scopes_) enclosing.erase(name);
+  }
   return scope;
+}
+
+std::string FunctionEmitter::irNameOf(const std::string& name) const {
+  for (size_t i = scopes_.size(); i-- > 0;) {
+    if (!scopes_[i].count(name)) continue;
+    auto renamed = irNames_[i].find(name);
+    return renamed == irNames_[i].end() ? name : renamed->second;
+  }
+  return name;
 }
 
 std::optional<types::TypePtr> FunctionEmitter::variableType(const std::string& name) const {
@@ -504,7 +527,7 @@ std::optional<types::TypePtr> FunctionEmitter::variableType(const std::string& n
 ir::Value* FunctionEmitter::loadVariable(const std::string& name, const lang::SourceRange& range) {
   std::optional<types::TypePtr> type = variableType(name);
   ir::Node* load = insertNode(kinds::load(), {}, 1, range);
-  load->s_("name", name);
+  load->s_("name", irNameOf(name));
   load->output()->setType(*type);
   return load->output();
 }
@@ -516,9 +539,17 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
   // (ConvertToSSA threads the variable out through the if or loop). A variable of this
   // block only is simply rebound, and may change type (`x = x.size(0)`), as in torch.jit.
   std::optional<types::TypePtr> enclosing;
+  std::string irName = name;
   for (size_t i = scopes_.size() - 1; i-- > 0 && !enclosing;) {
     auto found = scopes_[i].find(name);
-    if (found != scopes_[i].end()) enclosing = found->second;
+    if (found == scopes_[i].end()) continue;
+    enclosing = found->second;
+    if (auto renamed = irNames_[i].find(name); renamed != irNames_[i].end()) irName = renamed->second;
+  }
+  if (auto renamed = irNames_.back().find(name);
+      renamed != irNames_.back().end() && renamed->second != irName) {
+    irName = renamed->second;  // a throwaway rebound earlier in this block: its own variable
+    enclosing.reset();
   }
   // In this block the variable has the type of the value it holds (`if s is None: s = 2`
   // makes s an int in that branch); the merge after an if unifies the branches' types.
@@ -535,6 +566,11 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
       type = value->type();
     }
   }
+  if (enclosing && name == kThrowawayVariable && !types::isSubtypeOf(type, *enclosing) &&
+      !scopes_.back().count(name)) {
+    irName = rebindThrowaway(type, range);
+    enclosing.reset();
+  }
   if (enclosing && name != kReturnVariable && !types::isSubtypeOf(type, *enclosing)) {
     throw lang::CompileError(range, "Variable '" + name + "' previously had type " +
                                         (*enclosing)->annotationStr() +
@@ -542,9 +578,47 @@ void FunctionEmitter::storeVariable(const std::string& name, ir::Value* value,
                                         value->type()->annotationStr());
   }
   scopes_.back()[name] = type;
+  if (irName != name) irNames_.back()[name] = irName;
   ir::Node* store = insertNode(kinds::store(), {value}, 0, range);
-  store->s_("name", name);
+  store->s_("name", irName);
   if (declared) store->ty_("declared", declared);  // ConvertToSSA types the variable by it
+}
+
+std::optional<std::string> FunctionEmitter::unreadableVariable(const std::string& name) const {
+  auto found = unreadableThrowaways_.find(name);
+  if (found == unreadableThrowaways_.end()) return std::nullopt;
+  return found->second;
+}
+
+std::string FunctionEmitter::rebindThrowaway(const types::TypePtr& type,
+                                             const lang::SourceRange& range) {
+  // In a loop, a read of `_` before this point sees the rebound value from the second
+  // iteration on, which the enclosing variable's type cannot hold.
+  for (ir::Block* block = graph_->insertPoint()->owningBlock(); block->owningNode();
+       block = block->owningNode()->owningBlock()) {
+    if (block->owningNode()->kind() != ir::prim::Loop) continue;
+    std::function<bool(const ir::Block*)> readsThrowaway = [&](const ir::Block* b) {
+      for (const ir::Node* node : b->nodes()) {
+        if (node->kind() == kinds::load() && node->s("name") == kThrowawayVariable) return true;
+        for (const ir::Block* sub : node->blocks()) {
+          if (readsThrowaway(sub)) return true;
+        }
+      }
+      return false;
+    };
+    if (readsThrowaway(block)) {
+      throw lang::CompileError(range, "'_' is read earlier in this loop and rebound here to a value of type " +
+                                          type->annotationStr() + " that its type " +
+                                          (*variableType(kThrowawayVariable))->annotationStr() +
+                                          " before the loop cannot hold; use another name for one of them");
+    }
+  }
+  unreadableThrowaways_[kThrowawayVariable] =
+      "'_' was rebound to a value of type " + type->annotationStr() + " inside a nested block (line " +
+      std::to_string(range.line()) + "), which its type " +
+      (*variableType(kThrowawayVariable))->annotationStr() +
+      " outside that block cannot hold; use another name for one of them";
+  return "$throwaway" + std::to_string(++throwawayCounter_);
 }
 
 // ---- statements ------------------------------------------------------------------------------
@@ -921,9 +995,22 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
   }
   ir::Value* container = emitValue(*subscript.value);
   if (container->type()->kind() == types::TypeKind::Tensor) {
-    ir::Value* view = emitTensorSubscript(container, *subscript.slice, subscript.range);
+    IndexedTensor indexed = emitTensorIndices(container, *subscript.slice, subscript.range);
     ir::Value* operand = emitValue(*assign.value);
-    emitBuiltin(op->second.second, {view, operand}, assign.range);
+    if (indexed.advanced.empty()) {
+      // Ints and slices index a view: updating it in place updates the tensor.
+      emitBuiltin(op->second.second, {indexed.value, operand}, assign.range);
+      return;
+    }
+    // Tensor indices (`t[~finished] += 1`: Tacotron2's decoder) gather a copy, so the result
+    // is written back, as Python's __setitem__ and 1.13 (aten::index, the in-place op,
+    // aten::index_put_) do.
+    ir::Value* indices = indexList(indexed.advanced, subscript.range);
+    ir::Value* gathered = emitBuiltin("aten::index", {indexed.value, indices}, subscript.range);
+    ir::Value* updated = emitBuiltin(op->second.second, {gathered, operand}, assign.range);
+    emitBuiltin("aten::index_put_",
+                {indexed.value, indices, updated, insertBoolConstant(false, assign.range)},
+                assign.range);
     return;
   }
   types::TypeKind kind = container->type()->kind();

@@ -280,6 +280,21 @@ class FunctionEmitter {
   std::unordered_set<const ir::Node*> hoistedLiterals_;
   std::shared_ptr<ir::Graph> graph_;
   std::vector<std::map<std::string, types::TypePtr>> scopes_;
+  // Per scope (parallel to scopes_): variables whose IR name differs from their Python name.
+  // `_` rebound in a nested block to a type its enclosing `_` cannot hold (`_, h = rnn(x)`
+  // in a loop after `b, _, t = x.size()`: torchaudio's WaveRNN) is a new variable of that
+  // block, as 1.13 accepts the code; the enclosing `_` cannot be read afterwards
+  // (`unreadableThrowaways_` says why), since Python would see the rebound value there.
+  std::vector<std::map<std::string, std::string>> irNames_;
+  std::map<std::string, std::string> unreadableThrowaways_;
+  int throwawayCounter_ = 0;
+  // The IR name (Store/Load) of the variable `name` as seen from the current scope.
+  std::string irNameOf(const std::string& name) const;
+  // A new IR name for `_` rebound here to `type`; remembers why the enclosing `_` can no
+  // longer be read.
+  std::string rebindThrowaway(const types::TypePtr& type, const lang::SourceRange& range);
+  // Why `name` cannot be read here (a rebound `_`), if that is the case.
+  std::optional<std::string> unreadableVariable(const std::string& name) const;
   // Local names bound to compile-time values (SugaredValue::assignableAsAlias), function-wide.
   std::map<std::string, SugaredValuePtr> aliases_;
   // Early exits (return, break, continue) are compiled as in TorchScript: the statements

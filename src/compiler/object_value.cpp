@@ -351,8 +351,9 @@ class InterfaceMethodValue final : public SugaredValue {
   std::string describe() const override { return "method '" + name_ + "'"; }
   SugaredValuePtr call(const lang::SourceRange& range, FunctionEmitter& emitter,
                        std::vector<NamedValue> args) override {
-    // The declaration as a callee: `self` first, no defaults (interface declarations are
-    // signatures only).
+    // The declaration as a callee: `self` first, then the declared parameters with their
+    // defaults (1.13 ignores an interface's defaults; its implementations have the same
+    // ones, which the interface check enforces).
     CompiledFunction callee;
     callee.name = name_;
     callee.parameterNames.push_back("self");
@@ -362,6 +363,11 @@ class InterfaceMethodValue final : public SugaredValue {
     callee.parameterTypes.insert(callee.parameterTypes.end(), signature_.parameterTypes.begin(),
                                  signature_.parameterTypes.end());
     callee.parameterDefaults.resize(callee.parameterNames.size());
+    for (size_t i = 0; i < signature_.parameterNames.size(); ++i) {
+      if (const types::ConstantLiteral* value = signature_.defaultOf(i)) {
+        callee.parameterDefaults[i + 1] = constantOf(*value);
+      }
+    }
     callee.parameterBroadcastSizes.resize(callee.parameterNames.size());
     std::vector<ir::Value*> inputs{self_};
     std::vector<ir::Value*> bound = bindArguments(callee, 1, name_, args, range, emitter);

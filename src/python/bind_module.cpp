@@ -118,6 +118,12 @@ class ClassConstructor final : public compiler::SugaredValue {
     compiler::MethodValue(*moduleCompiler().unit, object, "__init__").call(range, emitter, std::move(args));
     return std::make_shared<compiler::SimpleValue>(object);
   }
+  // `Point.origin()`: a static method (1.13), called as the function it is.
+  compiler::SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
+                                 const std::string& name) override {
+    if (compiler::SugaredValuePtr value = definition_->staticAttribute(name, range)) return value;
+    return compiler::SugaredValue::attr(range, emitter, name);
+  }
 
  private:
   std::shared_ptr<PyClassDefinition> definition_;

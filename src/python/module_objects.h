@@ -82,6 +82,13 @@ class PyClassDefinition final : public compiler::ClassDefinition, public runtime
     return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
   }
 
+  // `Cls.name` without an object: a static method (or why the class member cannot be used).
+  compiler::SugaredValuePtr staticAttribute(const std::string& name, const lang::SourceRange& range) {
+    auto found = namedValues_.find(name);
+    if (found == namedValues_.end()) return nullptr;
+    return sugaredFromDescriptor(*moduleCompiler().resolver, found->second, range);
+  }
+
   std::string whyNoAttribute(const std::string& name) const override {
     auto why = failedAttributes_.find(name);
     return why == failedAttributes_.end() ? "" : why->second;

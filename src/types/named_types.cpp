@@ -1,6 +1,7 @@
 #include "types/named_types.h"
 
 #include <algorithm>
+#include <sstream>
 #include <stdexcept>
 
 namespace tscript::types {
@@ -58,12 +59,38 @@ TypePtr ConstantLiteral::type() const {
   return noneType();
 }
 
+// A default as a schema prints it: 1.5, 2, True, None, "s", (1, 2).
+static std::string literalText(const ConstantLiteral& value) {
+  using Kind = ConstantLiteral::Kind;
+  switch (value.kind) {
+    case Kind::None: return "None";
+    case Kind::Bool: return value.boolValue ? "True" : "False";
+    case Kind::Int: return std::to_string(value.intValue);
+    case Kind::Float: {
+      std::ostringstream text;
+      text << value.floatValue;
+      std::string shown = text.str();
+      return shown.find_first_of(".e") == std::string::npos ? shown + "." : shown;
+    }
+    case Kind::Str: return "\"" + value.strValue + "\"";
+    case Kind::Tuple: {
+      std::string text = "(";
+      for (size_t i = 0; i < value.elements.size(); ++i) {
+        text += (i ? ", " : "") + literalText(value.elements[i]);
+      }
+      return text + (value.elements.size() == 1 ? ",)" : ")");
+    }
+  }
+  return "";
+}
+
 // ---- methods shared by classes and interfaces --------------------------------------------
 
 std::string MethodSignature::schemaStr(const std::string& name, const Type& selfType) const {
   std::string text = name + "(" + selfType.str() + " self";
   for (size_t i = 0; i < parameterNames.size(); ++i) {
     text += ", " + parameterTypes[i]->schemaStr() + " " + parameterNames[i];
+    if (const ConstantLiteral* value = defaultOf(i)) text += "=" + literalText(*value);
   }
   return text + ") -> " + (returnType ? returnType->schemaStr() : "NoneType");
 }
@@ -72,6 +99,11 @@ bool methodCompatible(const MethodSignature& candidate, const MethodSignature& r
   if (candidate.parameterNames != required.parameterNames) return false;
   for (size_t i = 0; i < required.parameterTypes.size(); ++i) {
     if (!isSubtypeOf(required.parameterTypes[i], candidate.parameterTypes[i])) return false;
+    // A call through the interface that leaves the argument out passes the interface's
+    // default; Python would run the implementation with its own, so they must be equal.
+    const ConstantLiteral* wanted = required.defaultOf(i);
+    const ConstantLiteral* given = candidate.defaultOf(i);
+    if (wanted && (!given || !(*given == *wanted))) return false;
   }
   if (!candidate.returnType || !required.returnType) {
     return candidate.returnType == required.returnType;

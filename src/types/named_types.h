@@ -45,7 +45,13 @@ struct ConstantLiteral {
 struct MethodSignature {
   std::vector<std::string> parameterNames;  // without `self`
   std::vector<TypePtr> parameterTypes;
+  // Per parameter (or empty: none): its default, when it has one that is a literal. An
+  // interface's defaults fill calls through it, so an implementation must have the same ones.
+  std::vector<std::optional<ConstantLiteral>> parameterDefaults;
   TypePtr returnType;
+  const ConstantLiteral* defaultOf(size_t i) const {
+    return i < parameterDefaults.size() && parameterDefaults[i] ? &*parameterDefaults[i] : nullptr;
+  }
   // The schema spelling 1.13 prints in interface errors, with `self` typed as `selfType`:
   // `forward(InterfaceType<ModIf> self, Tensor x) -> Tensor`.
   std::string schemaStr(const std::string& name, const Type& selfType) const;

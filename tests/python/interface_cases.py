@@ -159,3 +159,67 @@ class ObjectAttribute(nn.Module):
     @torch.jit.export
     def count(self, o: ObjIface, n: int) -> int:
         return o.get(n) + len(o.name())
+
+
+# ---- defaults in interface declarations (1.13 ignores them: "Argument scale not provided") ---
+
+@torch.jit.interface
+class ScaledIf(nn.Module):
+    def forward(self, x: Tensor, scale: float = 2.0, shift: int = -1) -> Tensor:
+        pass
+
+
+class ScaleThenShift(nn.Module):
+    def forward(self, x: Tensor, scale: float = 2.0, shift: int = -1) -> Tensor:
+        return x * scale + shift
+
+
+class ShiftThenScale(nn.Module):
+    def forward(self, x: Tensor, scale: float = 2.0, shift: int = -1) -> Tensor:
+        return (x + shift) * scale
+
+
+class OtherDefault(nn.Module):
+    def forward(self, x: Tensor, scale: float = 3.0, shift: int = -1) -> Tensor:
+        return x * scale
+
+
+class NoDefault(nn.Module):
+    def forward(self, x: Tensor, scale: float, shift: int) -> Tensor:
+        return x * scale
+
+
+class UsesDefaults(nn.Module):
+    impl: ScaledIf
+
+    def __init__(self, impl):
+        super().__init__()
+        self.impl = impl
+
+    def forward(self, x: Tensor) -> Tensor:
+        # Every way of leaving defaulted arguments out, and a keyword one.
+        return self.impl(x) + self.impl.forward(x, 0.5) + self.impl(x, shift=3)
+
+
+@torch.jit.interface
+class CountIf:
+    def count(self, x: int, step: int = 5) -> int:
+        pass
+
+
+class StepCounter:
+    def __init__(self):
+        self.base = 10
+
+    def count(self, x: int, step: int = 5) -> int:
+        return self.base + x * step
+
+
+def count_with_default(c: CountIf, x: int) -> int:
+    return c.count(x) + c.count(x, 1)
+
+
+def make_and_count(x: int) -> int:
+    return count_with_default(StepCounter(), x)
+
+

@@ -243,3 +243,67 @@ def test_loaded_two_method_interface():
     loaded = tscript.load(io.BytesIO(saved_by_torch(module)))
     x = torch.randn(2, 3)
     torch.testing.assert_close(loaded(x), module(x))
+
+
+# ---- defaults in interface declarations ------------------------------------------------------
+# 1.13 ignores them (a call leaving the argument out is "Argument scale not provided"); tscript
+# fills them in, and requires implementations to have the same defaults, so that the result is
+# what eager Python computes with the implementation's own.
+
+@pytest.mark.parametrize("impl", [cases.ScaleThenShift, cases.ShiftThenScale])
+def test_calls_through_a_module_interface_use_its_defaults(impl):
+    model = cases.UsesDefaults(impl()).eval()
+    scripted = tscript.script(model)
+    x = torch.randn(3)
+    torch.testing.assert_close(scripted(x), model(x))
+    assert 'prim::CallMethod[name="forward"]' in str(scripted.graph)
+
+
+def test_torch_jit_ignores_interface_defaults():
+    # (Once per process: after a failure torch.jit refuses to define the class again.)
+    with pytest.raises(RuntimeError, match="Argument scale not provided"):
+        torch.jit.script(cases.UsesDefaults(cases.ScaleThenShift()))
+
+
+def test_swapped_implementation_runs_with_the_defaults():
+    model = cases.UsesDefaults(cases.ScaleThenShift()).eval()
+    scripted = tscript.script(model)
+    scripted.impl = tscript.script(cases.ShiftThenScale())
+    x = torch.randn(4)
+    torch.testing.assert_close(scripted(x), cases.UsesDefaults(cases.ShiftThenScale())(x))
+
+
+@pytest.mark.parametrize("impl, shown", [
+    (cases.OtherDefault, "float scale=3."),
+    (cases.NoDefault, "float scale, int shift"),
+])
+def test_an_implementation_with_other_defaults_is_rejected(impl, shown):
+    scripted = tscript.script(cases.UsesDefaults(cases.ScaleThenShift()))
+    with pytest.raises(Exception) as error:
+        scripted.impl = tscript.script(impl())
+    message = str(error.value)
+    assert "is not compatible with interface" in message
+    assert "float scale=2., int shift=-1" in message and shown in message
+
+
+def test_calls_through_a_class_interface_use_its_defaults():
+    for x in (0, 3, -2):
+        assert tscript.script(cases.make_and_count)(x) == cases.make_and_count(x)
+    with pytest.raises(RuntimeError, match="Argument step not provided"):
+        torch.jit.script(cases.count_with_default)
+
+
+def test_a_default_that_is_not_a_literal_is_an_error(tmp_path, monkeypatch):
+    (tmp_path / "bad_interface_default.py").write_text(
+        "import torch\n"
+        "from torch import Tensor\n"
+        "import tscript\n"
+        "K = 2.0\n"
+        "@tscript.interface\n"
+        "class BadDefault(torch.nn.Module):\n"
+        "    def forward(self, x: Tensor, k: float = K) -> Tensor:\n"
+        "        pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(tscript.CompileError,
+                       match="'k' of interface method 'forward' is not a literal"):
+        __import__("bad_interface_default")

@@ -40,7 +40,7 @@ class MethodDispatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
     interface_ = types::InterfaceType::create("__torch__.I");
-    interface_->addMethod("get", types::MethodSignature{{"x"}, {types::intType()}, types::intType()});
+    interface_->addMethod("get", types::MethodSignature{{"x"}, {types::intType()}, /*parameterDefaults=*/{}, types::intType()});
     for (const char* name : {"__torch__.AddK", "__torch__.Times"}) {
       auto cls = types::ClassType::create(name);
       cls->addAttribute({"k", types::intType()});

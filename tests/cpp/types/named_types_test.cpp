@@ -47,7 +47,7 @@ TEST(ClassType, EqualByNameAndSubtypeOfAnyClass) {
 
 // `(x: int) -> int` etc.: a method signature for the interface tests.
 MethodSignature sig(std::vector<std::string> names, std::vector<TypePtr> types, TypePtr result) {
-  return MethodSignature{std::move(names), std::move(types), std::move(result)};
+  return MethodSignature{std::move(names), std::move(types), /*parameterDefaults=*/{}, std::move(result)};
 }
 
 TEST(InterfaceType, ClassesImplementingAllMethodsAreSubtypes) {

@@ -81,6 +81,21 @@ def tensor_modulo_augassign(x: Tensor) -> Tensor:
     return x
 
 
+def tensor_modulo_augassign_by_tensor(x: Tensor, y: Tensor) -> Tensor:
+    # In place (the caller's x changes, and so does the alias) with Python's floor modulo:
+    # the result takes the divisor's sign (aten::remainder_), for floats and ints alike.
+    alias = x
+    x %= y
+    return alias
+
+
+def tensor_masked_augassign_writes_back(x: Tensor, done: Tensor) -> Tensor:
+    # A tensor index gathers a copy: the update is written back (Tacotron2's decoder).
+    x[~done] += 1
+    x[torch.tensor([0, 0])] *= 2
+    return x
+
+
 def tensor_plus_equals_rebinds_when_not_inplace(x: Tensor) -> Tensor:
     # x + y does not write into x; only += does.
     y = x
@@ -150,6 +165,13 @@ CASES = [
     case(int_modulo_augassign, (9,), (-9,), tscript_only="1.13 turns int %= into a float fmod"),
     case(tensor_modulo_augassign, (randint(-20, 20, 6),),
          torch_jit_differs="1.13 lowers tensor %= to fmod_ (sign of the dividend)"),
+    case(tensor_modulo_augassign_by_tensor,
+         (torch.tensor([-7.0, 7.0, -7.0, 7.0, -0.5]), torch.tensor([3.0, -3.0, -3.0, 3.0, 2.0])),
+         (torch.tensor([-7, 7, -7, 7]), torch.tensor([3, -3, -3, 3])),
+         torch_jit_differs="1.13 lowers tensor %= tensor to fmod_ (sign of the dividend)"),
+    case(tensor_masked_augassign_writes_back,
+         (torch.tensor([1, 2, 3]), torch.tensor([False, True, False])),
+         (randn(4), torch.tensor([True, True, False, False]))),
     case(float_augassign, (1.0,), (-3.5,)),
     case(int_bitwise_augassign, (3,), (22,)),
     case(string_augassign, ("ab",)),

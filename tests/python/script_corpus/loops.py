@@ -190,7 +190,24 @@ def for_over_list_of_tensors(xs: List[Tensor]) -> Tensor:
     return total
 
 
+def _pair(x: Tensor) -> Tuple[Tensor, Tensor]:
+    return x * 2, x + 1
+
+
+def throwaway_rebound_in_loop(x: Tensor, n: int) -> Tensor:
+    # `_` is an int here and a Tensor inside the loop (torchaudio's WaveRNN.infer): in each
+    # block it is a variable of its own, as 1.13 accepts.
+    rows, _, cols = x.size()
+    for i in range(n):
+        _, h = _pair(x)
+        x = x + h * rows
+    for _ in range(cols):
+        x = x - 1
+    return x
+
+
 CASES = [
+    case(throwaway_rebound_in_loop, (randn(1, 2, 3), 2), (randn(2, 1, 1), 0)),
     case(while_counter, (0,), (5,)),
     case(while_true_break, (6,), (27,), (1,)),
     case(for_range_one_arg, (0,), (10,), (-3,)),
