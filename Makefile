@@ -50,17 +50,18 @@ check-boundary: build
 
 test: test-cpp test-python check-boundary test-fuzz
 
-# The libFuzzer target of the archive reader (clang; its own build folder, cmake/Fuzz.cmake),
-# run for FUZZ_SECONDS on the seed corpus tests/fuzz/corpus.
+# The libFuzzer targets (clang; their own build folder, cmake/Fuzz.cmake): the archive reader
+# and a whole load, FUZZ_SECONDS split between them, on the seeds of tests/fuzz/.
 $(FUZZ_BUILD)/build.ninja: | deps
 	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DTSCRIPT_FUZZ=ON \
 	  -DTSCRIPT_PYTHON=$(PYTHON)
 
 fuzz: $(FUZZ_BUILD)/build.ninja
-	ninja -C $(FUZZ_BUILD) -j $(JOBS) archive_reader_fuzz
+	ninja -C $(FUZZ_BUILD) -j $(JOBS) archive_reader_fuzz archive_load_fuzz
 
 test-fuzz: fuzz
-	scripts/run-fuzz.sh $(FUZZ_BUILD)/bin/archive_reader_fuzz $(FUZZ_SECONDS)
+	scripts/run-fuzz.sh $(FUZZ_BUILD)/bin/archive_reader_fuzz $$(( $(FUZZ_SECONDS) / 3 ))
+	scripts/run-fuzz.sh $(FUZZ_BUILD)/bin/archive_load_fuzz $$(( $(FUZZ_SECONDS) - $(FUZZ_SECONDS) / 3 ))
 
 # The C++ API's tests under ThreadSanitizer (their own build folder; see TSCRIPT_SANITIZE in
 # CMakeLists.txt and the suppressions in tests/cpp/tsan.supp). Not part of `make test`: the

@@ -1,11 +1,15 @@
 """Cost of calls through a module interface (dynamic prim::CallMethod) vs inlined calls, for
 tscript and torch.jit: a module calling its interface-typed submodule twice and a plain one
-once, against the same module without the interface annotation.
+once, against the same module without the interface annotation. Then the dispatch itself,
+without Python: `tscript run` (TSCRIPT_BIN, default build/bin/tscript) of a saved module whose
+forward makes a million interface calls in a loop, on 1 and 2 threads.
 
     PYTHONPATH=python /usr/bin/python3 bench/interface_calls.py
 """
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
 import torch
@@ -40,5 +44,48 @@ def main():
             print(f"{name:9s} {label:9s} {(time.perf_counter() - start) / count * 1e6:.2f} us/call")
 
 
+@torch.jit.interface
+class Step(nn.Module):
+    def forward(self, x: int) -> int:
+        pass
+
+
+class AddOne(nn.Module):
+    def forward(self, x: int) -> int:
+        return x + 1
+
+
+class Loop(nn.Module):
+    impl: Step
+
+    def __init__(self):
+        super().__init__()
+        self.impl = AddOne()
+
+    def forward(self, n: int) -> int:
+        total = 0
+        for _ in range(n):
+            total = self.impl.forward(total)
+        return total
+
+
+def dispatch_without_python():
+    here = os.path.dirname(os.path.abspath(__file__))
+    binary = os.environ.get("TSCRIPT_BIN", os.path.join(here, "..", "build", "bin", "tscript"))
+    calls = 1000000
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "loop.pt")
+        torch.jit.save(torch.jit.script(Loop()), path)
+        for threads in ("1", "2"):
+            args = [binary, "run", path, "--input", str(calls), "--bench", "3"]
+            if threads != "1":
+                args += ["--threads", threads]
+            out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+            median = next(line for line in out.splitlines() if "runs: mean" in line)
+            median_ms = float(median.split("median ")[1].split(" ms")[0])
+            print(f"tscript run, {threads} thread(s): {median_ms / calls * 1e6:.0f} ns per interface call")
+
+
 if __name__ == "__main__":
     main()
+    dispatch_without_python()

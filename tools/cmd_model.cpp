@@ -3,9 +3,11 @@
 //
 //   tscript run MODEL.pt [--method NAME] [--input SPEC]... [--seed N] [--values] [--bench N]
 //               [--threads N] [--library PATH]...
-//       Loads the archive and runs a method (forward by default) on the inputs, then prints
-//       each output: tensors as `Tensor[1, 1000] Float` with summary statistics (and every
-//       value, one line, with --values), other values as Python's repr. An input SPEC for a
+//       Loads the archive and calls the module on the inputs as Python's `m(x)` does (forward
+//       pre-hooks, forward, forward hooks), or with --method NAME runs that method alone (no
+//       hooks, as `m.NAME(x)`; `--method forward` too), then prints each output: tensors as
+//       `Tensor[1, 1000] Float` with summary statistics (and every value, one line, with
+//       --values), other values as Python's repr. An input SPEC for a
 //       Tensor parameter may be `1x3x224x224[:dtype]` (normal samples from --seed + the
 //       input's index, as at::manual_seed + randn in double then converted; dtype float,
 //       double, half, int, long, bool, ...); otherwise it is anything `tscript run-ir --arg`
@@ -13,7 +15,7 @@
 //       parameter's type.
 //       --bench N runs N more times and prints latency statistics (with a progress bar on a
 //       terminal when the runs take a while).
-//       --threads N then runs the method on N threads at once on the same module (each thread
+//       --threads N then makes the same call on N threads at once on the same module (each thread
 //       max(1, bench) times) and checks that every result agrees with the first run; a
 //       disagreement is reported and the exit code is 1.
 //       --library PATH loads an operator library first (tscript::load_library), e.g.
@@ -30,7 +32,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -210,8 +214,7 @@ double millisecondsSince(std::chrono::steady_clock::time_point start) {
 
 // Runs the call on `threadCount` threads at once, `runsPerThread` times each, and compares
 // every result with `reference`. Returns the number of disagreements (reported on stderr).
-int64_t runConcurrently(archive::LoadedArchive& model, const std::string& method,
-                        const std::vector<runtime::Value>& arguments, const runtime::Value& reference,
+int64_t runConcurrently(const std::function<runtime::Value()>& call, const runtime::Value& reference,
                         int64_t threadCount, int64_t runsPerThread) {
   std::atomic<int64_t> disagreements{0};
   std::vector<std::vector<double>> times(static_cast<size_t>(threadCount));
@@ -225,7 +228,7 @@ int64_t runConcurrently(archive::LoadedArchive& model, const std::string& method
       try {
         for (int64_t run = 0; run < runsPerThread; ++run) {
           auto start = std::chrono::steady_clock::now();
-          runtime::Value result = model.callMethod(model.root(), method, arguments);
+          runtime::Value result = call();
           times[static_cast<size_t>(t)].push_back(millisecondsSince(start));
           std::string why;
           if (!sameResult(result, reference, "output", why)) {
@@ -259,7 +262,8 @@ int64_t runConcurrently(archive::LoadedArchive& model, const std::string& method
 }
 
 int runModel(const std::vector<std::string>& args) {
-  std::string path, method = "forward";
+  std::string path;
+  std::optional<std::string> method;  // unset: call the module (hooks run)
   std::vector<std::string> inputs, libraries;
   int64_t seed = 0;
   int64_t bench = 0;
@@ -304,7 +308,8 @@ int runModel(const std::vector<std::string>& args) {
     std::shared_ptr<archive::LoadedArchive> model = archive::LoadedArchive::open(path);
     double loadMs = millisecondsSince(started);
     const auto& type = *model->root().toObject().type->as<types::ClassType>();
-    const compiler::CompiledFunction& function = model->importer().unit().method(type, method);
+    const compiler::CompiledFunction& function =
+        model->importer().unit().method(type, method.value_or("forward"));
     std::vector<runtime::Value> arguments;
     for (size_t i = 0; i < inputs.size(); ++i) {
       types::TypePtr parameterType = i + 1 < function.parameterTypes.size()
@@ -322,8 +327,12 @@ int runModel(const std::vector<std::string>& args) {
         arguments.push_back(parseArgument(i, inputs[i], parameterType));
       }
     }
+    auto call = [&]() {
+      return method ? model->callMethod(model->root(), *method, arguments)
+                    : model->callModule(model->root(), arguments);
+    };
     started = std::chrono::steady_clock::now();
-    runtime::Value output = model->callMethod(model->root(), method, arguments);
+    runtime::Value output = call();
     double firstMs = millisecondsSince(started);
     printValue(output, values, "");
     std::fprintf(stderr, "loaded in %.1f ms, first run %.1f ms\n", loadMs, firstMs);
@@ -332,15 +341,15 @@ int runModel(const std::vector<std::string>& args) {
       ProgressBar progress(bench);
       for (int64_t i = 0; i < bench; ++i) {
         auto start = std::chrono::steady_clock::now();
-        model->callMethod(model->root(), method, arguments);
+        call();
         times.push_back(millisecondsSince(start));
         progress.step();
       }
       printLatencies(times, "");
     }
     if (threadCount > 0) {
-      int64_t disagreements = runConcurrently(*model, method, arguments, output, threadCount,
-                                              std::max<int64_t>(1, bench));
+      int64_t disagreements =
+          runConcurrently(call, output, threadCount, std::max<int64_t>(1, bench));
       if (disagreements > 0) return 1;
     }
     return 0;

@@ -3,16 +3,16 @@
 //
 //   #include <tscript/tscript.h>
 //   tscript::Module m = tscript::load("model.pt");
-//   at::Tensor y = m.forward({x}).toTensor();          // or m.run_method("name", {...})
+//   at::Tensor y = m({x}).toTensor();    // with hooks; or m.forward({x}), m.run_method("name", {...})
 //   for (auto& [name, p] : m.named_parameters()) ...
 //
 // Values cross this API as c10::IValue (tensors, numbers, strings, lists, dicts, tuples),
 // the type libtorch users already have; inside, tscript runs its own interpreter.
 //
-// Threads: a Module may be used from many threads at once. forward/run_method only read the
-// loaded code; they share the module's state as torch.jit does (a method that assigns an
-// attribute, or BatchNorm updating its running statistics in training mode, races as it
-// would in torch.jit). Loading is independent per call.
+// Threads: a Module may be used from many threads at once. Calls (operator(), forward,
+// run_method) only read the loaded code; they share the module's state as torch.jit does (a
+// method that assigns an attribute, or BatchNorm updating its running statistics in training
+// mode, races as it would in torch.jit). Loading is independent per call.
 //
 // Errors: every failure (a malformed or hostile archive, code the loader cannot compile,
 // arguments of the wrong type, an exception raised by the program) is a tscript::Error whose
@@ -51,10 +51,16 @@ struct LoadOptions {
 
 class Module {
  public:
-  // Calls `forward`.
+  // Calls the module as Python's `m(x)` and torch::jit::Module::operator() do: its forward
+  // pre-hooks on the tuple of inputs (a result that is not None replaces them; a non-tuple
+  // result is the one input), then `forward`, then its forward hooks on (inputs, output) (a
+  // result that is not None replaces the output). Without hooks, the same as forward().
+  c10::IValue operator()(std::vector<c10::IValue> inputs) const;
+  // Calls method `forward` only, hooks NOT run: torch::jit::Module::forward in 1.13 is
+  // get_method("forward")(inputs), and Python's `m.forward(x)` skips them too.
   c10::IValue forward(std::vector<c10::IValue> inputs) const;
-  c10::IValue operator()(std::vector<c10::IValue> inputs) const { return forward(std::move(inputs)); }
-  // Calls method `name` (positional arguments; missing trailing ones take their defaults).
+  // Calls method `name` (positional arguments; missing trailing ones take their defaults), no
+  // hooks, as torch::jit::Module::run_method.
   c10::IValue run_method(const std::string& name, std::vector<c10::IValue> inputs) const;
 
   // The class name (`__torch__.torchvision.models.resnet.ResNet`).

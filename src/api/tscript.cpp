@@ -168,6 +168,15 @@ Module load(std::istream& stream, const LoadOptions& options) {
   return load_buffer(bytes.data(), bytes.size(), options);
 }
 
+c10::IValue Module::operator()(std::vector<c10::IValue> inputs) const {
+  return translatingErrors([&] {
+    std::vector<runtime::Value> arguments;
+    arguments.reserve(inputs.size());
+    for (c10::IValue& input : inputs) arguments.push_back(fromPublic(std::move(input)));
+    return toPublic(impl_->archive->callModule(impl_->object, std::move(arguments)));
+  });
+}
+
 c10::IValue Module::forward(std::vector<c10::IValue> inputs) const {
   return run_method("forward", std::move(inputs));
 }

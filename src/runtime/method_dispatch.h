@@ -7,6 +7,9 @@
 // a loaded archive) registers a MethodTable per class type. Registrations are keyed by the
 // type object (two archives may each have a `__torch__.Impl`) and hold the table weakly:
 // when the owner dies, calls on its objects fail with an error instead of reaching freed code.
+// Each call site caches the last (class type -> code) it resolved, valid while the registry's
+// generation is unchanged (every register, unregister and table destruction bumps it), so a
+// call in the steady state takes no lock.
 #pragma once
 
 #include <memory>
@@ -22,7 +25,9 @@ namespace tscript::runtime {
 
 class MethodTable {
  public:
-  virtual ~MethodTable() = default;
+  // Invalidates the call sites' cached code (a table that dies unregistered must not be
+  // reached through a cache either).
+  virtual ~MethodTable();
   // The code of method `name` for objects of the registered class (its first input is the
   // object), or nullptr when the class has no such method. Called from any thread, with
   // whatever locks the caller holds: implementations synchronize themselves. The Code must

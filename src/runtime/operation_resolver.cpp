@@ -103,12 +103,30 @@ bool overloadAccepts(const ops::Schema& schema, const ir::Node& node) {
 }
 
 // ---- operations with a per-site context -------------------------------------------------
+// A site function takes its own context type; the Operation stores the trampoline
+// `callWithContext<Function>`, whose type is exactly `Operation::WithContext`, and the cast
+// happens on the data pointer only (calling through a cast function-pointer type would be
+// undefined behaviour, and -fsanitize=function reports it).
+template <typename SiteFunction>
+struct SiteContext;
 template <typename Context>
-Operation withContext(void (*function)(Stack&, const Context&), Context context) {
+struct SiteContext<void (*)(Stack&, const Context&)> {
+  using type = Context;
+};
+template <auto Function>
+using ContextOf = typename SiteContext<decltype(Function)>::type;
+
+template <auto Function>
+void callWithContext(Stack& stack, const void* context) {
+  // Invariant: `context` is the ContextOf<Function> that withContext<Function> stored.
+  Function(stack, *static_cast<const ContextOf<Function>*>(context));
+}
+
+template <auto Function>
+Operation withContext(ContextOf<Function> context) {
   Operation operation;
-  operation.context = std::make_shared<const Context>(std::move(context));
-  // The cast is exact: `function` is called back with the very Context it was given.
-  operation.withContext = reinterpret_cast<Operation::WithContext>(function);
+  operation.context = std::make_shared<const ContextOf<Function>>(std::move(context));
+  operation.withContext = &callWithContext<Function>;
   return operation;
 }
 
@@ -287,39 +305,39 @@ std::optional<Operation> structuralOperation(const ir::Node& node) {
   if (kind == "prim::TupleConstruct") {
     const auto* tuple = node.output(0)->type()->as<types::TupleType>();
     TypePtr named = tuple && tuple->isNamed() ? node.output(0)->type() : nullptr;
-    return withContext(tupleConstruct, ConstructSite{inputs, named, nullptr});
+    return withContext<tupleConstruct>(ConstructSite{inputs, named, nullptr});
   }
   if (kind == "prim::TupleUnpack") {
-    return withContext(tupleUnpack, ConstructSite{node.outputs().size(), nullptr, nullptr});
+    return withContext<tupleUnpack>(ConstructSite{node.outputs().size(), nullptr, nullptr});
   }
   if (kind == "prim::ListConstruct") {
-    return withContext(listConstruct, ConstructSite{inputs, listElementType(node), nullptr});
+    return withContext<listConstruct>(ConstructSite{inputs, listElementType(node), nullptr});
   }
   if (kind == "prim::isinstance") {
     const ir::AttributeValue* types = node.findAttribute("types");
     if (!types || types->kind() != ir::AttributeKind::tys) {
       unresolvable(node, "it has no `types` attribute");
     }
-    return withContext(isinstance, IsinstanceSite{types->get<std::vector<TypePtr>>()});
+    return withContext<isinstance>(IsinstanceSite{types->get<std::vector<TypePtr>>()});
   }
   if (kind == "prim::ListUnpack") {
-    return withContext(listUnpack, ConstructSite{node.outputs().size(), nullptr, nullptr});
+    return withContext<listUnpack>(ConstructSite{node.outputs().size(), nullptr, nullptr});
   }
   if (kind == "prim::DictConstruct") {
     const auto* dict = node.output(0)->type()->as<types::DictType>();
     if (!dict) unresolvable(node, "the output is not a dict type");
-    return withContext(dictConstruct, ConstructSite{inputs / 2, dict->key(), dict->value()});
+    return withContext<dictConstruct>(ConstructSite{inputs / 2, dict->key(), dict->value()});
   }
   if (kind == "prim::GetAttr") {
-    return withContext(getAttr, SlotSite{slotOf(node, node.input(0)->type())});
+    return withContext<getAttr>(SlotSite{slotOf(node, node.input(0)->type())});
   }
   if (kind == "prim::CreateObject") {
     const auto* classType = node.output(0)->type()->as<types::ClassType>();
     if (!classType) unresolvable(node, "the output is not a class type");
-    return withContext(createObject, ObjectSite{node.output(0)->type(), classType->attributes().size()});
+    return withContext<createObject>(ObjectSite{node.output(0)->type(), classType->attributes().size()});
   }
   if (kind == "prim::SetAttr") {
-    return withContext(setAttr, SlotSite{slotOf(node, node.input(0)->type())});
+    return withContext<setAttr>(SlotSite{slotOf(node, node.input(0)->type())});
   }
   return std::nullopt;
 }
@@ -364,12 +382,12 @@ Operation operationFor(const ir::Node& node) {
     for (const ops::Argument& argument : schema.arguments) {
       site.conversions.push_back(conversionFor(argument.type));
     }
-    Operation general = withContext(callDispatcher, std::move(site));
+    Operation general = withContext<callDispatcher>(std::move(site));
     if (auto fast = tensorScalarFastPath(node, *op, general)) return *fast;
     return general;
   }
   if (schema.isVararg) {
-    return withContext(callVararg, VarargSite{op->function(), int64_t(node.inputs().size())});
+    return withContext<callVararg>(VarargSite{op->function(), int64_t(node.inputs().size())});
   }
   return plain(op->function());
 }

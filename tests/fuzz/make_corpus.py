@@ -8,7 +8,7 @@ import io
 import os
 import struct
 import zipfile
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
 
@@ -46,6 +46,61 @@ class Containers(torch.nn.Module):
         return x
 
 
+class Pair(NamedTuple):
+    low: torch.Tensor
+    high: torch.Tensor
+
+
+@torch.jit.script
+class Counter:
+    def __init__(self, start: int):
+        self.count = start
+
+    def bump(self) -> int:
+        self.count += 1
+        return self.count
+
+
+@torch.jit.interface
+class Scaler(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pass
+
+
+class Double(torch.nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * 2
+
+
+class Scripted(torch.nn.Module):
+    """What the load target needs to reach: tensors sharing a storage at an offset, a
+    non-contiguous view, an int buffer, a script class object, a NamedTuple result, an
+    interface-typed submodule, a hook, constants."""
+    counter: Counter
+    scaler: Scaler
+    limit: float
+
+    def __init__(self):
+        super().__init__()
+        self.weight = torch.nn.Parameter(torch.arange(6.0).reshape(2, 3))
+        base = torch.arange(12.0)
+        self.register_buffer("window", base[2:8].reshape(3, 2))
+        self.register_buffer("strided", base.reshape(3, 4).t())
+        self.register_buffer("index", torch.tensor([0, 2], dtype=torch.int64))
+        self.counter = Counter(3)
+        self.scaler = Double()
+        self.limit = 0.5
+        self.register_forward_hook(Scripted.after)
+
+    def after(self, inputs: Tuple[torch.Tensor], output: Pair) -> Pair:
+        return Pair(output.low, output.high + 1)
+
+    def forward(self, x: torch.Tensor) -> Pair:
+        y = self.scaler(x @ self.weight) + self.window.sum() + self.strided[0, 1]
+        self.counter.bump()
+        return Pair(y.clamp(max=self.limit), y.index_select(1, self.index))
+
+
 def scale(x: torch.Tensor, factor: float = 2.0) -> torch.Tensor:
     return x * factor
 
@@ -80,6 +135,7 @@ def main():
         "tiny.pt": tiny,
         "containers.pt": saved(Containers(), _extra_files={"meta.txt": "seed"}),
         "function.pt": saved(scale),
+        "scripted.pt": saved(Scripted()),
     }
     for name, data in valid.items():
         write(name, data)

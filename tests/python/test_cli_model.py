@@ -1,6 +1,7 @@
 """The `tscript` command on archives written by torch.jit.save, beyond `run` itself (which
 test_archive_load.py covers): `graph` (text, dot, svg), `run --threads`, the progress bar of
-`run --bench` on a terminal, `--library` (torchvision's operator library, for nms) and `info`.
+`run --bench` on a terminal, `--library` (torchvision's operator library, for nms), `info`, and
+`run` on a module with forward hooks (called as `m(x)` unless --method is given).
 
 Run: TSCRIPT_BIN=$PWD/build/bin/tscript PYTHONPATH=$PWD/python /usr/bin/python3 -m pytest -q \
      tests/python/test_cli_model.py
@@ -11,6 +12,7 @@ import pty
 import re
 import shutil
 import subprocess
+from typing import Tuple
 
 import pytest
 import torch
@@ -58,6 +60,22 @@ class Slow(torch.nn.Module):
 class Detect(torch.nn.Module):
     def forward(self, boxes, scores):
         return torchvision.ops.nms(boxes, scores, 0.5)
+
+
+class Hooked(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.register_forward_pre_hook(Hooked.scale_input)
+        self.register_forward_hook(Hooked.shift_output)
+
+    def scale_input(self, inputs: Tuple[torch.Tensor]) -> Tuple[torch.Tensor]:
+        return (inputs[0] * 10.0,)
+
+    def shift_output(self, inputs: Tuple[torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+        return output + 100.0
+
+    def forward(self, x):
+        return x + 1.0
 
 
 def saved(tmp_path, module, name, **kwargs):
@@ -143,6 +161,23 @@ def test_run_threads_reports_disagreement(tmp_path):
     assert "2 results disagree" in result.stdout
     assert "thread " in result.stderr and "values differ" in result.stderr
     assert "needs a count" in run_cli("run", path, "--threads", "x", expect=2).stderr
+
+
+def test_run_calls_the_module_with_its_hooks_unless_a_method_is_named(tmp_path):
+    module = Hooked()
+    path = saved(tmp_path, module, "hooked")
+    x = torch.tensor([1.0, 2.0])
+    torch.save(x, str(tmp_path / "x.pt"))
+    # As `m(x)`: pre-hook x * 10, forward + 1, hook + 100.
+    called = run_cli("run", path, "--input", tmp_path / "x.pt", "--values").stdout
+    assert module(x).tolist() == [111.0, 121.0]
+    assert called.splitlines()[1].split() == ["111", "121"], called
+    # As `m.forward(x)`: the method alone.
+    forward = run_cli("run", path, "--method", "forward", "--input", tmp_path / "x.pt", "--values").stdout
+    assert module.forward(x).tolist() == [2.0, 3.0]
+    assert forward.splitlines()[1].split() == ["2", "3"], forward
+    threads = run_cli("run", path, "--input", "2x2", "--threads", "2", "--bench", "3").stdout
+    assert "every result agrees with the first run" in threads
 
 
 def run_on_terminal(*args):

@@ -73,6 +73,25 @@ TEST(ApiTest, AttributesModuleMatchesEager) {
   EXPECT_EQ(m.type_name(), "__torch__.archive_models.Attributes");
 }
 
+// As torch::jit::Module in 1.13: operator() runs the forward pre-hooks and hooks (Python's
+// `m(x)`), forward() and run_method("forward") run the method alone (Python's `m.forward(x)`).
+TEST(ApiTest, CallingTheModuleRunsItsHooksForwardDoesNot) {
+  tscript::Module m = tscript::load(fixture("hooked.pt"));
+  at::Tensor called = m(inputsOf("hooked")).toTensor();
+  EXPECT_TRUE(at::allclose(called, expectedOf("hooked"))) << called;
+  at::Tensor forward = m.forward(inputsOf("hooked")).toTensor();
+  at::Tensor forwardOnly =
+      tscript::archive::loadTensorFile(fixture("hooked_forward_expected.pt")).toTensor();
+  EXPECT_TRUE(at::allclose(forward, forwardOnly)) << forward;
+  EXPECT_FALSE(at::allclose(forward, called));
+  EXPECT_TRUE(at::allclose(m.run_method("forward", inputsOf("hooked")).toTensor(), forwardOnly));
+  // A module without hooks: calling it is forward.
+  tscript::Module plain = tscript::load(fixture("attributes.pt"));
+  EXPECT_TRUE(at::allclose(plain(inputsOf("attributes")).toTensor(), expectedOf("attributes")));
+  // Wrong inputs through the hooks are a tscript::Error, as through forward.
+  EXPECT_THROW(m({at::ones({4, 3})}), tscript::Error);
+}
+
 TEST(ApiTest, Attributes) {
   tscript::Module m = tscript::load(fixture("attributes.pt"));
   EXPECT_EQ(m.attr("count").toInt(), 3);

@@ -2,13 +2,15 @@
 
     /usr/bin/python3 tests/cpp/api/data/make_fixtures.py
 
-For each case of tests/python/archive_models.py: <name>.pt (torch.jit.save of the scripted
+For each case of tests/python/archive_models.py, and for `hooked` (a module with a forward
+pre-hook and a forward hook, whose <name>_forward_expected.pt is `m.forward(x)`, hooks not run): <name>.pt (torch.jit.save of the scripted
 module, with an extra file for `attributes`), <name>_inputs.pt (a list of the input tensors,
 torch.save) and <name>_expected.pt (eager's output, torch.save). The C++ tests read the
 tensor files with tscript's own torch.save reader.
 """
 import os
 import sys
+from typing import Tuple
 
 import torch
 
@@ -29,3 +31,30 @@ for name, make, inputs in archive_models.cases():
     torch.save(list(args), os.path.join(HERE, name + "_inputs.pt"))
     torch.save(expected, os.path.join(HERE, name + "_expected.pt"))
     print("wrote", name)
+
+
+class Hooked(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.linear = torch.nn.Linear(3, 2)
+        self.register_forward_pre_hook(Hooked.scale_inputs)
+        self.register_forward_hook(Hooked.shift_output)
+
+    def scale_inputs(self, inputs: Tuple[torch.Tensor, torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor]:
+        return (inputs[0] * 10.0, inputs[1])
+
+    def shift_output(self, inputs: Tuple[torch.Tensor, torch.Tensor], output: torch.Tensor) -> torch.Tensor:
+        return output + inputs[1].sum() + 100.0
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.linear(x) - y
+
+
+torch.manual_seed(0)
+hooked = Hooked()
+hooked_args = (torch.randn(4, 3), torch.randn(4, 2))
+torch.jit.save(torch.jit.script(hooked), os.path.join(HERE, "hooked.pt"))
+torch.save(list(hooked_args), os.path.join(HERE, "hooked_inputs.pt"))
+torch.save(hooked(*hooked_args), os.path.join(HERE, "hooked_expected.pt"))
+torch.save(hooked.forward(*hooked_args), os.path.join(HERE, "hooked_forward_expected.pt"))
+print("wrote hooked")
