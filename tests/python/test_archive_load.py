@@ -218,6 +218,7 @@ def test_info_and_code_of_resnet18(vision_archives):
     # after `_conv_forward`'s `_0`), each method starting with no name in use. The difference
     # left (measured, the archive saved by a fresh process so that its class names do not
     # depend on earlier tests): functional.py prints its callees inlined. 32 of 33 identical.
+    same = sum(files[name] == originals[name] for name in files)
     assert same >= 32, f"{same} of {len(files)} code files identical"
     assert files["code/__torch__/torchvision/models/resnet.py"] == \
         originals["code/__torch__/torchvision/models/resnet.py"]
