@@ -65,6 +65,14 @@ FAST = {
     "wav2vec2_base_arch", "wav2vec2_large_lv60k_arch", "conformer", "emformer", "convtasnet",
     "transformer", "transformer_batch_first_masks", "encoder", "decoder",
 }
+# Checks known to fail, with the reason (strict: a check that starts passing fails the test, so
+# the entry is removed).
+KNOWN_FAILURES = {
+    ("retinanet_resnet50_fpn", "torch_jit_save_tscript_load"):
+        "1.13 prints `with torch.no_grad():` of torchvision.ops.ciou_loss as an object of the "
+        "archive class __torch__.torch.autograd.grad_mode.no_grad (`_4 = ...no_grad.__new__(...)`,"
+        " `with _4:`); tscript's compiler runs `with` only on torch.no_grad()-style calls",
+}
 CHECKS = ["torch_jit_save_tscript_load", "tscript_save_torch_jit_load", "resave_byte_identical"]
 
 
@@ -73,6 +81,8 @@ def _params():
     for name in SUITE:
         for check in CHECKS:
             marks = [] if name in FAST else [pytest.mark.slow]
+            if (name, check) in KNOWN_FAILURES:
+                marks.append(pytest.mark.xfail(reason=KNOWN_FAILURES[(name, check)], strict=True))
             params.append(pytest.param(name, check, marks=marks, id=f"{name}-{check}"))
     return params
 
