@@ -118,11 +118,20 @@ class ConstantsValue final : public SugaredValue {
 // slots `(obj).__init__(...)` then sets (1.13 prints a script class's construction so), and
 // `__torch__.M.hook(module, args)` calls a forward (pre-)hook of module class M (1.13 prints
 // the hook calls of a submodule so, as functions taking the module first).
+ir::Symbol classPlaceholderKind() { return ir::Symbol::make("prim", "ArchiveClassName"); }
+
 class ClassNameValue final : public SugaredValue {
  public:
   ClassNameValue(SourceImporter& importer, std::shared_ptr<const types::ClassType> type)
       : importer_(importer), type_(std::move(type)) {}
   std::string describe() const override { return "class '" + type_->qualifiedName() + "'"; }
+  // The class as `__new__`'s argument (call arguments are emitted as values before the call):
+  // a placeholder node that NewObject consumes. Left anywhere else, it is an operator no
+  // interpreter runs, so misuse fails instead of computing something.
+  ir::Value* asValue(const lang::SourceRange& range, compiler::FunctionEmitter& emitter) override {
+    ir::Node* placeholder = emitter.insertNode(classPlaceholderKind(), {}, 1, range);
+    return placeholder->output()->setType(type_);
+  }
   SugaredValuePtr attr(const lang::SourceRange& range, compiler::FunctionEmitter&,
                        const std::string& name) override {
     if (name == "__new__") return std::make_shared<NewObject>(type_);
@@ -142,9 +151,12 @@ class ClassNameValue final : public SugaredValue {
     std::string describe() const override { return type_->qualifiedName() + ".__new__"; }
     SugaredValuePtr call(const lang::SourceRange& range, compiler::FunctionEmitter& emitter,
                          std::vector<compiler::NamedValue> args) override {
-      if (args.size() != 1 || !args[0].name.empty()) {
+      ir::Node* placeholder = args.size() == 1 ? args[0].value->node() : nullptr;
+      if (!placeholder || !args[0].name.empty() || placeholder->kind() != classPlaceholderKind() ||
+          !args[0].value->type()->equals(*type_)) {
         throw CompileError(range, describe() + "() takes the class as its one argument");
       }
+      if (args[0].value->uses().empty()) placeholder->destroy();
       ir::Node* create = emitter.insertNode(ir::Symbol::make("prim", "CreateObject"), {}, 1, range);
       return std::make_shared<compiler::SimpleValue>(create->output()->setType(type_));
     }

@@ -402,8 +402,18 @@ const CompiledFunction& CompilationUnit::method(const types::ClassType& type, co
                                                       "' has no method '" + name + "'");
   }
   MethodResolver resolver(*this, source->globals);
-  CompiledFunction compiled = compile(key, *source->def, resolver, definition->type());
-  methodOrder_[type.qualifiedName()].push_back(name);
+  // A method takes its place when its compilation starts, before the methods it calls (as
+  // 1.13 registers a method before compiling its body): saved archives list them so.
+  std::vector<std::string>& order = methodOrder_[type.qualifiedName()];
+  order.push_back(name);
+  CompiledFunction compiled;
+  try {
+    compiled = compile(key, *source->def, resolver, definition->type());
+  } catch (...) {
+    std::vector<std::string>& names = methodOrder_[type.qualifiedName()];
+    names.erase(std::find(names.begin(), names.end(), name));
+    throw;
+  }
   const CompiledFunction& stored = compiled_.emplace(key, std::move(compiled)).first->second;
   recordMethodSignature(type, name, stored);
   return stored;

@@ -27,6 +27,8 @@ bool blockExits(const ir::Block* block) {
   return false;
 }
 
+bool isCompilerName(const std::string& name) { return !name.empty() && name[0] == '$'; }
+
 std::string describeBranch(size_t index) { return index == 0 ? "true" : "false"; }
 
 // Step 1: give control flow explicit Loads/Stores for the variables it assigns, so that step 2
@@ -96,6 +98,10 @@ class ControlFlowLoadStores {
       bool before = defined.count(name) > 0;
       std::optional<types::TypePtr> branchType[2];
       for (size_t b = 0; b < 2; ++b) {
+        // A branch that raises has no say in the type (1.13: the other branch's variables
+        // escape, the raising one yields placeholders). The compiler's `$` variables are
+        // still read at the end of their region, so they keep their values.
+        if (exits[b] && !isCompilerName(name)) continue;
         auto found = stored[b].find(name);
         if (found != stored[b].end()) {
           branchType[b] = found->second;
@@ -133,7 +139,7 @@ class ControlFlowLoadStores {
       for (size_t b = 0; b < 2; ++b) {
         ir::WithInsertPoint guard(graph_, branches[b]);
         ir::Value* value;
-        if (exits[b] && !stored[b].count(name) && !defined.count(name)) {
+        if (exits[b] && (!isCompilerName(name) || (!stored[b].count(name) && !defined.count(name)))) {
           // This branch never reaches the end; any value of the right type will do.
           ir::Node* placeholder = graph_.insert(kinds::uninitialized(), {}, 1);
           placeholder->output()->setType(type);

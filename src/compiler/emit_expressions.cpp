@@ -782,6 +782,16 @@ ir::Value* FunctionEmitter::emitToList(const lang::CallExpr& call, const types::
 // As in torch.jit 1.13: the hint types empty containers and None (`annotate(Optional[int],
 // None)` is a None of type int?); a tensor becomes the number T names (aten::FloatImplicit);
 // any other value must already be of type T, and keeps its own type.
+namespace {
+
+bool isToListCall(const lang::Expr& expression) {
+  const auto* call = expression.as<lang::CallExpr>();
+  const auto* method = call ? call->func->as<lang::AttributeExpr>() : nullptr;
+  return method && method->attr == "tolist";
+}
+
+}  // namespace
+
 ir::Value* FunctionEmitter::emitAnnotate(const lang::CallExpr& call) {
   if (call.args.size() != 2 || !call.keywords.empty()) {
     throw lang::CompileError(call.range, "annotate() takes exactly two positional arguments: a "
@@ -798,6 +808,9 @@ ir::Value* FunctionEmitter::emitAnnotate(const lang::CallExpr& call) {
   } else if (constant && constant->value.kind == lang::ConstantValue::Kind::None &&
              types::isSubtypeOf(types::noneType(), type)) {
     value = insertNoneConstant(expression.range)->setType(type);
+  } else if (isToListCall(expression)) {
+    // `annotate(List[float], t.tolist())`: how 1.13 prints `x: List[float] = t.tolist()`.
+    value = emitToList(*expression.as<lang::CallExpr>(), type);
   } else {
     value = emitValue(expression);
   }

@@ -141,8 +141,9 @@ FunctionEmitter::Refinements FunctionEmitter::refinementsOf(const lang::Expr& te
   return refinements;
 }
 
-void FunctionEmitter::applyRefinements(const std::map<std::string, types::TypePtr>& refined,
-                                       const lang::SourceRange& range) {
+std::vector<ir::Node*> FunctionEmitter::applyRefinements(
+    const std::map<std::string, types::TypePtr>& refined, const lang::SourceRange& range) {
+  std::vector<ir::Node*> stores;
   for (const auto& [name, type] : refined) {
     ir::Value* current = loadVariable(name, range);
     // No source location, as in torch.jit's graphs: the cast is not in the source.
@@ -153,8 +154,14 @@ void FunctionEmitter::applyRefinements(const std::map<std::string, types::TypePt
     ir::Node* store = insertNode(kinds::store(), {cast->output()}, 0, range);
     store->s_("name", name);
     store->i_("refinement", 1);
+    stores.push_back(store);
     scopes_.back()[name] = type;
   }
+  return stores;
+}
+
+void FunctionEmitter::keepRefinementsPastIf(const std::vector<ir::Node*>& stores) {
+  for (ir::Node* store : stores) store->removeAttribute("refinement");
 }
 
 bool FunctionEmitter::isIsinstanceCallee(const lang::Expr& callee) {

@@ -1266,12 +1266,14 @@ bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
   }
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
   std::map<std::string, types::TypePtr> scopes[2];
+  std::vector<ir::Node*> refinementStores[2];
   bool exits[2];
   for (size_t b = 0; b < 2; ++b) {
     ir::Block* block = node->addBlock();
     ir::WithInsertPoint guard(*graph_, block);
     pushScope();
-    applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse, statement.range);
+    refinementStores[b] = applyRefinements(b == 0 ? refinements.whenTrue : refinements.whenFalse,
+                                           statement.range);
     std::vector<Segment> program{{bodies[b], 0}};
     if (continuation) program.insert(program.end(), continuation->begin(), continuation->end());
     bool exitedStatically = emitSequence(std::move(program), tail);
@@ -1279,18 +1281,13 @@ bool FunctionEmitter::emitIf(const lang::IfStmt& statement, bool tail,
     exits[b] = continuation ? true : blockAlwaysExits(*bodies[b]) || exitedStatically;
     scopes[b] = popScope();
   }
+  // `if x is None: raise ...`: past the if, only the other branch's facts hold. As in 1.13,
+  // the refined value is that branch's output of the if (the exiting branch gives an
+  // uninitialized placeholder), not a second cast after it: a cast outside the guarded branch
+  // would be evaluated where x may be None, and torch.jit's constant propagation fails on
+  // `unchecked_cast(Tensor, None)` when such code of our archives is inlined with x = None.
+  if (exits[0] != exits[1]) keepRefinementsPastIf(refinementStores[exits[0] ? 1 : 0]);
   mergeBranchScopes(scopes, exits, statement.range);
-  // `if x is None: raise ...`: past the if, only the other branch's facts hold. (A variable
-  // that branch reassigned keeps its merged type; the cast applies only where it still has
-  // the refined type.)
-  if (exits[0] != exits[1]) {
-    std::map<std::string, types::TypePtr> surviving;
-    for (const auto& [name, type] : exits[0] ? refinements.whenFalse : refinements.whenTrue) {
-      std::optional<types::TypePtr> now = variableType(name);
-      if (now && **now == *type) surviving[name] = type;
-    }
-    applyRefinements(surviving, statement.range);
-  }
   return false;
 }
 
@@ -1516,9 +1513,18 @@ void FunctionEmitter::emitRaise(const lang::RaiseStmt& statement) {
 void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
   ir::Value* condition = emitCondition(*statement.test);
   ir::Node* node = insertNode(ir::prim::If, {condition}, 0, statement.range);
-  node->addBlock();
+  ir::Block* passed = node->addBlock();
   ir::Block* failed = node->addBlock();
   Refinements refinements = refinementsOf(*statement.test);
+  std::map<std::string, types::TypePtr> scopes[2];
+  {
+    // Past the assert its condition holds: `assert x is not None` refines x. The refined
+    // value is the if's output (as 1.13's `if c: pass else: raise`), see emitIf.
+    ir::WithInsertPoint guard(*graph_, passed);
+    pushScope();
+    keepRefinementsPastIf(applyRefinements(refinements.whenTrue, statement.range));
+    scopes[0] = popScope();
+  }
   {
     ir::WithInsertPoint guard(*graph_, failed);
     // The message is evaluated where the condition is false: `assert b is None or
@@ -1526,7 +1532,12 @@ void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
     pushScope();
     applyRefinements(refinements.whenFalse, statement.range);
     ir::Value* message;
-    if (statement.msg) {
+    const auto* literal = statement.msg ? statement.msg->as<lang::ConstantExpr>() : nullptr;
+    if (literal && literal->value.kind == lang::ConstantValue::Kind::Str) {
+      // 1.13 folds the prefix into a constant message (its cleanup passes propagate
+      // constants); a computed message is prefixed at run time.
+      message = insertStringConstant("AssertionError: " + literal->value.text, statement.range);
+    } else if (statement.msg) {
       ir::Value* text = emitValue(*statement.msg);
       if (text->type()->kind() != types::TypeKind::Str) {
         text = emitBuiltin("aten::str", {text}, statement.msg->range);
@@ -1537,10 +1548,10 @@ void FunctionEmitter::emitAssert(const lang::AssertStmt& statement) {
       message = insertStringConstant("AssertionError: ", statement.range);
     }
     insertNode(kinds::raiseException(), {message, insertNoneConstant()}, 0, statement.range);
-    popScope();
+    scopes[1] = popScope();
   }
-  // Past the assert its condition holds: `assert x is not None` refines x.
-  applyRefinements(refinements.whenTrue, statement.range);
+  const bool exits[2] = {false, true};
+  mergeBranchScopes(scopes, exits, statement.range);
 }
 
 }  // namespace tscript::compiler

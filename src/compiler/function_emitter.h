@@ -232,8 +232,12 @@ class FunctionEmitter {
     std::map<std::string, types::TypePtr> whenFalse;
   };
   Refinements refinementsOf(const lang::Expr& test);
-  void applyRefinements(const std::map<std::string, types::TypePtr>& refined,
-                        const lang::SourceRange& range);
+  // Returns the stores of the refined values, marked `refinement` (they narrow the variable
+  // in this block only); keepRefinementsPastIf unmarks them where the block is the one path
+  // past its `if` (the other exits), so the refined values become the if's outputs, as 1.13.
+  std::vector<ir::Node*> applyRefinements(const std::map<std::string, types::TypePtr>& refined,
+                                          const lang::SourceRange& range);
+  static void keepRefinementsPastIf(const std::vector<ir::Node*>& stores);
   // isinstance(value, T): decided at compile time from the static type where possible
   // (a constant), by a None check for Optional[T], else an error.
   ir::Value* emitIsinstance(const lang::CallExpr& call);

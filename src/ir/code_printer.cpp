@@ -98,7 +98,7 @@ bool isValidIdentifier(const std::string& name) {
 
 // ---- names and expressions ----------------------------------------------------------------
 
-// The candidate itself if free, else candidate + N with a counter per candidate.
+// The candidate itself if free, else candidate + N with a counter per candidate (per file).
 std::string FunctionPrinter::genName(const std::string& candidate) {
   std::string name = candidate;
   while (usedNames_.count(name) || reservedNames().count(name)) {
@@ -515,8 +515,9 @@ CodePrinter::CodePrinter(CodePrinterOptions options) : options_(std::move(option
 CodePrinter::~CodePrinter() = default;
 
 void CodePrinter::printFunction(const Graph& graph, const CodeSignature& signature, int level) {
-  // Each function starts with no names in use; the constant table is shared.
-  code_detail::FunctionPrinter printer(options_, text_, constants_);
+  // Each function starts with no names in use; the constant table and the name counters
+  // are shared.
+  code_detail::FunctionPrinter printer(options_, text_, constants_, nameCounts_);
   printer.printFunction(graph, signature, level);
 }
 

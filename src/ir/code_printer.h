@@ -27,6 +27,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/attributes.h"
@@ -114,6 +115,10 @@ class CodePrinter {
   CodePrinterOptions options_;
   std::string text_;
   std::vector<ConstantValue> constants_;
+  // The N of the next `name<N>` per base name, kept across the printer's functions: 1.13
+  // numbers a file's names (`x0`, `_3`) with one counter per base for the whole file, while
+  // each function starts with no name in use.
+  std::unordered_map<std::string, size_t> nameCounts_;
 };
 
 // Convenience: the `.code` of one function (signature from the graph when none is given).

@@ -27,8 +27,9 @@ bool isValidIdentifier(const std::string& name);
 class FunctionPrinter {
  public:
   FunctionPrinter(const CodePrinterOptions& options, std::string& out,
-                  std::vector<ConstantValue>& constants)
-      : options_(options), out_(out), constants_(constants) {}
+                  std::vector<ConstantValue>& constants,
+                  std::unordered_map<std::string, size_t>& nameCounts)
+      : options_(options), out_(out), constants_(constants), nameCounts_(nameCounts) {}
 
   void printFunction(const Graph& graph, const CodeSignature& signature, int level);
 
@@ -83,7 +84,7 @@ class FunctionPrinter {
   int level_ = 0;
 
   std::unordered_set<std::string> usedNames_;
-  std::unordered_map<std::string, size_t> nameCounts_;
+  std::unordered_map<std::string, size_t>& nameCounts_;  // the CodePrinter's (per file)
   std::unordered_map<const Value*, std::shared_ptr<const std::string>> exprs_;
   std::unordered_set<const Node*> inlined_;
   std::unordered_map<const Node*, int64_t> visitedSplitUses_;

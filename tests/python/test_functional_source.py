@@ -26,8 +26,6 @@ TORCH_JIT_REJECTS = {
 # torch.jit scripts these, tscript does not yet.
 KNOWN_GAP = {
     "binary_cross_entropy": "aten::_infer_size (torch._C._infer_size) is not a runtime operator yet",
-    "embedding_bag": "the runtime's overload matching rejects a None for aten::embedding_bag's "
-                     "Tensor? per_sample_weights at run time",
     "lp_pool1d": "`norm_type: Union[int, float]`: tscript has no aten::pow(Tensor, Union) "
                  "(1.13 refines the Union to Scalar)",
     "lp_pool2d": "same as lp_pool1d",
