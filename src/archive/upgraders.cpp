@@ -15,6 +15,9 @@ namespace {
 using compiler::NamedValue;
 using compiler::SugaredValuePtr;
 
+const ir::Symbol kDiv = ir::Symbol::make("aten", "div");
+const ir::Symbol kDivInPlace = ir::Symbol::make("aten", "div_");
+
 // Written for this project from the rules of ARCHIVE_FORMAT.md §1.4. Bodies name operators
 // as printed code does; these calls are never upgraded again (the importer resolves `torch`
 // in this source to the plain builtins).
@@ -103,27 +106,12 @@ class UpgradedOperator final : public compiler::SugaredValue {
 
  private:
   // The upgrader the arguments call for, or "" for the operator as it is today. 1.13 picks
-  // an upgrader by the overload a call resolved to (div.Tensor -> div_Tensor_0_3, ...); the
-  // overloads whose upgrader is the identity (div.*_mode, full.names, full.out, gelu,
-  // gelu.out) stay the builtin here.
+  // an upgrader by the overload a call resolved to (full -> full_0_4, ...); the overloads
+  // whose upgrader is the identity (full.names, full.out, gelu, gelu.out) stay the builtin.
+  // div is upgraded in the graph instead (upgradeDivisions): it has method and operator
+  // spellings (a.div(b), a / b, a /= b) that never pass through `torch`.
   std::string choose(const std::vector<NamedValue>& args) const {
     using types::TypeKind;
-    if (name_ == "div" || name_ == "div_") {
-      // div of numbers never changed; with a rounding_mode (None included) neither did div.
-      if (args.empty() || kindOf(args[0]) != TypeKind::Tensor) return "";
-      if (keywordArgument(args, "rounding_mode")) return "";
-      const NamedValue* other = argumentAt(args, 1, "other");
-      if (!other) return "";
-      const NamedValue* out = keywordArgument(args, "out");
-      if (args.size() != (out ? 3u : 2u)) return "";  // something else: the builtin reports it
-      TypeKind divisor = kindOf(*other);
-      if (out) return name_ == "div" && divisor == TypeKind::Tensor ? "div_out_0_3" : "";
-      std::string prefix = name_ == "div" ? "div_" : "div__";
-      if (divisor == TypeKind::Tensor) return prefix + "Tensor_0_3";
-      if (divisor == TypeKind::Int || divisor == TypeKind::Float || divisor == TypeKind::Number)
-        return prefix + "Scalar_0_3";
-      return "";
-    }
     if (name_ == "full") {
       const NamedValue* fill = argumentAt(args, 1, "fill_value");
       if (!fill || (kindOf(*fill) != TypeKind::Int && kindOf(*fill) != TypeKind::Bool)) return "";
@@ -145,7 +133,62 @@ class UpgradedOperator final : public compiler::SugaredValue {
   std::function<SugaredValuePtr(const std::string&)> upgrader_;
 };
 
+// The upgrader of an aten::div / aten::div_ node, from the overload its inputs select, or ""
+// when its meaning did not change: div of numbers (no Tensor self), the *_mode overloads (a
+// rounding_mode, None included: their 1.13 upgraders are the identity).
+std::string divisionUpgrader(const ir::Node& node) {
+  using types::TypeKind;
+  const std::vector<ir::Value*>& inputs = node.inputs();
+  if (inputs.size() < 2 || inputs[0]->type()->kind() != TypeKind::Tensor) return "";
+  bool inPlace = node.kind() == kDivInPlace;
+  TypeKind divisor = inputs[1]->type()->kind();
+  if (inputs.size() == 3) {  // div.out(self, other, *, out) or div.Tensor_mode / Scalar_mode
+    bool out = inputs[2]->type()->kind() == TypeKind::Tensor;
+    return out && !inPlace && divisor == TypeKind::Tensor ? "div_out_0_3" : "";
+  }
+  if (inputs.size() != 2) return "";  // div.out_mode
+  std::string prefix = inPlace ? "div__" : "div_";
+  if (divisor == TypeKind::Tensor) return prefix + "Tensor_0_3";
+  if (divisor == TypeKind::Int || divisor == TypeKind::Float || divisor == TypeKind::Number)
+    return prefix + "Scalar_0_3";
+  return "";
+}
+
+void upgradeDivisionsIn(ir::Block& block, const std::function<std::string(const std::string&)>& compiledUpgrader) {
+  ir::NodeRange nodes = block.nodes();
+  for (ir::NodeIterator it = nodes.begin(); it != nodes.end();) {
+    ir::Node* node = *it++;  // advanced first: `node` may be destroyed below
+    for (ir::Block* nested : node->blocks()) upgradeDivisionsIn(*nested, compiledUpgrader);
+    if (node->kind() != kDiv && node->kind() != kDivInPlace) continue;
+    std::string upgrader = divisionUpgrader(*node);
+    if (upgrader.empty()) continue;
+    ir::Graph& graph = *node->owningGraph();
+    ir::Node* function = graph.create(ir::prim::Constant, 1);
+    function->s_("name", compiledUpgrader(upgrader));
+    function->output()->setType(types::functionType());
+    function->setSourceRange(node->sourceRange());
+    function->insertBefore(node);
+    std::vector<ir::Value*> inputs{function->output()};
+    inputs.insert(inputs.end(), node->inputs().begin(), node->inputs().end());
+    ir::Node* call = graph.create(ir::Symbol::make("prim", "CallFunction"), inputs);
+    call->output()->setType(node->output()->type());
+    call->setSourceRange(node->sourceRange());
+    call->insertBefore(node);
+    if (node->output()->hasDebugName()) {  // the result keeps its name in printed graphs
+      std::string name = node->output()->debugName();
+      node->output()->setDebugName("");
+      call->output()->setDebugName(name);
+    }
+    node->output()->replaceAllUsesWith(call->output());
+    node->destroy();
+  }
+}
+
 }  // namespace
+
+void upgradeDivisions(ir::Graph& graph, const std::function<std::string(const std::string&)>& compiledUpgrader) {
+  upgradeDivisionsIn(*graph.block(), compiledUpgrader);
+}
 
 uint64_t operatorBumpVersion(const std::string& name) {
   static const std::map<std::string, uint64_t> kBumps = {

@@ -183,3 +183,30 @@ def test_every_printed_spelling_behaves_as_torch_jit_loads_it(case, version):
     old = with_version(jit_archive(model()), version, edit or (lambda code: code))
     ours, reference = tscript.load(io.BytesIO(old)), torch.jit.load(io.BytesIO(old))
     assert_same_outcome(outcome(ours, make_args), outcome(reference, make_args))
+
+
+def method_and_operator_spellings(code):
+    """Code as a hand-written or older printer's archive may spell divisions: methods and
+    operators instead of torch.div / torch.div_ (1.13 upgrades those as well)."""
+    return code.replace("method = torch.div(a, b)", "method = a.div(b)") \
+               .replace("operator = torch.div(a, b)", "operator = a / b") \
+               .replace("by_int = torch.div(a, n)", "by_int = a / n") \
+               .replace("c0 = torch.div_(c, b)", "c0 = c.div_(b)") \
+               .replace("_0 = torch.div_(d, n)", "d /= n\n    _0 = d")
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_method_and_operator_divisions_are_upgraded_too(version):
+    data = jit_archive(archive_upgrader_models.EveryDivSpelling())
+    old = with_version(data, version, method_and_operator_spellings)
+    with zipfile.ZipFile(io.BytesIO(old)) as archive:
+        code = archive.read("archive/code/__torch__/archive_upgrader_models.py").decode()
+    assert "a.div(b)" in code and "a / b" in code and "c.div_(b)" in code and "d /= n" in code
+    make_args = CASES["div_spellings"][2]
+    ours, reference = tscript.load(io.BytesIO(old)), torch.jit.load(io.BytesIO(old))
+    expected = outcome(reference, make_args)
+    assert_same_outcome(outcome(ours, make_args), expected)
+    if version < 4:
+        method, operator, by_int = expected[0][:3]
+        assert method.tolist() == operator.tolist() == [3, -3, -2, 0]  # truncated
+        assert by_int.tolist() == [3, -3, 2, 0] and by_int.dtype == torch.int64
