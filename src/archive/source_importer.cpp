@@ -352,6 +352,12 @@ SourceImporter::SourceImporter(std::shared_ptr<const serialize::ZipReader> archi
     : archive_(std::move(archive)) {
   resolver_ = std::make_shared<ArchiveResolver>(*this);
   unit_ = std::make_unique<compiler::CompilationUnit>(compiler::registryOperatorMatcher(), resolver_);
+  // Graphs of the archive's code (not the upgraders' own) in an archive older than div's
+  // change: divisions of every spelling go to their upgraders (upgraders.h).
+  unit_->setEmittedGraphRewrite([this](const std::string& key, ir::Graph& graph) {
+    if (version_ >= operatorBumpVersion("div") || startsWith(key, kUpgraderQualifier)) return;
+    upgradeDivisions(graph, [this](const std::string& upgrader) { return compiledUpgrader(upgrader); });
+  });
   for (const std::string& record : archive_->recordNames()) {
     if (!startsWith(record, "code/") || record.size() < 8 ||
         record.compare(record.size() - 3, 3, ".py") != 0) {
@@ -754,6 +760,13 @@ compiler::SugaredValuePtr SourceImporter::upgraderFunction(const std::string& na
     }
   }
   return unit_->functionValue(std::string(kUpgraderQualifier) + "." + name);
+}
+
+std::string SourceImporter::compiledUpgrader(const std::string& name) {
+  upgraderFunction(name);  // defines the upgraders on first use
+  std::string qualified = std::string(kUpgraderQualifier) + "." + name;
+  unit_->function(qualified);
+  return qualified;
 }
 
 void SourceImporter::compileAll() {

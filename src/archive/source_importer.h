@@ -85,6 +85,8 @@ class SourceImporter {
   uint64_t version() const { return version_; }
   // The upgrader function `name` of upgraders.h, compiled into the unit on first use.
   compiler::SugaredValuePtr upgraderFunction(const std::string& name);
+  // Upgrader `name` compiled into the unit; its qualified name (`__torch__.__upgraders__.name`).
+  std::string compiledUpgrader(const std::string& name);
   bool isUpgraderSource(const lang::SourceRange& range) const {
     return upgraders_ && range.file.get() == upgraders_->source.get();
   }

@@ -2,21 +2,33 @@
 // ARCHIVE_FORMAT.md §1.4): code of an archive whose version record is older than an
 // operator's bump runs with the operator's old meaning.
 //
-//   operator            bumped at   old meaning kept (the upgrader)
-//   torch.div / div_    4           Tensor / Tensor or int: integer inputs divide with
-//                                   rounding_mode="trunc" (true division only when a side is
-//                                   floating point)
-//   torch.full          5           an int fill value with no dtype makes a float tensor
-//   torch.linspace      8           steps may be left out (None): 100 steps
-//   torch.logspace      9           likewise
-//   torch.gelu          10          nothing to do: the old schema had no `approximate`, whose
-//                                   default ("none") is the old behaviour
+//   operator            bumped at   old meaning kept (the upgrader, 1.13's name)
+//   div / div_          4           Tensor by Tensor or Scalar (div_Tensor_0_3, div_Scalar_0_3,
+//                                   div__Tensor_0_3, div__Scalar_0_3) and div.out (div_out_0_3):
+//                                   true division only when a side (or `out`) is floating
+//                                   point, else rounding_mode="trunc". The *_mode overloads
+//                                   (a rounding_mode given, None included) did not change.
+//   full                5           an int fill value with no dtype makes a float tensor
+//                                   (full_0_4); full.names and full.out did not change
+//   linspace            8           steps may be left out (None): 100 steps (linspace_0_7,
+//                                   linspace_out_0_7)
+//   logspace            9           likewise (logspace_0_8, logspace_out_0_8)
+//   gelu                10          nothing to do: the old schema had no `approximate`, whose
+//                                   default ("none") is the old behaviour (gelu_0_9, gelu_out_0_9
+//                                   are the identity)
 //
-// The upgraders are TorchScript functions (upgraderSource) compiled into the archive's unit;
-// a call `torch.div(a, b)` in code of an old archive becomes a call of the fitting one, chosen
-// by the argument types as 1.13 picks an upgrader by the overload the call resolved to.
-// Calls that the change did not concern (div of two ints, a float fill value, `steps` given)
-// stay the builtin operator.
+// The upgraders are TorchScript functions (upgraderSource) compiled into the archive's unit
+// and applied in two places:
+// - div at the graph level (upgradeDivisions): every aten::div / div_ node of an old
+//   archive's graph, whatever spelling emitted it (torch.div, a.div(b), a / b, a /= b),
+//   becomes a call of the upgrader of the overload its input types select, as 1.13 replaces
+//   nodes after compiling.
+// - full, linspace, logspace at the call (upgradedOperator): `torch.linspace(0., 1.)` does not
+//   match today's schema at all, so it must be redirected before schema matching, from the
+//   argument types, as 1.13 matches it against the old schema. These have no method or
+//   operator spelling, so `torch.<op>` is the only way code reaches them.
+// Calls the change did not concern (div of numbers, a float fill value, `steps` given) stay
+// the builtin operator.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +36,10 @@
 #include <string>
 
 #include "compiler/sugared_value.h"
+
+namespace tscript::ir {
+class Graph;
+}
 
 namespace tscript::archive {
 
@@ -42,5 +58,11 @@ inline constexpr const char* kUpgraderQualifier = "__torch__.__upgraders__";
 compiler::SugaredValuePtr upgradedOperator(
     const std::string& name, compiler::SugaredValuePtr builtin,
     std::function<compiler::SugaredValuePtr(const std::string& upgrader)> upgrader);
+
+// In a graph emitted from code of an archive older than version 4: each aten::div / div_ node
+// whose overload changed meaning becomes prim::CallFunction of its upgrader.
+// `compiledUpgrader(name)` compiles upgrader `name` into the unit and returns its qualified name.
+void upgradeDivisions(ir::Graph& graph,
+                      const std::function<std::string(const std::string& upgrader)>& compiledUpgrader);
 
 }  // namespace tscript::archive

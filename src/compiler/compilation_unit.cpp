@@ -290,6 +290,7 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
   compiling_.push_back(key);
   try {
     CompiledFunction compiled = FunctionEmitter(def, resolver, matcher_, selfType).emit();
+    if (emittedGraphRewrite_) emittedGraphRewrite_(key, *compiled.graph);
     compiling_.pop_back();
     eraseUnusedAttributeReads(*compiled.graph);
     if (!selfType) {

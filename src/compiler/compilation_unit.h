@@ -5,6 +5,7 @@
 // works, and recursion is reported instead of looping.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,6 +45,12 @@ class CompilationUnit {
   // When a call to `callee` from the function being compiled would recurse (`callee` is being
   // compiled further up the call chain): that chain, "f -> g -> f". Empty otherwise.
   std::string recursionChain(const std::string& callee) const;
+
+  // A rewrite every graph this unit emits goes through first (before its calls are inlined);
+  // `key` is the function's name or "Class.method". The archive importer sets it to apply
+  // upgraders to code of old archives (archive/upgraders.h).
+  using EmittedGraphRewrite = std::function<void(const std::string& key, ir::Graph& graph)>;
+  void setEmittedGraphRewrite(EmittedGraphRewrite rewrite) { emittedGraphRewrite_ = std::move(rewrite); }
 
   // ---- classes and modules ----
   // Adds a class; its methods are compiled on first use (or when the interface check needs
@@ -89,6 +96,7 @@ class CompilationUnit {
   std::map<std::string, CompiledFunction> compiled_;  // functions by name, methods by Class.name
   std::map<std::string, std::vector<std::string>> methodOrder_;  // by class name
   std::map<std::string, std::shared_ptr<ClassDefinition>> classes_;
+  EmittedGraphRewrite emittedGraphRewrite_;
   std::vector<std::string> compiling_;  // the call chain being compiled, for recursion errors
 };
 

@@ -99,3 +99,114 @@ def test_unsupported_versions_fail_naming_the_version(version):
     data = with_version(jit_archive(archive_upgrader_models.OldOperators()), version)
     with pytest.raises(RuntimeError, match=f"archive format version {version} is not supported"):
         tscript.load(io.BytesIO(data))
+
+
+# Every spelling 1.13's printer writes for the upgraded operators (archive_upgrader_models.py
+# shows the source; the printed forms are in its docstrings), run from archives of each version
+# around the operator's change and compared with torch.jit.load of the same archive: values,
+# dtypes, and the `out=` tensors the calls wrote into.
+
+def steps_left_out(code):
+    """linspace/logspace calls as code of versions before 8/9 could print them: without steps
+    (None where base follows positionally)."""
+    lines = []
+    for line in code.splitlines():
+        if "torch.linspace(" in line or "torch.logspace(" in line:
+            line = line.replace(", 5, 2.", ", None, 2.").replace(", 5)", ")").replace(", 5, ", ", ")
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def integer_out():
+    return torch.zeros(4, dtype=torch.int64)
+
+
+def float_out():
+    return torch.zeros(5)
+
+
+def outcome(module, make_args):
+    """What calling `module` with fresh arguments gives: (outputs, arguments after the call), or
+    the error's type when it fails."""
+    args = make_args()
+    try:
+        result = module(*args)
+    except RuntimeError as error:
+        return ("error", type(error))
+    return (result if isinstance(result, tuple) else (result,)), [a for a in args if isinstance(a, torch.Tensor)]
+
+
+def assert_same_outcome(ours, reference):
+    if reference[0] == "error":
+        assert ours[0] == "error", f"torch.jit.load's module fails, ours returned {ours}"
+        return
+    assert ours[0] != "error", "ours fails where torch.jit.load's module runs"
+    assert_same(ours[0], reference[0])
+    assert_same(ours[1], reference[1])
+
+
+A, B = torch.tensor([7, -7, 5, 0]), torch.tensor([2, 2, -2, 3])
+
+CASES = {
+    "div_spellings": (archive_upgrader_models.EveryDivSpelling, [3, 4],
+                      lambda: (A, B, 2, 2.0, torch.zeros(4)), None),
+    "div_out": (archive_upgrader_models.DivOut, [3, 4],
+                lambda: (A, B, integer_out()), None),
+    "div_out_float_out": (archive_upgrader_models.DivOut, [3, 4],
+                          lambda: (A, B, torch.zeros(4)), None),
+    "div_out_float_input": (archive_upgrader_models.DivOut, [3, 4],
+                            lambda: (A.float(), B, torch.zeros(4)), None),
+    "div_out_mode_none": (archive_upgrader_models.DivOutModeNone, [3, 4],
+                          lambda: (A, B, torch.zeros(4)), None),
+    "div_out_mode_none_integer_out": (archive_upgrader_models.DivOutModeNone, [3, 4],
+                                      lambda: (A, B, integer_out()), None),
+    "full": (archive_upgrader_models.FullForms, [3, 4, 5],
+             lambda: (3, 1.5, integer_out()), None),
+    "full_float_out": (archive_upgrader_models.FullForms, [4, 5],
+                       lambda: (3, 1.5, torch.zeros(3)), None),
+    "ranges_with_steps": (archive_upgrader_models.RangeForms, [7, 8, 9],
+                          lambda: (float_out(),), None),
+    "ranges_without_steps": (archive_upgrader_models.RangeForms, [3, 7],
+                             lambda: (float_out(),), steps_left_out),
+    "logspace_out": (archive_upgrader_models.LogspaceOut, [8, 9],
+                     lambda: (float_out(),), None),
+    "logspace_out_without_steps": (archive_upgrader_models.LogspaceOut, [8],
+                                   lambda: (float_out(),), steps_left_out),
+    "gelu": (archive_upgrader_models.GeluForms, [3, 9, 10],
+             lambda: (torch.linspace(-3, 3, 7), torch.zeros(7)), None),
+}
+
+
+@pytest.mark.parametrize("case,version", [(case, version) for case, spec in CASES.items() for version in spec[1]])
+def test_every_printed_spelling_behaves_as_torch_jit_loads_it(case, version):
+    model, _, make_args, edit = CASES[case]
+    old = with_version(jit_archive(model()), version, edit or (lambda code: code))
+    ours, reference = tscript.load(io.BytesIO(old)), torch.jit.load(io.BytesIO(old))
+    assert_same_outcome(outcome(ours, make_args), outcome(reference, make_args))
+
+
+def method_and_operator_spellings(code):
+    """Code as a hand-written or older printer's archive may spell divisions: methods and
+    operators instead of torch.div / torch.div_ (1.13 upgrades those as well)."""
+    return code.replace("method = torch.div(a, b)", "method = a.div(b)") \
+               .replace("operator = torch.div(a, b)", "operator = a / b") \
+               .replace("by_int = torch.div(a, n)", "by_int = a / n") \
+               .replace("c0 = torch.div_(c, b)", "c0 = c.div_(b)") \
+               .replace("_0 = torch.div_(d, n)", "d /= n\n    _0 = d")
+
+
+@pytest.mark.parametrize("version", [3, 4])
+def test_method_and_operator_divisions_are_upgraded_too(version):
+    data = jit_archive(archive_upgrader_models.EveryDivSpelling())
+    old = with_version(data, version, method_and_operator_spellings)
+    with zipfile.ZipFile(io.BytesIO(old)) as archive:
+        code = archive.read("archive/code/__torch__/archive_upgrader_models.py").decode()
+    assert "a.div(b)" in code and "a / b" in code and "c.div_(b)" in code and "d /= n" in code
+    make_args = CASES["div_spellings"][2]
+    ours, reference = tscript.load(io.BytesIO(old)), torch.jit.load(io.BytesIO(old))
+    expected = outcome(reference, make_args)
+    assert_same_outcome(outcome(ours, make_args), expected)
+    if version < 4:
+        method, operator, by_int = expected[0][:3]
+        assert method.tolist() == operator.tolist() == [3, -3, -2, 0]  # truncated
+        assert by_int.tolist() == [3, -3, 2, 0] and by_int.dtype == torch.int64
