@@ -79,12 +79,14 @@ types::TypePtr checkContextManager(const ir::Value* object, const lang::SourceRa
   std::optional<types::MethodSignature> enter = signatureOf(*cls, "__enter__");
   if (!enter) {
     throw lang::CompileError(range, "Object returned by with item expression does not define "
-                                    "__enter__ method (class " + cls->qualifiedName() + ")");
+                                    "__enter__ and __exit__ methods (class " +
+                                    cls->qualifiedName() + " has no __enter__)");
   }
   std::optional<types::MethodSignature> exit = signatureOf(*cls, "__exit__");
   if (!exit) {
     throw lang::CompileError(range, "Object returned by with item expression does not define "
-                                    "__exit__ method (class " + cls->qualifiedName() + ")");
+                                    "__enter__ and __exit__ methods (class " +
+                                    cls->qualifiedName() + " has no __exit__)");
   }
   if (!enter->parameterTypes.empty()) {
     throw lang::CompileError(range, "__enter__ must have only one argument and one return value");
