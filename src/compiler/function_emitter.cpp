@@ -125,12 +125,25 @@ bool alwaysExits(const lang::Stmt& statement) {
       const auto& ifStmt = static_cast<const lang::IfStmt&>(statement);
       return blockAlwaysExits(ifStmt.body) && blockAlwaysExits(ifStmt.orelse);
     }
+    case lang::StmtKind::With:
+      // The context managers are exited, then control leaves as the body did.
+      return blockAlwaysExits(static_cast<const lang::WithStmt&>(statement).body);
     default:
       return false;
   }
 }
 
 }  // namespace
+
+bool FunctionEmitter::exitsOnlyAtEnd(const lang::StmtList& body) {
+  if (body.empty()) return false;
+  const lang::Stmt& last = *body.back();
+  if (last.kind != lang::StmtKind::Return && last.kind != lang::StmtKind::With) return false;
+  for (size_t i = 0; i + 1 < body.size(); ++i) {
+    if (containsReturn(*body[i]) || containsLoopExit(*body[i])) return false;
+  }
+  return true;
+}
 
 FunctionEmitter::FunctionEmitter(const lang::FunctionDefStmt& def, Resolver& resolver,
                                  const OperatorMatcher& matcher, types::TypePtr selfType)
@@ -1026,74 +1039,6 @@ void FunctionEmitter::emitAugAssignSubscript(const lang::AugAssignStmt& assign,
               assign.range);
 }
 
-namespace {
-
-// The grad mode a `with` item sets: `torch.no_grad()` (false), `torch.enable_grad()` (true),
-// `torch.set_grad_enabled(b)` (b); null when the item is none of them.
-const lang::Expr* gradModeArgument(const lang::Expr& item, bool& constant, bool& value) {
-  const auto* call = item.as<lang::CallExpr>();
-  if (!call) return nullptr;
-  const auto* attribute = call->func->as<lang::AttributeExpr>();
-  if (!attribute) return nullptr;
-  // torch.no_grad / torch.autograd.no_grad / torch.autograd.grad_mode.no_grad
-  const lang::Expr* base = attribute->value.get();
-  while (const auto* inner = base->as<lang::AttributeExpr>()) base = inner->value.get();
-  const auto* root = base->as<lang::NameExpr>();
-  if (!root || root->id != "torch") return nullptr;
-  constant = true;
-  if (attribute->attr == "no_grad" && call->args.empty()) {
-    value = false;
-    return &item;
-  }
-  if (attribute->attr == "enable_grad" && call->args.empty()) {
-    value = true;
-    return &item;
-  }
-  if (attribute->attr == "set_grad_enabled" && call->args.size() == 1) {
-    constant = false;
-    return call->args[0].get();
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-// `with torch.no_grad():` (and enable_grad / set_grad_enabled): the grad mode is saved, set
-// for the body and restored after it; if the body raises, the interpreter restores the mode
-// the code was entered with (runtime::run). torch.jit 1.13 runs these context managers as
-// script classes through prim::Enter/prim::Exit; tscript has no classes yet, so it calls
-// the grad-mode builtins directly.
-void FunctionEmitter::emitWith(const lang::WithStmt& statement) {
-  std::vector<ir::Value*> savedModes;
-  for (const lang::WithItem& item : statement.items) {
-    bool constant = false;
-    bool enabled = false;
-    const lang::Expr* argument = gradModeArgument(*item.contextExpr, constant, enabled);
-    if (!argument) {
-      unsupported(item.contextExpr->range,
-                  "this context manager is not supported by tscript yet",
-                  "with statements work with torch.no_grad(), torch.enable_grad() and "
-                  "torch.set_grad_enabled(b)");
-    }
-    if (item.optionalVars) {
-      unsupported(item.optionalVars->range, "'as' targets of grad-mode context managers are not "
-                  "supported by tscript yet");
-    }
-    ir::Value* mode = constant ? insertBoolConstant(enabled, item.contextExpr->range)
-                               : emitValue(*argument);
-    if (mode->type()->kind() != types::TypeKind::Bool) {
-      throw lang::CompileError(argument->range, "torch.set_grad_enabled() takes a bool, not " +
-                                                    mode->type()->annotationStr());
-    }
-    savedModes.push_back(emitBuiltin("aten::is_grad_enabled", {}, item.contextExpr->range));
-    emitBuiltin("aten::set_grad_enabled", {mode}, item.contextExpr->range);
-  }
-  emitBlock(statement.body);
-  for (size_t i = savedModes.size(); i-- > 0;) {
-    emitBuiltin("aten::set_grad_enabled", {savedModes[i]}, statement.range);
-  }
-}
-
 // `del xs[i]`, `del d[k]` (aten::Delete), `del name` (the name is unbound from here on).
 void FunctionEmitter::emitDelete(const lang::DeleteStmt& statement) {
   for (const lang::ExprPtr& target : statement.targets) {
@@ -1389,8 +1334,9 @@ void FunctionEmitter::emitReturn(const lang::ReturnStmt& statement) {
                 "loops are unrolled)",
                 "assign the result to a variable and return after the loop");
   }
-  if (!tail_ || !region.returnsAllowed) {
-    unsupported(statement.range, "return statements inside with blocks are not supported by tscript yet",
+  if ((!tail_ && &statement != withTailStatement_) || !region.returnsAllowed) {
+    unsupported(statement.range, "return statements inside with blocks are only supported by "
+                "tscript as the last statement of the block",
                 "assign the result to a variable and return after the block");
   }
   ir::Value* value = statement.value ? emitValueWithHint(*statement.value, declaredReturnType_)

@@ -135,6 +135,9 @@ class FunctionEmitter {
   void emitFor(const lang::ForStmt& statement);
   void emitDelete(const lang::DeleteStmt& statement);
   void emitWith(const lang::WithStmt& statement);
+  // Whether the only return (or break/continue) in `body` is its last statement, a return or
+  // a `with` (which emitWith checks in turn).
+  static bool exitsOnlyAtEnd(const lang::StmtList& body);
   void emitAugAssignSubscript(const lang::AugAssignStmt& assign, const lang::SubscriptExpr& subscript);
   void emitReturn(const lang::ReturnStmt& statement);
   void emitBreakOrContinue(const lang::Stmt& statement);
@@ -336,6 +339,9 @@ class FunctionEmitter {
   bool hasReturns_ = false;  // the function has a return statement somewhere
   bool dropDefaultsThatDoNotFit_ = false;
   bool tail_ = false;        // the statement being emitted is in tail position of its region
+  // The last statement of a `with` body in tail position (a return, or a nested with): it is
+  // in tail position too, since only the exits of the context managers follow it.
+  const lang::Stmt* withTailStatement_ = nullptr;
 };
 
 }  // namespace tscript::compiler

@@ -14,6 +14,7 @@
 #include "ir/ir.h"
 #include "runtime/constants.h"
 #include "runtime/errors.h"
+#include "runtime/method_dispatch.h"
 #include "runtime/operation_resolver.h"
 
 namespace tscript::runtime {
@@ -21,7 +22,8 @@ namespace tscript::runtime {
 const char* opCodeName(OpCode op) {
   static const char* const kNames[] = {
       "Load",     "Move",     "Store",    "Drop",     "LoadConst", "Call",     "JumpIfFalse",
-      "Jump",     "LoopInit", "LoopTest", "LoopNext", "Return",    "IntAdd",   "IntSub",
+      "Jump",     "LoopInit", "LoopTest", "LoopNext", "Return",    "Enter",    "Exit",
+      "IntAdd",   "IntSub",
       "IntMul",   "IntLt",    "IntLe",    "IntGt",    "IntGe",     "IntEq",    "IntNe",
       "FloatAdd", "FloatSub", "FloatMul", "FloatLt",  "FloatLe",   "FloatGt",  "FloatGe"};
   return kNames[static_cast<int>(op)];
@@ -195,12 +197,42 @@ class CodeBuilder {
     if (kind == ir::prim::Constant) return;  // loaded at each use
     if (kind == ir::prim::If) return emitIf(node);
     if (kind == ir::prim::Loop) return emitLoop(node);
+    if (kind == enterKind() || kind == exitKind()) return emitEnterOrExit(node);
     if (emitScalarArithmetic(node)) return;
     loadValues(node);
     code_.operations_.push_back(operationFor(*node));
     emit(OpCode::Call, static_cast<int32_t>(code_.operations_.size() - 1), 0, node);
     const auto& outputs = node->outputs();
     for (size_t i = outputs.size(); i-- > 0;) storeOrDrop(outputs[i]);
+  }
+
+  // prim::Enter(obj) -> __enter__'s result; prim::Exit(obj) -> __exit__'s result (unused).
+  // The methods are found by the object's class when they run (method_dispatch.h), as for
+  // interface calls: the runtime does not compile, and the class's owner registers its code.
+  void emitEnterOrExit(const ir::Node* node) {
+    if (node->inputs().size() != 1 || node->outputs().size() != 1) {
+      throw ScriptError("RuntimeError", std::string(node->kind().toQualString()) +
+                                            " takes one object and has one output");
+    }
+    loadValues(node);
+    code_.operations_.push_back(methodCallOperation("__exit__", 4));
+    auto exitCall = static_cast<int32_t>(code_.operations_.size() - 1);
+    if (node->kind() == enterKind()) {
+      code_.operations_.push_back(methodCallOperation("__enter__", 1));
+      emit(OpCode::Enter, static_cast<int32_t>(code_.operations_.size() - 1), exitCall, node);
+    } else {
+      emit(OpCode::Exit, exitCall, 0, node);
+    }
+    storeOrDrop(node->output(0));
+  }
+
+  static const ir::Symbol& enterKind() {
+    static const ir::Symbol s = ir::Symbol::make("prim", "Enter");
+    return s;
+  }
+  static const ir::Symbol& exitKind() {
+    static const ir::Symbol s = ir::Symbol::make("prim", "Exit");
+    return s;
   }
 
   // ---- scalar arithmetic on registers ----------------------------------------------------
@@ -325,14 +357,16 @@ std::string Code::dump() const {
   for (size_t pc = 0; pc < instructions_.size(); ++pc) {
     const Instruction& instruction = instructions_[pc];
     out << pc << ": " << opCodeName(instruction.op) << " " << instruction.a;
-    if (instruction.op == OpCode::LoopTest || instruction.op == OpCode::LoopNext) {
+    if (instruction.op == OpCode::LoopTest || instruction.op == OpCode::LoopNext ||
+        instruction.op == OpCode::Enter) {
       out << " " << instruction.b;
     }
     if (instruction.op >= OpCode::IntAdd) {
       auto operand = [](int32_t x) { return x >= 0 ? "r" + std::to_string(x) : "c" + std::to_string(~x); };
       out << " " << operand(instruction.b) << " " << operand(instruction.c);
     }
-    if (instruction.op == OpCode::Call && nodes_[pc]) {
+    if ((instruction.op == OpCode::Call || instruction.op == OpCode::Enter ||
+         instruction.op == OpCode::Exit) && nodes_[pc]) {
       out << "  # " << nodes_[pc]->kind().toQualString();
     }
     out << "\n";

@@ -21,6 +21,14 @@
 //   LoopNext     a = reg,        reg[a] += 1; if (reg[a] < reg[a+1] && reg[a+2]): pc += b
 //                b = offset      (back to the first instruction of the body)
 //   Return                       stop; the outputs are on the stack
+//   Enter        a = operation,  `with obj:` (prim::Enter): obj is on top. Remembers (obj, b) as
+//                b = operation   entered, then operations[a](stack): obj.__enter__(), whose
+//                                result replaces obj. b is the site's `__exit__` call.
+//   Exit         a = operation   (prim::Exit) forgets the innermost entered object, then calls
+//                                operations[a] on obj (on top), None, None, None: __exit__.
+//                                When an instruction raises, __exit__ of every object still
+//                                entered runs, innermost first (its own errors are dropped, as
+//                                1.13 drops them), before the error leaves the frame.
 //   IntAdd ...   a = reg,        reg[a] = operand(b) <op> operand(c), on ints or floats,
 //   FloatLt ...  b, c = operand  without the stack: the scalar arithmetic of loops and
 //                                shape code. An operand >= 0 is a register, a negative one
@@ -50,7 +58,7 @@ namespace tscript::runtime {
 
 enum class OpCode : uint8_t {
   Load, Move, Store, Drop, LoadConst, Call, JumpIfFalse, Jump, LoopInit, LoopTest, LoopNext,
-  Return,
+  Return, Enter, Exit,
   // Scalar arithmetic on registers (see the table above); keep in the order of the
   // interpreter's handler table.
   IntAdd, IntSub, IntMul, IntLt, IntLe, IntGt, IntGe, IntEq, IntNe,

@@ -60,6 +60,27 @@ std::string frameText(const Code& code, const ir::Node* node) {
   }
 }
 
+// An object a `with` has entered and the operation that calls its __exit__.
+struct EnteredObject {
+  Value object;
+  int32_t exitCall;
+};
+
+// When the body of a `with` raises: __exit__(obj, None, None, None) of each object still
+// entered, innermost first, as 1.13's interpreter does. The error being raised is the one that
+// leaves (1.13 drops errors of these calls too; they must not hide the body's).
+void exitAll(std::vector<EnteredObject>& entered, const Operation* operations) {
+  while (!entered.empty()) {
+    Stack stack{std::move(entered.back().object), Value(), Value(), Value()};
+    int32_t exitCall = entered.back().exitCall;
+    entered.pop_back();
+    try {
+      operations[exitCall](stack);
+    } catch (...) {
+    }
+  }
+}
+
 }  // namespace
 
 // The dispatch loop. With GCC/Clang each instruction jumps straight to the next one's
@@ -78,12 +99,14 @@ void run(const Code& code, Stack& stack) {
   const Value* constants = code.constants().data();
   const Operation* operations = code.operations().data();
   const Instruction* instruction = instructions;
+  std::vector<EnteredObject> entered;  // `with` objects, innermost last (no allocation if none)
   try {
 #ifdef TSCRIPT_THREADED_DISPATCH
     // Indexed by OpCode; the order must match the enum in code.h.
     static void* const kHandlers[] = {&&Load,     &&Move,        &&Store, &&Drop,
                                       &&LoadConst, &&Call,       &&JumpIfFalse, &&Jump,
                                       &&LoopInit, &&LoopTest,    &&LoopNext, &&Return,
+                                      &&Enter,    &&Exit,
                                       &&IntAdd,   &&IntSub,      &&IntMul,   &&IntLt,
                                       &&IntLe,    &&IntGt,       &&IntGe,    &&IntEq,
                                       &&IntNe,    &&FloatAdd,    &&FloatSub, &&FloatMul,
@@ -153,6 +176,22 @@ void run(const Code& code, Stack& stack) {
     CASE(Return) {
       return;
     }
+    CASE(Enter) {
+      // Entered only once __enter__ succeeded: Python does not call __exit__ otherwise.
+      Value object = stack.back();
+      operations[instruction->a](stack);
+      entered.push_back({std::move(object), instruction->b});
+      DISPATCH();
+    }
+    CASE(Exit) {
+      // The compiler pairs each prim::Exit with the innermost prim::Enter; a graph read from
+      // text may not.
+      if (entered.empty()) throw ScriptError("RuntimeError", "prim::Exit without a prim::Enter");
+      entered.pop_back();
+      stack.insert(stack.end(), 3, Value());
+      operations[instruction->a](stack);
+      DISPATCH();
+    }
     // Operands: registers (>= 0) or constants (~index). Ints wrap at 64 bits like the
     // builtin operators (computed on uint64_t, where overflow is defined).
 #define OPERAND(x) ((x) >= 0 ? registers[(x)] : constants[~(x)])
@@ -198,6 +237,7 @@ void run(const Code& code, Stack& stack) {
 #undef DISPATCH
 #undef CASE
   } catch (...) {
+    exitAll(entered, operations);
     c10::GradMode::set_enabled(gradModeOnEntry);
     rethrowWithFrame(code, static_cast<size_t>(instruction - instructions));
   }

@@ -154,9 +154,12 @@ void unregisterMethodTable(const types::Type* type) {
 }
 
 Operation callMethodOperation(const ir::Node& node) {
+  return methodCallOperation(node.attribute("name").get<std::string>(), node.inputs().size());
+}
+
+Operation methodCallOperation(std::string name, size_t inputs) {
   Operation operation;
-  operation.context = std::make_shared<const CallSite>(node.attribute("name").get<std::string>(),
-                                                       node.inputs().size());
+  operation.context = std::make_shared<const CallSite>(std::move(name), inputs);
   operation.withContext = callMethod;
   return operation;
 }

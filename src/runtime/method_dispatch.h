@@ -42,5 +42,8 @@ void unregisterMethodTable(const types::Type* type);
 // The Operation of a `prim::CallMethod[name=...](object, args...)` node: finds the method of
 // the object's class in the registry when it runs, then runs it as a nested call.
 Operation callMethodOperation(const ir::Node& node);
+// The same for a call the interpreter makes itself: method `name` with `inputs` inputs (the
+// object first), e.g. `__enter__`/`__exit__` of a `with` (code.h: Enter, Exit).
+Operation methodCallOperation(std::string name, size_t inputs);
 
 }  // namespace tscript::runtime

@@ -68,10 +68,6 @@ FAST = {
 # Checks known to fail, with the reason (strict: a check that starts passing fails the test, so
 # the entry is removed).
 KNOWN_FAILURES = {
-    ("retinanet_resnet50_fpn", "torch_jit_save_tscript_load"):
-        "1.13 prints `with torch.no_grad():` of torchvision.ops.ciou_loss as an object of the "
-        "archive class __torch__.torch.autograd.grad_mode.no_grad (`_4 = ...no_grad.__new__(...)`,"
-        " `with _4:`); tscript's compiler runs `with` only on torch.no_grad()-style calls",
 }
 CHECKS = ["torch_jit_save_tscript_load", "tscript_save_torch_jit_load", "resave_byte_identical"]
 
