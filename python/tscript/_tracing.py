@@ -237,6 +237,18 @@ def _reads_data(name):
     return method
 
 
+def _data_get(self):
+    # `.data` makes an alias of the storage past the dispatcher (no call we could see), so
+    # the deferred calls' values are computed before anyone can read them through it.
+    if _recording():
+        _C._trace_flush()
+    return _original["data"].__get__(self)
+
+
+def _data_set(self, value):
+    _original["data"].__set__(self, value)
+
+
 def _iter(self):
     if _recording() and self.dim() > 0:
         _warn(_ITERATION, stacklevel=2)
@@ -307,6 +319,7 @@ _PATCHES = {
     "tolist": _in_item_context("tolist", "suppress"),
     "__iter__": _iter,
     "__len__": _len,
+    "data": property(_data_get, _data_set),
 }
 # Data read past the dispatcher: deferred calls (src/tracer/deferred_kernels.h) run first.
 for _name in ("numpy", "data_ptr", "__array__", "storage", "untyped_storage", "__reduce_ex__",

@@ -5,7 +5,9 @@
 #include <c10/core/GradMode.h>
 #include <c10/core/impl/LocalDispatchKeySet.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 
 #include "ops/schema.h"
@@ -78,14 +80,10 @@ bool isFloatingOrComplex(const at::Tensor& tensor) {
   return at::isFloatingType(tensor.scalar_type()) || at::isComplexType(tensor.scalar_type());
 }
 
-// An argument that requires grad keeps its call from being deferred only while grad mode is
-// on: then autograd must see the call (its result has a history, in-place writes are checked
-// against views and leaves). With grad mode off eager's call makes no history either, and
-// the queued call runs with grad mode off too (run()), so the two are alike. Forward-mode
-// dual tensors are never deferred (their tangent is computed whatever the grad mode).
+// Tensors whose calls may wait (autograd is decided per call: autogradSees). Forward-mode
+// dual tensors never wait (their tangent is computed whatever the grad mode).
 bool deferrableTensor(const at::Tensor& tensor) {
   if (!tensor.defined()) return true;
-  if (tensor.requires_grad() && c10::GradMode::is_enabled()) return false;
   return tensor.device().is_cpu() && tensor.layout() == at::kStrided && !tensor.is_quantized() &&
          !tensor.is_conj() && !tensor.is_neg() && !tensor._fw_grad(/*level=*/0).defined();
 }
@@ -145,6 +143,29 @@ void forEachTensor(const c10::IValue& value, F&& f) {
   }
 }
 
+// Does autograd see this call: grad mode on, its kernel among the call's keys (not when a
+// kernel below autograd made the call, as `convolution`'s makes `_convolution`), and an
+// argument requiring grad? Then the result must have eager's history. With grad mode off
+// (check_trace's re-trace, a trace under torch.no_grad()) eager's call makes no history
+// either, and a queued call runs with grad mode off too.
+bool autogradSees(c10::DispatchKeySet keys, const std::vector<c10::IValue>& arguments) {
+  if (!c10::GradMode::is_enabled() || !keys.has_any(c10::autograd_dispatch_keyset)) return false;
+  bool requiresGrad = false;
+  for (const c10::IValue& argument : arguments) {
+    forEachTensor(argument, [&](const at::Tensor& t) {
+      requiresGrad = requiresGrad || (t.defined() && t.requires_grad());
+    });
+  }
+  return requiresGrad;
+}
+
+bool returnsTensorsOnly(const c10::OperatorHandle& op) {
+  for (const c10::Argument& result : op.schema().returns()) {
+    if (result.type()->kind() != c10::TypeKind::TensorType) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 DeferredKernels::DeferredKernels() {
@@ -186,13 +207,39 @@ bool DeferredKernels::isPending(const at::Tensor& tensor) const {
          sharers_.count(tensor.storage().unsafeGetStorageImpl()) > 0;
 }
 
+DeferredKernels::Decision DeferredKernels::shadowDecision(
+    const c10::OperatorHandle& op, const std::string& name,
+    const std::vector<c10::IValue>& arguments) const {
+  // A shadow run's results hold wrong values until the queued run: only tensors can be
+  // written again (a number it returned would stay wrong).
+  if (!returnsTensorsOnly(op)) return Decision::Run;
+  bool readsPending = false;
+  bool allFloating = true;
+  for (const c10::IValue& argument : arguments) {
+    forEachTensor(argument, [&](const at::Tensor& t) {
+      if (!t.defined()) return;
+      readsPending = readsPending || isPending(t);
+      allFloating = allFloating && isFloatingOrComplex(t);
+    });
+  }
+  // Nothing to spare: the call reads computed values only.
+  if (!readsPending) return Decision::Run;
+  // An in-place write into computed data (an input, a buffer) must write the right values
+  // now; into a stand-in, the queued run writes them again after what made it.
+  if (name.back() == '_' && !isPending(arguments.front().toTensor())) return Decision::Run;
+  // Integer division of values not computed yet could divide by zero where eager does not.
+  if (failsOnIntegralData(name) && !allFloating) return Decision::Run;
+  return Decision::Shadow;
+}
+
 DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& op,
+                                                    c10::DispatchKeySet keys,
                                                     const ops::Schema& schema,
                                                     std::vector<c10::IValue>* stack) {
   const std::string& name = schema.name;
   if (isPureView(name)) return Decision::RunAsView;
   bool viewOrCopy = isViewOrCopy(name);
-  if (!enabled_ || (!viewOrCopy && !isDeferrable(name)) || withoutMeta_.count(name) ||
+  if (!enabled_ || (!viewOrCopy && !isDeferrable(name)) ||
       op.operator_name().overload_name.find("out") != std::string::npos) {
     return Decision::Run;
   }
@@ -202,6 +249,8 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   for (const c10::IValue& argument : arguments) {
     if (!deferrableValue(argument)) return Decision::Run;
   }
+  if (autogradSees(keys, arguments)) return shadowDecision(op, name, arguments);
+  if (withoutMeta_.count(name)) return Decision::Run;
   bool inPlace = name.back() == '_';
 
   c10::impl::ExcludeDispatchKeyGuard notRecorded(kRecordingKey);
@@ -256,6 +305,26 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   return Decision::Deferred;
 }
 
+void DeferredKernels::queueShadow(const c10::OperatorHandle& op, const ops::Schema& schema,
+                                  std::vector<c10::IValue> arguments,
+                                  const std::vector<c10::IValue>& results) {
+  if (isViewOrCopy(schema.name) && results.front().toTensor().is_alias_of(arguments.front().toTensor())) {
+    noteViews(results);  // reshape/flatten/contiguous that made a view: nothing to compute
+    return;
+  }
+  Entry entry(op, std::move(arguments));
+  entry.inPlace = schema.name.back() == '_';
+  entry.shadowed = true;
+  if (entry.inPlace) {
+    entry.results.push_back(entry.arguments.front().toTensor());
+  } else {
+    for (const c10::IValue& result : results) entry.results.push_back(result.toTensor());
+  }
+  for (const at::Tensor& result : entry.results) share(result);
+  trackEntry(entry, +1);
+  pending_.push_back(std::move(entry));
+}
+
 void DeferredKernels::noteViews(const std::vector<c10::IValue>& results) {
   if (pending_.empty()) return;
   for (const c10::IValue& result : results) {
@@ -269,8 +338,17 @@ void DeferredKernels::run(Entry& entry) {
   c10::impl::ExcludeDispatchKeyGuard notRecorded(kRecordingKey);
   c10::AutoGradMode noGrad(false);
   std::vector<c10::IValue> stack = entry.arguments;
-  entry.op.callBoxed(&stack);
+  {
+    // A shadowed call made its history and bumped its in-place target's version when it
+    // ran first: now it only computes.
+    std::optional<c10::impl::ExcludeDispatchKeyGuard> belowAutograd;
+    if (entry.shadowed) belowAutograd.emplace(c10::autograd_dispatch_keyset_with_ADInplaceOrView);
+    entry.op.callBoxed(&stack);
+  }
   if (entry.inPlace) return;
+  // Filling a stand-in is not a write eager made: no version bump (autograd may have saved
+  // the stand-in, and a later backward checks its version).
+  c10::impl::ExcludeDispatchKeyGuard noVersionBump(c10::autograd_dispatch_keyset_with_ADInplaceOrView);
   for (size_t i = 0; i < entry.results.size() && i < stack.size(); ++i) {
     entry.results[i].copy_(stack[i].toTensor());
   }
@@ -302,9 +380,17 @@ bool DeferredKernels::observable(const at::Tensor& tensor) const {
   // Sharers we never saw (a `.data` alias, a Storage object) hold the storage too.
   // `sharers_` may list one TensorImpl several times; count each once.
   std::unordered_set<const c10::TensorImpl*> distinct;
+  bool withHistory = false;
   for (const auto& weak : found->second) {
-    if (weak.use_count() > 0) distinct.insert(weak._unsafe_get_target());
+    if (weak.use_count() == 0) continue;
+    distinct.insert(weak._unsafe_get_target());
+    withHistory = withHistory || weak._unsafe_get_target()->requires_grad();
   }
+  // Except while autograd knows the storage: a node that saved its output (relu_'s saves
+  // the result) holds an alias of it that we never see, which lives as long as the result
+  // does and says nothing of the user. The user's own ways to an alias (`.data`, storage
+  // objects) compute the queue first (python/tscript/_tracing.py).
+  if (withHistory) return false;
   return tensor.storage().use_count() > distinct.size();
 }
 
@@ -312,26 +398,43 @@ void DeferredKernels::settle() {
   if (pending_.empty()) return;
   // Last call first: dropping a call that nobody observes releases its arguments, which may
   // make the calls that produced them unobservable too.
-  std::vector<bool> keep(pending_.size(), false);
-  for (size_t i = pending_.size(); i-- > 0;) {
-    Entry& entry = pending_[i];
-    for (const at::Tensor& result : entry.results) keep[i] = keep[i] || observable(result);
-    // From here on the entry's references are not the queue's: a kept call reads its
-    // arguments (so the calls before it that made them are observed through it), a dropped
-    // one releases them.
-    trackEntry(entry, -1);
-    if (!keep[i]) {
-      entry.arguments.clear();
-      entry.results.clear();
+  //
+  // Autograd adds references the order does not peel: an in-place call gives an earlier
+  // call's result a history made later (`out += downsample(x)`: `out`'s node then holds the
+  // nodes of the downsample's calls, which saved their inputs), and those go only when that
+  // earlier result goes, i.e. after the later calls were looked at. So a pass that dropped
+  // something is repeated over the calls it kept, until a pass keeps them all. Without
+  // autograd the second pass keeps what the first kept.
+  std::vector<size_t> live(pending_.size());
+  for (size_t i = 0; i < live.size(); ++i) live[i] = i;
+  std::vector<size_t> kept;
+  while (true) {
+    kept.clear();
+    for (auto index = live.rbegin(); index != live.rend(); ++index) {
+      Entry& entry = pending_[*index];
+      bool keep = false;
+      for (const at::Tensor& result : entry.results) keep = keep || observable(result);
+      // From here on the entry's references are not the queue's: a kept call reads its
+      // arguments (so the calls before it that made them are observed through it), a
+      // dropped one releases them.
+      trackEntry(entry, -1);
+      if (keep) {
+        kept.push_back(*index);
+      } else {
+        entry.arguments.clear();
+        entry.results.clear();
+      }
     }
+    std::reverse(kept.begin(), kept.end());
+    if (kept.size() == live.size()) break;
+    for (size_t index : kept) trackEntry(pending_[index], +1);  // the queue's again
+    live = kept;
   }
   std::vector<Entry> entries = std::move(pending_);
   pending_.clear();
   queueReferences_.clear();
   sharers_.clear();
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (keep[i]) run(entries[i]);
-  }
+  for (size_t index : kept) run(entries[index]);
 }
 
 }  // namespace tscript::tracer

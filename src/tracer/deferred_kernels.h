@@ -17,9 +17,27 @@
 //
 // Only calls that cannot fail or act differently on data are deferred (an allowlist of
 // operators, with their data-independent variants: batch_norm and dropout only in eval
-// mode), and only when autograd is not involved (grad mode off or no argument requiring
-// grad), so a deferred call has no effect beyond its results. Set TSCRIPT_TRACE_DEFER=0 to
+// mode), so a deferred call has no effect beyond its results. Set TSCRIPT_TRACE_DEFER=0 to
 // compute every call as it is recorded.
+//
+// Autograd. A call autograd sees (grad mode on, an argument requiring grad, the autograd
+// keys in its dispatch key set) must make eager's history: its results require grad, carry
+// a grad_fn, views and in-place writes are checked against them. Such a call is never
+// replaced by a stand-in of our own making (stand-ins requiring grad as leaves broke
+// autograd's view checks in maxvit_t). Instead:
+//   - below autograd (`aten::_convolution`, called by `convolution`'s kernel after its
+//     autograd kernel ran) a call is deferred like any other: the plain stand-in goes back
+//     up to the autograd kernel, which gives it eager's history;
+//   - above autograd, a call that reads pending data is *shadowed*: it runs now, autograd
+//     and all, on the pending (not yet computed) data, so its results, history, version
+//     counters and errors are eager's, only their values are not; it is queued to run again
+//     below autograd when its values can be read. Running it twice costs little (the calls
+//     autograd sees after a convolution are batch_norm, relu, add, pooling, linear); the
+//     convolution it spares is most of a model's time.
+// The queue runs its calls below autograd, with grad mode off, and writes the stand-ins
+// without bumping their version counters: autograd saved them (batch_norm saves its input)
+// and a backward through a kept result must not find them "modified by an inplace
+// operation".
 #pragma once
 
 #include <ATen/core/Tensor.h>
@@ -46,13 +64,21 @@ class DeferredKernels {
 
   // What the recorder must do with a call it is recording:
   //   Deferred    the call was queued; `stack` holds its stand-in results;
+  //   Shadow      autograd sees the call and it reads pending data: run it now without
+  //               flush() (on values not computed yet), then hand it to queueShadow;
   //   RunAsView   a pure view (or metadata query): run it now, no flush needed;
   //   Run         run it now, after flush().
-  enum class Decision { Deferred, RunAsView, Run };
-  // `stack` holds the call's arguments (the boxed stack). Must be called below the recording
-  // key (the meta call would otherwise be recorded).
-  Decision tryDefer(const c10::OperatorHandle& op, const ops::Schema& schema,
-                    std::vector<c10::IValue>* stack);
+  enum class Decision { Deferred, Shadow, RunAsView, Run };
+  // `stack` holds the call's arguments (the boxed stack), `keys` the dispatch keys of the
+  // call (whether autograd's kernel runs for it). Must be called below the recording key
+  // (the meta call would otherwise be recorded).
+  Decision tryDefer(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
+                    const ops::Schema& schema, std::vector<c10::IValue>* stack);
+  // A Shadow call has run with `arguments` and made `results`: queues it to compute their
+  // values. A result that is a view of its first argument (reshape that did not copy) is
+  // noted as a view instead.
+  void queueShadow(const c10::OperatorHandle& op, const ops::Schema& schema,
+                   std::vector<c10::IValue> arguments, const std::vector<c10::IValue>& results);
 
   // Tensors made by a view call that ran for real (RunAsView): their storage may be pending.
   void noteViews(const std::vector<c10::IValue>& results);
@@ -74,7 +100,11 @@ class DeferredKernels {
     // itself, and nothing to copy).
     std::vector<at::Tensor> results;
     bool inPlace = false;
+    // Ran once already (Decision::Shadow): its history and version bumps are made.
+    bool shadowed = false;
   };
+  Decision shadowDecision(const c10::OperatorHandle& op, const std::string& name,
+                          const std::vector<c10::IValue>& arguments) const;
   void run(Entry& entry);
   void track(const at::Tensor& tensor, int delta);
   void trackEntry(const Entry& entry, int delta);

@@ -131,10 +131,11 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
   size_t numArguments = schema->arguments.size();
   std::vector<c10::IValue> arguments(stack->end() - numArguments, stack->end());
   ir::Node* node = recorder->recordCall(*schema, arguments);
-  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, *schema, stack);
+  DeferredKernels::Decision decision = recorder->deferred().tryDefer(op, keys, *schema, stack);
   if (decision != DeferredKernels::Decision::Deferred) {
     // Real kernels read their arguments: every deferred call before them must have run,
-    // unless this one only makes a view.
+    // unless this one only makes a view or is a shadow run (its values are computed again
+    // by the queue).
     if (decision == DeferredKernels::Decision::Run) recorder->deferred().flush();
     DepthGuard nested(recorder->nestedDepth());
     redispatchBelow(op, keys, stack);
@@ -142,6 +143,9 @@ void recordingFallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys,
   size_t numResults = op.schema().returns().size();
   std::vector<c10::IValue> results(stack->end() - numResults, stack->end());
   if (decision == DeferredKernels::Decision::RunAsView) recorder->deferred().noteViews(results);
+  if (decision == DeferredKernels::Decision::Shadow) {
+    recorder->deferred().queueShadow(op, *schema, std::move(arguments), results);
+  }
   recorder->recordOutputs(node, *schema, results);
 }
 

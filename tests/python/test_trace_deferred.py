@@ -238,6 +238,82 @@ def test_module_with_parameters_requiring_grad(monkeypatch):
     assert mangle.sub("", deferred) == mangle.sub("", computed)
 
 
+class Residual(nn.Module):
+    """A residual block whose parameters require grad (grad mode on): the convolutions defer
+    below autograd, the calls autograd sees after them run on their pending values and are
+    queued again (shadow runs), and `out += shortcut` gives `out` a history made later."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.bn1 = nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4)
+        self.conv2, self.bn2 = nn.Conv2d(4, 4, 3, padding=1), nn.BatchNorm2d(4)
+        self.shortcut = nn.Sequential(nn.Conv2d(3, 4, 1), nn.BatchNorm2d(4))
+        self.fc = nn.Linear(4, 2)
+        self.kept = None
+
+    def forward(self, x):
+        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += self.shortcut(x)
+        out = out.relu_()
+        self.kept = out
+        return self.fc(out.mean((2, 3)))
+
+
+def _eager_kept_and_grads(module, x):
+    module.zero_grad()
+    module(x)
+    kept = module.kept
+    kept.sum().backward()
+    return kept.detach().clone(), kept._version, _grads(module)
+
+
+def _grads(module):
+    # fc is not on the way to `kept`: its parameters get no gradient.
+    return [p.grad.clone() for name, p in module.named_parameters() if not name.startswith("fc.")]
+
+
+def test_kept_activation_has_eager_values_history_and_versions():
+    torch.manual_seed(0)
+    module = Residual().eval()
+    x = torch.rand(1, 3, 6, 6)
+    values, version, grads = _eager_kept_and_grads(module, x)
+    module.zero_grad()
+    _quiet(tscript.trace, module, (x,), check_trace=False)
+    kept = module.kept
+    assert kept.requires_grad and kept.grad_fn is not None
+    torch.testing.assert_close(kept.detach(), values)
+    # Computing it later wrote no version eager did not (autograd saved the stand-ins).
+    assert kept._version == version
+    kept.sum().backward()
+    got = _grads(module)
+    assert len(got) == len(grads) == 12
+    for mine, eager in zip(got, grads):
+        torch.testing.assert_close(mine, eager)
+
+
+class WritesSplitView(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 1)
+
+    def forward(self, x):
+        first, second = self.conv(x).split(2, dim=1)
+        first.mul_(2)  # autograd refuses: a view returned with others by one function
+        return first + second
+
+
+def test_autograd_errors_on_pending_values_are_eager_errors():
+    module = WritesSplitView()
+    x = torch.rand(1, 3, 4, 4)
+    with pytest.raises(RuntimeError) as eager:
+        module(x)
+    with pytest.raises(RuntimeError) as traced:
+        _quiet(tscript.trace, module, (x,), check_trace=False)
+    assert str(traced.value) == str(eager.value)
+    assert "SplitBackward0" in str(traced.value)
+
+
 def divides_and_drops(x, divisor):
     torch.div(x, divisor, rounding_mode="floor")  # result never read: a dropped call
     return x * 2

@@ -85,5 +85,32 @@ TEST(DeferredKernels, ArgumentsRequiringGradDeferOnlyWithGradModeOff) {
   EXPECT_TRUE(at::allclose(withGrad.detach(), expected));
 }
 
+TEST(DeferredKernels, CallsAutogradSeesOnPendingValuesRunAndAreQueuedAgain) {
+  // x + 1 waits (nothing requires grad; add has a meta kernel in libtorch, relu does not);
+  // mm with a weight requiring grad must make eager's history, so it runs at once (a shadow
+  // run on the sum's values, not computed yet) and is queued to run again after the sum.
+  at::Tensor input = at::add(at::rand({2, 3}), -0.5);
+  at::Tensor weight = at::rand({3, 4}).set_requires_grad(true);
+  at::Tensor expected = at::mm(at::add(input, 1), weight).detach();
+  Recorder recorder(TraceHooks{});
+  at::Tensor x = recorder.addInput(input, "x").toTensor();
+  at::Tensor w = recorder.addInput(weight, "w").toTensor();
+  at::Tensor kept;
+  {
+    TraceSession session(recorder);
+    at::Tensor y = at::add(x, 1);
+    ASSERT_TRUE(recorder.deferred().hasPending());
+    kept = at::mm(y, w);
+    EXPECT_TRUE(recorder.deferred().hasPending());  // not flushed by the shadow run
+    EXPECT_TRUE(kept.requires_grad());
+    EXPECT_NE(kept.grad_fn(), nullptr);
+    recorder.setOutput(kept);
+  }
+  recorder.deferred().settle();
+  EXPECT_FALSE(recorder.deferred().hasPending());
+  EXPECT_TRUE(at::allclose(kept.detach(), expected));
+  EXPECT_EQ(kept._version(), 0);  // filling a stand-in is no write of eager's
+}
+
 }  // namespace
 }  // namespace tscript::tracer
