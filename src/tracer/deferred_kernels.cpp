@@ -291,8 +291,11 @@ DeferredKernels::Decision DeferredKernels::tryDefer(const c10::OperatorHandle& o
   } else {
     for (const c10::IValue& result : metaStack) {
       const at::Tensor& meta = result.toTensor();
+      // Zeros, not uninitialized memory: shadow runs compute from a stand-in before its
+      // values exist, and leftover bytes read as floats are often denormals (an int64 index
+      // is one), which make those kernels several times slower.
       entry.results.push_back(
-          at::empty_strided(meta.sizes(), meta.strides(), meta.options().device(at::kCPU)));
+          at::empty_strided(meta.sizes(), meta.strides(), meta.options().device(at::kCPU)).zero_());
     }
   }
   stack->erase(stack->end() - numArguments, stack->end());

@@ -5,7 +5,7 @@
 // user keeps, a buffer written in place). Computing every kernel is most of a trace's time
 // for a model (resnet18's convolutions), so the recorder defers the compute-heavy calls it
 // knows to be pure: the call runs on meta tensors (shapes, strides and dtypes only), its
-// results are fresh uninitialized tensors of those shapes, and the call is queued. The queue
+// results are fresh zero-filled tensors of those shapes, and the call is queued. The queue
 // runs, in recording order, as soon as anything might read the data:
 //   - any call that is not deferred (except pure views and metadata queries) flushes it
 //     first, so every real kernel sees the values eager mode would have given it;
