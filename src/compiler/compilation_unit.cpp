@@ -4,13 +4,16 @@
 #include <set>
 
 #include "compiler/erase_unused_reads.h"
+#include "compiler/dead_code.h"
 #include "compiler/inline_calls.h"
 #include "compiler/interface_declaration.h"
 #include "compiler/object_value.h"
 #include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
 #include "ir/verifier.h"
+#include "passes/canonicalize_outputs.h"
 #include "passes/constant_pooling.h"
+#include "passes/hoist_uninitialized.h"
 #include "lang/diagnostics.h"
 
 namespace tscript::compiler {
@@ -302,12 +305,18 @@ CompiledFunction CompilationUnit::compile(const std::string& key, const lang::Fu
         return found == compiled_.end() ? nullptr : found->second.graph;
       });
     }
+    // torch.jit's cleanup order: exit placeholders are made at the top before its constant
+    // pooling (which orders as 1.13's only with dead code still there), then dead code goes and
+    // control-flow outputs are ordered.
+    passes::hoistUninitialized(*compiled.graph);
     // Inlined callee constants are copies, unknown to hoistedLiterals: they count as
     // synthesized.
     passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
       return compiled.hoistedLiterals.count(node) > 0;
     });
     compiled.hoistedLiterals.clear();  // the pooled-away nodes are gone
+    eliminateDeadCode(*compiled.graph);
+    passes::canonicalizeOutputs(*compiled.graph);
     if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
     return compiled;
   } catch (...) {

@@ -4,6 +4,7 @@
 
 #include "compiler/canonicalize_loops.h"
 #include "compiler/convert_to_ssa.h"
+#include "compiler/dead_code.h"
 #include "ir/pass_registry.h"
 
 namespace tscript::compiler {
@@ -24,6 +25,10 @@ void registerCompilerPasses() {
                         canonicalizeModifiedLoops(graph);
                         return true;
                       }});
+    ir::registerPass({"dead-code",
+                      "remove unread values, if outputs and loop-carried values, and the pure "
+                      "nodes computing them (torch.jit's mark-and-sweep)",
+                      [](ir::Graph& graph) { return eliminateDeadCode(graph); }});
   });
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
+#include <unordered_set>
 
 namespace tscript::ir {
 
@@ -157,6 +158,49 @@ void Node::removeInput(size_t i) {
 void Node::removeAllInputs() {
   for (size_t i = 0; i < inputs_.size(); ++i) dropUseOf(i);
   inputs_.clear();
+}
+
+namespace {
+
+// Given: `order` is a permutation of [0, order.size()) and `items` has at least that many.
+// Result: the offset (in `items`) of the first permuted item.
+template <typename T>
+size_t checkedPermutationStart(const std::vector<T>& items, const std::vector<size_t>& order) {
+  if (order.size() > items.size()) fail("permutation longer than the list it permutes");
+  std::vector<bool> seen(order.size(), false);
+  for (size_t index : order) {
+    if (index >= order.size() || seen[index]) fail("not a permutation");
+    seen[index] = true;
+  }
+  return items.size() - order.size();
+}
+
+}  // namespace
+
+void Node::permuteTrailingInputs(const std::vector<size_t>& order) {
+  size_t first = checkedPermutationStart(inputs_, order);
+  std::vector<Value*> old(inputs_.begin() + static_cast<std::ptrdiff_t>(first), inputs_.end());
+  std::vector<size_t> newOffsetOf(order.size());
+  for (size_t k = 0; k < order.size(); ++k) newOffsetOf[order[k]] = first + k;
+  // Each use of this node at a permuted offset moves once: a value read twice has two uses
+  // with distinct offsets, so rewriting them from the old-offset table never clashes.
+  std::unordered_set<Value*> visited;
+  for (Value* value : old) {
+    if (!visited.insert(value).second) continue;
+    for (Use& use : value->uses_) {
+      if (use.user == this && use.offset >= first) use.offset = newOffsetOf[use.offset - first];
+    }
+  }
+  for (size_t k = 0; k < order.size(); ++k) inputs_[first + k] = old[order[k]];
+}
+
+void Node::permuteTrailingOutputs(const std::vector<size_t>& order) {
+  size_t first = checkedPermutationStart(outputs_, order);
+  std::vector<Value*> old(outputs_.begin() + static_cast<std::ptrdiff_t>(first), outputs_.end());
+  for (size_t k = 0; k < order.size(); ++k) {
+    outputs_[first + k] = old[order[k]];
+    outputs_[first + k]->offset_ = first + k;
+  }
 }
 
 Value* Node::addOutput() { return insertOutput(outputs_.size()); }
@@ -339,6 +383,12 @@ size_t Block::registerOutput(Value* value) {
 
 void Block::insertOutput(size_t i, Value* value) { return_->insertInput(i, value); }
 void Block::eraseOutput(size_t i) { return_->removeInput(i); }
+void Block::permuteTrailingInputs(const std::vector<size_t>& order) {
+  param_->permuteTrailingOutputs(order);
+}
+void Block::permuteTrailingOutputs(const std::vector<size_t>& order) {
+  return_->permuteTrailingInputs(order);
+}
 
 void Block::destroyContents() {
   // Uses point backwards (a node reads values defined before it), so destroying in reverse

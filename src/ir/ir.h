@@ -117,6 +117,10 @@ class Node {
   void replaceInputWith(Value* from, Value* to);
   void removeInput(size_t i);
   void removeAllInputs();
+  // Given: `order` is a permutation of [0, n) for the last n inputs (n = order.size()).
+  // Execute: the input at position first+k becomes the one that was at first+order[k], where
+  // first = inputs().size() - n; use offsets follow. Result: same values, reordered.
+  void permuteTrailingInputs(const std::vector<size_t>& order);
 
   // ---- outputs ----
   const std::vector<Value*>& outputs() const { return outputs_; }
@@ -126,6 +130,10 @@ class Node {
   Value* insertOutput(size_t i);
   // Given: output i has no uses. Execute: destroys it; later outputs shift down.
   void eraseOutput(size_t i);
+  // Given: `order` is a permutation of [0, n) for the last n outputs (n = order.size()).
+  // Execute: the output at position first+k becomes the value that was at first+order[k]
+  // (values, names and uses unchanged; only their offsets move).
+  void permuteTrailingOutputs(const std::vector<size_t>& order);
 
   // ---- blocks ----
   const std::vector<Block*>& blocks() const { return blocks_; }
@@ -272,6 +280,9 @@ class Block {
   size_t registerOutput(Value* value);
   void insertOutput(size_t i, Value* value);
   void eraseOutput(size_t i);
+  // The Node::permuteTrailing* rules applied to the block's inputs / outputs.
+  void permuteTrailingInputs(const std::vector<size_t>& order);
+  void permuteTrailingOutputs(const std::vector<size_t>& order);
 
   Node* paramNode() const { return param_; }
   Node* returnNode() const { return return_; }

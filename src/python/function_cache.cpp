@@ -10,13 +10,16 @@
 #include <unordered_map>
 
 #include "compiler/compilation_unit.h"
+#include "compiler/dead_code.h"
 #include "compiler/inline_calls.h"
 #include "compiler/schema_matching.h"
 #include "ir/pass_registry.h"
 #include "ir/verifier.h"
 #include "lang/diagnostics.h"
 #include "lang/parser.h"
+#include "passes/canonicalize_outputs.h"
 #include "passes/constant_pooling.h"
+#include "passes/hoist_uninitialized.h"
 #include "types/annotation.h"
 
 namespace py = pybind11;
@@ -255,10 +258,16 @@ std::shared_ptr<const CachedFunction> compilePythonFunction(py::handle function,
   }
   c.compiling.pop_back();
   compiler::CompiledFunction& compiled = entry->compiled;
+  // torch.jit's cleanup order: exit placeholders are made at the top before its constant
+  // pooling (which orders as 1.13's only with dead code still there), then dead code goes and
+  // control-flow outputs are ordered.
+  passes::hoistUninitialized(*compiled.graph);
   passes::poolConstantsAsEmitted(*compiled.graph, [&compiled](const ir::Node* node) {
     return compiled.hoistedLiterals.count(node) > 0;
   });
   compiled.hoistedLiterals.clear();
+  compiler::eliminateDeadCode(*compiled.graph);
+  passes::canonicalizeOutputs(*compiled.graph);
 
   if (ir::verifyAfterEachPass()) ir::verify(*compiled.graph);
   watchLifetime(function);

@@ -1,6 +1,9 @@
 // Graph construction and mutation: use lists stay consistent, nodes move and die cleanly.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <vector>
+
 #include "ir/ir.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
@@ -87,6 +90,36 @@ TEST(IRMutation, InsertInputShiftsUseOffsets) {
   EXPECT_EQ(g.add->output()->uses()[0], (Use{g.mul, 0}));
   EXPECT_FALSE(g.b->uses().size() > 1);
   verify(*g.graph);
+}
+
+TEST(IRMutation, PermuteTrailingInputsMovesUsesOnce) {
+  SmallGraph g;
+  // mul(c, c) -> mul(b, c, c, a): permute the last three to (a, c, c): a value read twice
+  // keeps two uses with distinct offsets.
+  g.mul->insertInput(0, g.b);
+  g.mul->addInput(g.a);
+  g.mul->permuteTrailingInputs({2, 0, 1});
+  ASSERT_EQ(g.mul->inputs(), (std::vector<Value*>{g.b, g.a, g.add->output(), g.add->output()}));
+  EXPECT_EQ(g.a->uses().back(), (Use{g.mul, 1}));
+  EXPECT_EQ(g.add->output()->uses()[0], (Use{g.mul, 2}));
+  EXPECT_EQ(g.add->output()->uses()[1], (Use{g.mul, 3}));
+  EXPECT_THROW(g.mul->permuteTrailingInputs({0, 0}), std::logic_error);
+  EXPECT_THROW(g.mul->permuteTrailingInputs({0, 1, 2, 3, 4}), std::logic_error);
+  verify(*g.graph);
+}
+
+TEST(IRMutation, PermuteTrailingOutputsKeepsValues) {
+  auto graph = std::make_shared<Graph>();
+  Node* node = graph->insert(kAdd, {}, 3);
+  Value* first = node->output(0);
+  Value* second = node->output(1);
+  Value* third = node->output(2);
+  second->setDebugName("s");
+  node->permuteTrailingOutputs({1, 0});  // the last two swap
+  EXPECT_EQ(node->outputs(), (std::vector<Value*>{first, third, second}));
+  EXPECT_EQ(third->offset(), 1u);
+  EXPECT_EQ(second->offset(), 2u);
+  EXPECT_EQ(second->debugName(), "s");
 }
 
 TEST(IRMutation, InsertionPointAndMove) {
