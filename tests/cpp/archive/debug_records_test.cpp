@@ -91,6 +91,7 @@ TEST(DebugRecords, DecodesTheLayoutWithoutStringTable) {
   using serialize::PickleValue;
   PickleValue source = PickleValue::tuple(
       {PickleValue::string("a = 1\nb = a + x\n"), PickleValue::string("f.py"), PickleValue::integer(7)});
+  source.setMemoized(true);  // written once, fetched from the memo by the second record
   PickleValue records = PickleValue::tuple(
       {PickleValue::tuple({PickleValue::integer(0), PickleValue::tuple({source, PickleValue::integer(6),
                                                                           PickleValue::integer(15)})}),
