@@ -146,6 +146,11 @@ def test_records_agree_with_113(make, floor):
     assert min(shares.values()) >= floor, shares
 
 
+def test_a_simple_function_has_113s_record_byte_for_byte():
+    name = "code/__torch__.py.debug_pkl"
+    assert records(ours_saved(models.add_scaled))[name] == records(theirs_saved(models.add_scaled))[name]
+
+
 # ---- errors of loaded modules ---------------------------------------------------------------------
 
 def test_torch_jit_load_of_our_archive_shows_the_original_line():
