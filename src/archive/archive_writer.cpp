@@ -8,6 +8,7 @@
 #include <memory>
 #include <unordered_map>
 
+#include "archive/debug_records.h"
 #include "archive/tensor_records.h"
 #include "serialize/pickler.h"
 #include "serialize/serialize_error.h"
@@ -225,6 +226,17 @@ void writeArchiveToFile(const ArchiveContents& contents, const std::string& path
 
 namespace {
 
+// Code and debug records are deflated; a known stream of the same bytes is reused.
+void writeCodeRecord(serialize::ZipWriter& zip, const std::string& record, const std::string& bytes,
+                     const std::vector<uint8_t>& deflateStream) {
+  if (deflateStream.empty()) {
+    zip.writeRecord(record, bytes, /*compress=*/true);
+  } else {
+    std::span<const uint8_t> data(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    zip.writeDeflatedRecord(record, data, deflateStream);
+  }
+}
+
 void writeRecords(const ArchiveContents& contents, serialize::ZipWriter& zip) {
   if (!contents.root.isObject()) throw SerializeError("save: the root of an archive must be a module object");
   for (const auto& [name, bytes] : contents.extraFiles) zip.writeRecord("extra/" + name, bytes);
@@ -235,13 +247,14 @@ void writeRecords(const ArchiveContents& contents, serialize::ZipWriter& zip) {
   writeTensorRecords(zip, dataTensors);
   zip.writeRecord("data.pkl", data);
 
+  SourceRangeTags tags;  // numbered across the files, as 1.13 does
   for (const CodeFile& file : contents.code) {
     std::string record = codeRecordName(file.qualifier);
-    if (file.deflateStream.empty()) {
-      zip.writeRecord(record, file.text, /*compress=*/true);
-    } else {
-      std::span<const uint8_t> text(reinterpret_cast<const uint8_t*>(file.text.data()), file.text.size());
-      zip.writeDeflatedRecord(record, text, file.deflateStream);
+    writeCodeRecord(zip, record, file.text, file.deflateStream);
+    if (file.debugRecord) {
+      writeCodeRecord(zip, record + ".debug_pkl", *file.debugRecord, file.debugDeflateStream);
+    } else if (!file.sourceRanges.empty()) {
+      zip.writeRecord(record + ".debug_pkl", debugRecordPickle(file.sourceRanges, tags), /*compress=*/true);
     }
   }
 

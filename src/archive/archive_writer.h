@@ -3,14 +3,14 @@
 // the tensor constants into constants.pkl (`constants/N`), the extra files and the version
 // record, in 1.13's record order:
 //
-//   extra/*, data/0.., data.pkl, code/<qualifier>.py..., constants/0.., constants.pkl,
-//   version (or .data/version when the version is 6 or more)
+//   extra/*, data/0.., data.pkl, code/<qualifier>.py and its .py.debug_pkl..., constants/0..,
+//   constants.pkl, version (or .data/version when the version is 6 or more)
 //
 // What prints the code is the caller's business (scripted and traced modules print their
 // compiled graphs, a loaded archive hands its own code records back), so this layer only needs
-// values, texts and tensors. Not written: the `.debug_pkl` next to each code file. 1.13 reads
-// archives without them (ARCHIVE_FORMAT.md §3: they only carry source ranges for error
-// messages), and our graphs keep no source text to fill them with.
+// values, texts, tensors and the source ranges the printer recorded. Each code file's debug
+// record (debug_records.h) is made from those ranges, its tags numbered across the archive as
+// 1.13 numbers them; a loaded archive's own debug records are written back as they are.
 //
 // data.pkl follows 1.13's C++ pickler: an object is `GLOBAL <qualifier> <Name>`, EMPTY_TUPLE,
 // NEWOBJ, then its state and BUILD, the state being the dict {attribute: value} in slot order,
@@ -25,9 +25,11 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "ir/code_printer.h"
 #include "ir/ir.h"
 #include "runtime/value.h"
 #include "serialize/zip_writer.h"
@@ -42,6 +44,13 @@ struct CodeFile {
   // A raw deflate stream of `text` to write as it is (a loaded archive's own record, which
   // keeps a load-then-save byte-identical); empty: compressed now.
   std::vector<uint8_t> deflateStream;
+  // Where each piece of `text` was printed from (CodePrinter::sourceRanges), for the
+  // `.debug_pkl` written after it. Empty and no debugRecord: no debug record is written.
+  std::vector<ir::PrintedSourceRange> sourceRanges;
+  // A loaded archive's own debug record, written back as it is (with its deflate stream when
+  // it had one), so that its original ranges survive a save.
+  std::optional<std::string> debugRecord;
+  std::vector<uint8_t> debugDeflateStream;
 };
 
 struct ArchiveContents {
@@ -80,9 +89,8 @@ std::string codeRecordName(const std::string& qualifier);
 
 class LoadedArchive;
 // What saving `root` (an object of a loaded `archive`) writes: the objects' current attribute
-// values, the archive's own code records as they are (their deflate streams reused, so that
-// save -> load -> save gives the same bytes; debug records are dropped), its constants and
-// its version. Extra files are the caller's.
+// values, the archive's own code and debug records as they are (their deflate streams reused,
+// so that save -> load -> save gives the same bytes), its constants and its version. Extra files are the caller's.
 ArchiveContents contentsOfLoaded(LoadedArchive& archive, const runtime::Value& root);
 
 }  // namespace tscript::archive

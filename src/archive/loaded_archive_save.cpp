@@ -22,6 +22,17 @@ ArchiveContents contentsOfLoaded(LoadedArchive& archive, const runtime::Value& r
       std::span<const uint8_t> stream = zip.rawData(entry);
       file.deflateStream.assign(stream.begin(), stream.end());
     }
+    // The debug record keeps the original ranges (1.13 re-saves loaded code with them too).
+    // Without one, none is written: our code text is the archive's, not printed from ranges.
+    std::string debugName = name.substr(zip.archivePrefix().size() + 1) + ".debug_pkl";
+    if (zip.hasRecord(debugName)) {
+      const serialize::ZipEntry& debugEntry = zip.recordEntry(debugName);
+      file.debugRecord = std::string(zip.read(debugEntry).text());
+      if (debugEntry.method == 8) {
+        std::span<const uint8_t> stream = zip.rawData(debugEntry);
+        file.debugDeflateStream.assign(stream.begin(), stream.end());
+      }
+    }
     contents.code.push_back(std::move(file));
   }
   for (const runtime::Value& constant : archive.importer().constants()) {

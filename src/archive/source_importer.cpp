@@ -1,5 +1,6 @@
 // Archive code -> classes and functions of a CompilationUnit (see source_importer.h).
 #include "archive/source_importer.h"
+#include "archive/debug_records.h"
 #include "archive/upgraders.h"
 
 #include "compiler/interface_declaration.h"
@@ -388,6 +389,9 @@ const SourceImporter::ParsedFile* SourceImporter::file(const std::string& qualif
   if (!archive_->hasRecord(record)) return nullptr;
   std::string text(archive_->readRecord(record).text());
   auto source = std::make_shared<lang::SourceFile>(archive_->archivePrefix() + "/" + record, text);
+  // Errors in this code name the Python it was printed from when the debug record says.
+  codeOrigins_.push_back(archiveCodeOrigins(archive_, record + ".debug_pkl"));
+  lang::setSourceOrigins(source, codeOrigins_.back());
   auto parsed = std::make_unique<ParsedFile>();
   parsed->module = lang::parseModule(source);
   for (const lang::StmtPtr& statement : parsed->module.body) {

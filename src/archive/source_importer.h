@@ -30,6 +30,7 @@
 
 #include "compiler/compilation_unit.h"
 #include "compiler/named_type_values.h"
+#include "lang/source_origins.h"
 #include "runtime/value.h"
 #include "serialize/zip_reader.h"
 #include "types/named_types.h"
@@ -153,6 +154,9 @@ class SourceImporter {
   std::shared_ptr<compiler::Resolver> resolver_;
   std::unique_ptr<compiler::CompilationUnit> unit_;
   std::map<std::string, std::unique_ptr<ParsedFile>> files_;  // by qualifier; null: no record
+  // The origins of the code files (their debug records), registered for as long as the
+  // importer lives (lang/source_origins.h keeps weak references).
+  std::vector<std::shared_ptr<const lang::SourceOrigins>> codeOrigins_;
   std::set<std::string> packages_;  // every qualified-name prefix of a code record
   std::map<std::string, std::shared_ptr<ArchiveClass>> classesByName_;
   std::map<std::string, std::shared_ptr<types::InterfaceType>> interfacesByName_;

@@ -260,8 +260,8 @@ std::string FunctionPrinter::rhs(const Node* node) {
     case Form::Bool: return valueList(inputs, "bool(", ")");
     case Form::Str: return valueList(inputs, "str(", ")");
     case Form::GetItem: {
-      const std::string& container = useOf(inputs.at(0));
-      std::string text = isValidIdentifier(container) ? container : "(" + container + ")";
+      std::string container = useOf(inputs.at(0));
+      std::string text = isValidIdentifier(textOf(inputs.at(0))) ? container : "(" + container + ")";
       return text + "[" + useOf(inputs.at(1)) + "]";
     }
     case Form::Print: return valueList(inputs, "print(", ")");

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ir/code_printer_internal.h"
+#include "lang/source_origins.h"
 
 namespace tscript::ir {
 namespace code_detail {
@@ -112,8 +113,14 @@ std::string FunctionPrinter::genUniqueNameFor(const Value* value) {
   return genName(value->hasDebugName() ? makeValidIdentifier(value->debugNameBase()) : "_");
 }
 
-void FunctionPrinter::assignExpression(const Value* value, std::string text) {
-  exprs_[value] = std::make_shared<const std::string>(std::move(text));
+void FunctionPrinter::assignExpression(const Value* value, std::string name) {
+  auto expression = std::make_shared<TaggedText>();
+  expression->text = std::move(name);
+  exprs_[value] = std::move(expression);
+}
+
+void FunctionPrinter::assignExpression(const Value* value, TaggedText expression) {
+  exprs_[value] = std::make_shared<const TaggedText>(std::move(expression));
 }
 
 void FunctionPrinter::assignAlias(const Value* value, const Value* other) {
@@ -126,7 +133,7 @@ void FunctionPrinter::assignUniqueNames(const std::vector<Value*>& values) {
   for (const Value* value : values) assignExpression(value, genUniqueNameFor(value));
 }
 
-const std::string& FunctionPrinter::useOf(const Value* value) const {
+const TaggedText& FunctionPrinter::expressionOf(const Value* value) const {
   auto it = exprs_.find(value);
   if (it == exprs_.end()) {
     throw CodePrintError("code printer: %" + value->debugName() +
@@ -135,14 +142,107 @@ const std::string& FunctionPrinter::useOf(const Value* value) const {
   return *it->second;
 }
 
+namespace {
+constexpr char kTokenBegin = '\x01';
+constexpr char kTokenEnd = '\x02';
+}  // namespace
+
+std::string FunctionPrinter::useOf(const Value* value) {
+  const TaggedText& expression = expressionOf(value);
+  if (expression.ranges.empty()) return expression.text;
+  tokens_.push_back(exprs_.find(value)->second);
+  return kTokenBegin + std::to_string(tokens_.size() - 1) + kTokenEnd;
+}
+
 std::string FunctionPrinter::valueList(const std::vector<Value*>& values, const char* begin,
-                                       const char* end) const {
+                                       const char* end) {
   std::string text = begin;
   for (size_t i = 0; i < values.size(); ++i) {
     if (i > 0) text += ", ";
     text += useOf(values[i]);
   }
   return text + end;
+}
+
+// ---- source ranges ------------------------------------------------------------------------
+
+void TaggedText::append(std::string_view piece, const lang::SourceRange& range) {
+  if (piece.empty()) return;
+  if (recording) {
+    bool sameAsLast = !ranges.empty() && ranges.back().range.file == range.file &&
+                      ranges.back().range.start == range.start &&
+                      ranges.back().range.end == range.end;
+    if (!sameAsLast) ranges.push_back({text.size(), range});
+  }
+  text += piece;
+}
+
+void TaggedText::append(const TaggedText& other, const lang::SourceRange& around) {
+  std::string_view otherText = other.text;
+  size_t first = other.ranges.empty() ? otherText.size() : other.ranges.front().offset;
+  append(otherText.substr(0, first), around);
+  for (size_t i = 0; i < other.ranges.size(); ++i) {
+    size_t from = other.ranges[i].offset;
+    size_t to = i + 1 < other.ranges.size() ? other.ranges[i + 1].offset : otherText.size();
+    append(otherText.substr(from, to - from), other.ranges[i].range);
+  }
+}
+
+namespace {
+// Calls piece(text) for the plain parts of `raw` and token(n) for each placeholder, in order.
+template <typename Piece, typename Token>
+void splitTokens(const std::string& raw, Piece piece, Token token) {
+  size_t at = 0;
+  while (at < raw.size()) {
+    size_t begin = raw.find(kTokenBegin, at);
+    if (begin == std::string::npos) {
+      piece(std::string_view(raw).substr(at));
+      return;
+    }
+    piece(std::string_view(raw).substr(at, begin - at));
+    size_t end = raw.find(kTokenEnd, begin);
+    token(static_cast<size_t>(std::stoul(raw.substr(begin + 1, end - begin - 1))));
+    at = end + 1;
+  }
+}
+}  // namespace
+
+void FunctionPrinter::emit(const std::string& raw) {
+  if (!recording_) {
+    out_.text += raw;
+    return;
+  }
+  splitTokens(
+      raw, [&](std::string_view piece) { out_.append(piece, currentRange_); },
+      [&](size_t token) { out_.append(*tokens_.at(token), currentRange_); });
+}
+
+TaggedText FunctionPrinter::expand(const std::string& raw, const lang::SourceRange& range) const {
+  TaggedText expression;
+  expression.recording = recording_;
+  if (!recording_) {
+    expression.text = raw;
+    return expression;
+  }
+  splitTokens(
+      raw, [&](std::string_view piece) { expression.append(piece, range); },
+      [&](size_t token) { expression.append(*tokens_.at(token), range); });
+  return expression;
+}
+
+lang::SourceRange FunctionPrinter::printedRangeOf(const Node* node) const {
+  const lang::SourceRange& range = node->sourceRange();
+  if (range.valid()) {
+    if (auto origins = lang::sourceOriginsOf(range.file.get())) {
+      if (auto original = origins->rangeThatGenerated(range.start)) return *original;
+    }
+  }
+  return range;
+}
+
+FunctionPrinter::RangeScope::RangeScope(FunctionPrinter& printer, const Node* node)
+    : printer_(printer), saved_(printer.currentRange_) {
+  if (printer.recording_) printer.currentRange_ = printer.printedRangeOf(node);
 }
 
 // ---- the inlining decision ----------------------------------------------------------------
@@ -214,7 +314,7 @@ void FunctionPrinter::splitLongInlines(const Value* value) {
   const Use& use = value->uses().front();
   scanLongInlines(use.user, static_cast<int64_t>(use.offset), reversed);
   for (auto it = reversed.rbegin(); it != reversed.rend(); ++it) {
-    std::string expression = useOf(*it);  // a copy: naming the value replaces its entry
+    TaggedText expression = expressionOf(*it);  // a copy: naming the value replaces its entry
     printOutputDefinition((*it)->node(), expression);
   }
 }
@@ -238,7 +338,7 @@ void FunctionPrinter::scanLongInlines(const Node* user, int64_t offset,
 
 // ---- statements ---------------------------------------------------------------------------
 
-void FunctionPrinter::indent() { out_.append(static_cast<size_t>(level_) * 2, ' '); }
+void FunctionPrinter::indent() { emit(std::string(static_cast<size_t>(level_) * 2, ' ')); }
 
 void FunctionPrinter::printFunction(const Graph& graph, const CodeSignature& signature,
                                     int level) {
@@ -250,32 +350,32 @@ void FunctionPrinter::printFunction(const Graph& graph, const CodeSignature& sig
   }
   level_ = level;
   indent();
-  out_ += "def " + signature.name + "(";
+  emit("def " + signature.name + "(");
   for (size_t i = 0; i < signature.arguments.size(); ++i) {
     const CodeArgument& argument = signature.arguments[i];
     std::string name = genName(argument.name);
     if (i == 0) {
-      out_ += name;
-      if (options_.printFirstArgumentType) out_ += ": " + argument.type->annotationStr();
+      emit(name);
+      if (options_.printFirstArgumentType) emit(": " + argument.type->annotationStr());
     } else {
-      out_ += ",\n    " + name + ": " + argument.type->annotationStr();
+      emit(",\n    " + name + ": " + argument.type->annotationStr());
     }
     if (argument.defaultValue) {
-      out_ += "=";
+      emit("=");
       const ConstantValue& value = *argument.defaultValue;
       bool scalar = value.kind == ConstantValue::Kind::Int ||
                     value.kind == ConstantValue::Kind::Double ||
                     value.kind == ConstantValue::Kind::Bool;
       if (argument.type->kind() == types::TypeKind::List && scalar && argument.broadcastSize) {
         const auto* list = argument.type->as<types::ListType>();
-        out_ += "[";
+        emit("[");
         for (size_t k = 0; k < *argument.broadcastSize; ++k) {
-          if (k > 0) out_ += ", ";
-          out_ += constantText(value, list->element());
+          if (k > 0) emit(", ");
+          emit(constantText(value, list->element()));
         }
-        out_ += "]";
+        emit("]");
       } else {
-        out_ += constantText(value, argument.type);
+        emit(constantText(value, argument.type));
       }
     }
     assignExpression(graph.inputs()[i], name);
@@ -284,7 +384,7 @@ void FunctionPrinter::printFunction(const Graph& graph, const CodeSignature& sig
   if (!returnType) {
     returnType = graph.outputs().size() == 1 ? graph.outputs()[0]->type() : types::noneType();
   }
-  out_ += ") -> " + returnType->annotationStr() + ":\n";
+  emit(") -> " + returnType->annotationStr() + ":\n");
   printBody(graph.block());
   level_ = level;
 }
@@ -321,8 +421,9 @@ void FunctionPrinter::printBody(const Block* block) {
   for (const Node* constant : constants) printNode(constant, /*printConstant=*/true);
   printBlock(block, !block->outputs().empty());
   if (!block->outputs().empty()) {
+    RangeScope scope(*this, block->returnNode());
     indent();
-    out_ += "return " + valueList(block->outputs()) + "\n";
+    emit("return " + valueList(block->outputs()) + "\n");
   }
   --level_;
 }
@@ -332,16 +433,21 @@ void FunctionPrinter::printBody(const Block* block) {
 void FunctionPrinter::printBlock(const Block* block, bool hasOtherStatements) {
   if (!hasOtherStatements && block->empty()) {
     indent();
-    out_ += "pass\n";
+    emit("pass\n");
   }
   for (const Node* node : block->nodes()) printNode(node, /*printConstant=*/false);
 }
 
-void FunctionPrinter::printOutputDefinition(const Node* node, const std::string& expression) {
+void FunctionPrinter::printOutputDefinition(const Node* node, const TaggedText& expression) {
   assignUniqueNames(node->outputs());
   indent();
-  if (!node->outputs().empty()) out_ += valueList(node->outputs()) + " = ";
-  out_ += expression + "\n";
+  if (!node->outputs().empty()) emit(valueList(node->outputs()) + " = ");
+  if (recording_) {
+    out_.append(expression, currentRange_);
+  } else {
+    out_.text += expression.text;
+  }
+  emit("\n");
 }
 
 // `a = b` or `a, b = c, d`. The first time a single name of Optional or Union type is
@@ -352,11 +458,11 @@ void FunctionPrinter::printAssignment(const std::vector<Value*>& lhs,
   if (lhs.empty()) return;
   indent();
   std::string names = valueList(lhs);
-  out_ += names;
+  emit(names);
   if (lhs.size() == 1 && isUnionLike(lhs[0]->type()) && annotatedNames_.insert(names).second) {
-    out_ += " : " + lhs[0]->type()->annotationStr();
+    emit(" : " + lhs[0]->type()->annotationStr());
   }
-  out_ += " = " + valueList(rhs) + "\n";
+  emit(" = " + valueList(rhs) + "\n");
 }
 
 // The values a loop carries are initialized one per line, annotated (`b: Optional[int] = y`)
@@ -366,22 +472,22 @@ void FunctionPrinter::printLoopInitialization(const std::vector<Value*>& lhs,
   for (size_t i = 0; i < lhs.size(); ++i) {
     indent();
     const std::string& name = useOf(lhs[i]);
-    out_ += name;
+    emit(name);
     if (isUnionLike(lhs[i]->type()) && annotatedNames_.insert(name).second) {
-      out_ += ": " + lhs[i]->type()->annotationStr();
+      emit(": " + lhs[i]->type()->annotationStr());
     }
-    out_ += " = " + useOf(rhs[i]) + "\n";
+    emit(" = " + useOf(rhs[i]) + "\n");
   }
 }
 
 void FunctionPrinter::printIf(const Node* node) {
   assignUniqueNames(node->outputs());
   indent();
-  out_ += "if " + useOf(node->input(0)) + ":\n";
+  emit("if " + useOf(node->input(0)) + ":\n");
   for (size_t b = 0; b < 2; ++b) {
     if (b == 1) {
       indent();
-      out_ += "else:\n";
+      emit("else:\n");
     }
     const Block* block = node->blocks().at(b);
     ++level_;
@@ -412,12 +518,12 @@ void FunctionPrinter::printLoop(const Node* node) {
   assignUniqueNames({iteration});
   if (form == LoopForm::For) {
     indent();
-    out_ += "for " + useOf(iteration) + " in range(" + useOf(node->input(0)) + "):\n";
+    emit("for " + useOf(iteration) + " in range(" + useOf(node->input(0)) + "):\n");
   } else {
     // The iteration number is unused in a while loop; its name stands for the condition.
     printAssignment({iteration}, {node->input(1)});
     indent();
-    out_ += "while " + useOf(iteration) + ":\n";
+    emit("while " + useOf(iteration) + ":\n");
   }
   size_t offset = form == LoopForm::For ? 1 : 0;
   std::vector<Value*> blockInputs = slice(body->inputs(), offset);
@@ -436,17 +542,18 @@ void FunctionPrinter::printFork(const Node* node) {
   const Graph& subgraph = *attribute->get<GraphPtr>();
   std::string name = genName("__forked_function");
   indent();
-  out_ += "def " + name + "():\n";
+  emit("def " + name + "():\n");
   for (size_t i = 0; i < node->inputs().size() && i < subgraph.inputs().size(); ++i) {
     assignAlias(subgraph.inputs()[i], node->input(i));
   }
   printBody(subgraph.block());
-  printOutputDefinition(node, "fork(" + name + ")");
+  printOutputDefinition(node, expand("fork(" + name + ")", currentRange_));
 }
 
 void FunctionPrinter::printNode(const Node* node, bool printConstant) {
   Symbol kind = node->kind();
   if (!printConstant && kind == prim::Constant) return;
+  RangeScope scope(*this, node);
   if (kind == prim::Loop) {
     printLoop(node);
   } else if (kind == prim::If) {
@@ -455,36 +562,36 @@ void FunctionPrinter::printNode(const Node* node, bool printConstant) {
     // `a, b, = t`: the trailing comma makes even a single name an unpacking.
     assignUniqueNames(node->outputs());
     indent();
-    if (!node->outputs().empty()) out_ += valueList(node->outputs(), "", ", = ");
-    out_ += useOf(node->input(0)) + "\n";
+    if (!node->outputs().empty()) emit(valueList(node->outputs(), "", ", = "));
+    emit(useOf(node->input(0)) + "\n");
   } else if (kind == kSetAttr) {
     indent();
-    out_ += useOf(node->input(0)) + "." + node->s("name") + " = " + useOf(node->input(1)) + "\n";
+    emit(useOf(node->input(0)) + "." + node->s("name") + " = " + useOf(node->input(1)) + "\n");
   } else if (kind == kFork) {
     printFork(node);
   } else if (kind == kEnter) {
     const Value* object = node->input(0);
     indent();
-    out_ += "with " + useOf(object);
+    emit("with " + useOf(object));
     if (!node->outputs().empty() && node->output(0)->hasUses()) {
       assignExpression(node->output(0), genUniqueNameFor(node->output(0)));
-      out_ += " as " + useOf(node->output(0));
+      emit(" as " + useOf(node->output(0)));
     }
-    out_ += ":\n";
+    emit(":\n");
     ++level_;
   } else if (kind == kExit) {
     if (node->prev()->kind() == kEnter) {
       indent();
-      out_ += "pass\n";
+      emit("pass\n");
     }
     --level_;
   } else {
-    std::string expression = rhs(node);
+    TaggedText expression = expand(rhs(node), currentRange_);
     bool inlined = inlined_.count(node) != 0;
-    if (!inlined || (kind == prim::Constant && isLongLine(expression))) {
+    if (!inlined || (kind == prim::Constant && isLongLine(expression.text))) {
       printOutputDefinition(node, expression);
     } else {
-      bool isLong = isLongLine(expression);
+      bool isLong = isLongLine(expression.text);
       assignExpression(node->output(0), std::move(expression));
       // Long constants were handled above; splitting other expressions must also move the
       // arguments evaluated before them (see splitLongInlines).
@@ -517,12 +624,17 @@ CodePrinter::~CodePrinter() = default;
 void CodePrinter::printFunction(const Graph& graph, const CodeSignature& signature, int level) {
   // Each function starts with no names in use; the constant table and the name counters
   // are shared.
+  text_.recording = options_.recordSourceRanges;
   code_detail::FunctionPrinter printer(options_, text_, constants_, nameCounts_);
   printer.printFunction(graph, signature, level);
 }
 
-const std::string& CodePrinter::text() const { return text_; }
-void CodePrinter::appendText(const std::string& text) { text_ += text; }
+const std::string& CodePrinter::text() const { return text_.text; }
+const std::vector<PrintedSourceRange>& CodePrinter::sourceRanges() const { return text_.ranges; }
+void CodePrinter::appendText(const std::string& text) {
+  text_.recording = options_.recordSourceRanges;
+  text_.append(text, lang::SourceRange());  // headers and declarations come from no node
+}
 const std::vector<ConstantValue>& CodePrinter::constantTable() const { return constants_; }
 
 std::string printFunctionCode(const Graph& graph, const CodeSignature& signature,

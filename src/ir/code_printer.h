@@ -27,6 +27,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -35,6 +36,28 @@
 #include "types/type.h"
 
 namespace tscript::ir {
+
+// "The printed text from `offset` up to the next record was generated from `range`" (an
+// invalid range: from no source, e.g. class headers and `return`). One record per change of
+// range, offsets increasing: 1.13's TaggedStringStream records.
+struct PrintedSourceRange {
+  size_t offset = 0;
+  lang::SourceRange range;
+};
+
+namespace code_detail {
+// Text with the source ranges it was printed from (code_printer_internal.h).
+struct TaggedText {
+  std::string text;
+  std::vector<PrintedSourceRange> ranges;
+  bool recording = false;
+
+  // Appends `piece` printed from `range` (records nothing when not recording).
+  void append(std::string_view piece, const lang::SourceRange& range);
+  // Appends `other` with its ranges; its text before its first record goes under `around`.
+  void append(const TaggedText& other, const lang::SourceRange& around);
+};
+}  // namespace code_detail
 
 // One parameter of the printed function (the function's schema argument).
 struct CodeArgument {
@@ -85,7 +108,11 @@ struct CodePrinterOptions {
   // call `name(object, args, )`: how 1.13's archives call a submodule's forward hooks
   // (`__torch__.M.pre(m, (x,), )`), which are not methods to its loader.
   std::function<std::optional<std::string>(const Node& callMethod)> methodCallAsFunction;
+  // Record, for each piece of printed text, the source range of the node that produced it
+  // (CodePrinter::sourceRanges): what an archive's `.debug_pkl` holds. Off for `.code`.
+  bool recordSourceRanges = false;
 };
+
 
 // Raised for graphs that 1.13 cannot print either (a loop that is both counted and
 // conditional, "ModifiedLoop") and for malformed structure.
@@ -106,6 +133,8 @@ class CodePrinter {
   void printFunction(const Graph& graph, const CodeSignature& signature, int level = 0);
 
   const std::string& text() const;
+  // With CodePrinterOptions::recordSourceRanges, the ranges of text() (else empty).
+  const std::vector<PrintedSourceRange>& sourceRanges() const;
   // Appends raw lines (a class header, attribute declarations) between printed functions.
   void appendText(const std::string& text);
   // The constants printed as `CONSTANTS.c<N>` (tensors, non-ASCII strings), index N.
@@ -113,7 +142,7 @@ class CodePrinter {
 
  private:
   CodePrinterOptions options_;
-  std::string text_;
+  code_detail::TaggedText text_;
   std::vector<ConstantValue> constants_;
   // The N of the next `name<N>` per base name, kept across the printer's functions: 1.13
   // numbers a file's names (`x0`, `_3`) with one counter per base for the whole file, while

@@ -8,6 +8,13 @@
 //   inlined_    nodes whose single output is written into its use instead of being assigned
 //               (decided up front by scanBlock, before any text is written).
 //   level_      current indentation (2 spaces each); also part of the "long line" rule.
+//
+// Source ranges (CodePrinterOptions::recordSourceRanges): statements are written under the
+// range of the node being printed (currentRange_), and each expression is TaggedText that
+// carries the ranges of the nodes it was made from, so an inlined call keeps its own range
+// inside its user's line, as 1.13's records do. The right-hand-side builders only concatenate
+// strings; so that they need not know about ranges, useOf() hands them a placeholder token
+// for an expression that carries ranges, and emit()/expand() splice the expression back in.
 #pragma once
 
 #include <cstdint>
@@ -26,10 +33,11 @@ bool isValidIdentifier(const std::string& name);
 
 class FunctionPrinter {
  public:
-  FunctionPrinter(const CodePrinterOptions& options, std::string& out,
+  FunctionPrinter(const CodePrinterOptions& options, TaggedText& out,
                   std::vector<ConstantValue>& constants,
                   std::unordered_map<std::string, size_t>& nameCounts)
-      : options_(options), out_(out), constants_(constants), nameCounts_(nameCounts) {}
+      : options_(options), out_(out), constants_(constants), nameCounts_(nameCounts),
+        recording_(options.recordSourceRanges) {}
 
   void printFunction(const Graph& graph, const CodeSignature& signature, int level);
 
@@ -37,12 +45,38 @@ class FunctionPrinter {
   // ---- names and expressions (code_printer.cpp) ----
   std::string genName(const std::string& candidate);
   std::string genUniqueNameFor(const Value* value);
-  void assignExpression(const Value* value, std::string text);
+  void assignExpression(const Value* value, std::string name);
+  void assignExpression(const Value* value, TaggedText expression);
   void assignAlias(const Value* value, const Value* other);  // same entry as `other`
   void assignUniqueNames(const std::vector<Value*>& values);
-  const std::string& useOf(const Value* value) const;
+  // What `value` is written as at its use: its text, or a placeholder token (see above).
+  std::string useOf(const Value* value);
+  const TaggedText& expressionOf(const Value* value) const;
+  // The text of `value` alone (for decisions about its spelling, never for output).
+  const std::string& textOf(const Value* value) const { return expressionOf(value).text; }
   std::string valueList(const std::vector<Value*>& values, const char* begin = "",
-                        const char* end = "") const;
+                        const char* end = "");
+
+  // ---- source ranges ----
+  // Appends `raw` (placeholder tokens spliced back) to the output under currentRange_.
+  void emit(const std::string& raw);
+  // `raw` as an expression printed from `range` (placeholder tokens spliced back).
+  TaggedText expand(const std::string& raw, const lang::SourceRange& range) const;
+  // The range a node's text is recorded with: for code read from an archive with debug
+  // records, the original range that generated the node (as 1.13 re-saves loaded code).
+  lang::SourceRange printedRangeOf(const Node* node) const;
+  // Sets currentRange_ to a node's range for its lifetime.
+  class RangeScope {
+   public:
+    RangeScope(FunctionPrinter& printer, const Node* node);
+    ~RangeScope() { printer_.currentRange_ = std::move(saved_); }
+    RangeScope(const RangeScope&) = delete;
+    RangeScope& operator=(const RangeScope&) = delete;
+
+   private:
+    FunctionPrinter& printer_;
+    lang::SourceRange saved_;
+  };
 
   // ---- the inlining decision ----
   bool canInline(const Value* value) const;
@@ -59,7 +93,7 @@ class FunctionPrinter {
   void printBody(const Block* block);
   void printBlock(const Block* block, bool hasOtherStatements);
   void printNode(const Node* node, bool printConstant);
-  void printOutputDefinition(const Node* node, const std::string& expression);
+  void printOutputDefinition(const Node* node, const TaggedText& expression);
   void printAssignment(const std::vector<Value*>& lhs, const std::vector<Value*>& rhs);
   void printLoopInitialization(const std::vector<Value*>& lhs, const std::vector<Value*>& rhs);
   void printIf(const Node* node);
@@ -79,13 +113,17 @@ class FunctionPrinter {
   std::string constantTableEntry(const ConstantValue& value);
 
   const CodePrinterOptions& options_;
-  std::string& out_;
+  TaggedText& out_;
   std::vector<ConstantValue>& constants_;
   int level_ = 0;
+  const bool recording_;
+  lang::SourceRange currentRange_;
+  // The expressions handed out as placeholder tokens, by token number.
+  std::vector<std::shared_ptr<const TaggedText>> tokens_;
 
   std::unordered_set<std::string> usedNames_;
   std::unordered_map<std::string, size_t>& nameCounts_;  // the CodePrinter's (per file)
-  std::unordered_map<const Value*, std::shared_ptr<const std::string>> exprs_;
+  std::unordered_map<const Value*, std::shared_ptr<const TaggedText>> exprs_;
   std::unordered_set<const Node*> inlined_;
   std::unordered_map<const Node*, int64_t> visitedSplitUses_;
   std::unordered_set<std::string> annotatedNames_;

@@ -132,7 +132,9 @@ class ModuleCodeCollector {
       }
     }
     for (auto& [qualifier, printer] : files_) {
-      contents_.code.push_back(archive::CodeFile{qualifier, printer->text(), {}});
+      archive::CodeFile file{qualifier, printer->text(), {}};
+      file.sourceRanges = printer->sourceRanges();
+      contents_.code.push_back(std::move(file));
     }
   }
 
@@ -236,6 +238,7 @@ class ModuleCodeCollector {
       if (file.first == qualifier) return *file.second;
     }
     ir::CodePrinterOptions options = archive::archiveCodePrinterOptions(true);
+    options.recordSourceRanges = true;  // for the `.debug_pkl` records
     options.qualifiedFunctionName = [this](const std::string& name) {
       auto found = qualifiedNames_.find(name);
       return found != qualifiedNames_.end() ? found->second : "__torch__." + name;

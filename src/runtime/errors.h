@@ -9,9 +9,16 @@
 //       return a // b
 //              ~~~~~~ <--- HERE
 //   ZeroDivisionError: integer division or modulo by zero
+//
+// Code read from an archive with debug records also knows the Python that the printed code
+// came from; its frames then carry an "original" text too, and the report has 1.13's two
+// parts: "Traceback of TorchScript, serialized code (most recent call last):" with the
+// frames in the archive's code, then "Traceback of TorchScript, original code (most recent
+// call last):" with each frame's original (or, lacking one, its serialized text again).
 #pragma once
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,10 +40,13 @@ class ScriptError : public std::exception {
   const std::vector<std::string>& frames() const { return frames_; }
 
   // Called by the interpreter as the error leaves a function; `frameText` is the complete
-  // text of one frame (lines ending in '\n'). Empty frames are ignored.
-  void addFrame(std::string frameText) {
+  // text of one frame (lines ending in '\n'), `originalText` the frame in the Python that the
+  // code was printed from, when known (it may be empty: a range of no source). Empty frames
+  // are ignored.
+  void addFrame(std::string frameText, std::optional<std::string> originalText = std::nullopt) {
     if (frameText.empty()) return;
     frames_.push_back(std::move(frameText));
+    originals_.push_back(std::move(originalText));
     rebuildText();
   }
 
@@ -47,9 +57,16 @@ class ScriptError : public std::exception {
   void rebuildText() {
     text_.clear();
     if (!frames_.empty()) {
-      text_ = "The following operation failed in the TorchScript interpreter.\n"
-              "Traceback of TorchScript (most recent call last):\n";
+      bool hasOriginals = false;
+      for (const auto& original : originals_) hasOriginals = hasOriginals || original.has_value();
+      text_ = "The following operation failed in the TorchScript interpreter.\n";
+      text_ += hasOriginals ? "Traceback of TorchScript, serialized code (most recent call last):\n"
+                            : "Traceback of TorchScript (most recent call last):\n";
       for (auto frame = frames_.rbegin(); frame != frames_.rend(); ++frame) text_ += *frame;
+      if (hasOriginals) {
+        text_ += "\nTraceback of TorchScript, original code (most recent call last):\n";
+        for (size_t i = frames_.size(); i-- > 0;) text_ += originals_[i] ? *originals_[i] : frames_[i];
+      }
     }
     text_ += pythonClass_;
     text_ += ": ";
@@ -59,6 +76,7 @@ class ScriptError : public std::exception {
   std::string pythonClass_;
   std::string message_;
   std::vector<std::string> frames_;
+  std::vector<std::optional<std::string>> originals_;  // one per frame
   std::string text_;
 };
 

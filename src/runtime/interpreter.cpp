@@ -5,14 +5,39 @@
 #include <c10/util/Exception.h>
 
 #include "ir/ir.h"
+#include "lang/source_origins.h"
 #include "runtime/errors.h"
 
 namespace tscript::runtime {
 
 namespace {
 
-// The traceback line for the node at which an error surfaced.
-std::string frameText(const Code& code, const ir::Node* node) {
+// A traceback frame of the node at which an error surfaced: its text and, for code read from an
+// archive with debug records, the frame in the original Python.
+struct Frame {
+  std::string text;
+  std::optional<std::string> original;
+};
+
+std::string frameLines(const Code& code, const ir::Node* node);
+
+Frame frameOf(const Code& code, const ir::Node* node) {
+  if (node && node->sourceRange().valid()) {
+    const lang::SourceRange& range = node->sourceRange();
+    if (auto origins = lang::sourceOriginsOf(range.file.get())) {
+      // Code read from an archive: 1.13's frames with context lines, in both parts.
+      Frame frame{lang::tracebackFrame(range, code.functionName()), std::nullopt};
+      if (auto original = origins->rangeThatGenerated(range.start)) {
+        frame.original = lang::tracebackFrame(*original, code.functionName());
+      }
+      return frame;
+    }
+  }
+  return Frame{frameLines(code, node), std::nullopt};
+}
+
+// The traceback lines for the node at which an error surfaced.
+std::string frameLines(const Code& code, const ir::Node* node) {
   if (!node) return "";
   const lang::SourceRange& range = node->sourceRange();
   if (range.valid()) {
@@ -47,15 +72,18 @@ std::string frameText(const Code& code, const ir::Node* node) {
   try {
     throw;
   } catch (ScriptError& error) {
-    error.addFrame(frameText(code, node));
+    Frame frame = frameOf(code, node);
+    error.addFrame(std::move(frame.text), std::move(frame.original));
     throw;
   } catch (const c10::Error& error) {
     ScriptError wrapped("RuntimeError", error.what_without_backtrace());
-    wrapped.addFrame(frameText(code, node));
+    Frame frame = frameOf(code, node);
+    wrapped.addFrame(std::move(frame.text), std::move(frame.original));
     throw wrapped;
   } catch (const std::exception& error) {
     ScriptError wrapped("RuntimeError", error.what());
-    wrapped.addFrame(frameText(code, node));
+    Frame frame = frameOf(code, node);
+    wrapped.addFrame(std::move(frame.text), std::move(frame.original));
     throw wrapped;
   }
 }

@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "archive/archive_loader.h"
+#include "archive/debug_records.h"
 #include "lang/diagnostics.h"
 #include "ops/registry.h"
 #include "runtime/builtins_table.h"
@@ -40,6 +41,13 @@ void loadArchive(std::string_view bytes) {
   archive::ArchiveClass* definition = loaded->importer().findClass(type->qualifiedName());
   if (!definition) return;
   for (const auto& method : definition->methods()) (void)loaded->code(*type, method.first);
+  // Debug records are read only when an error is reported; decode each one here (never throws).
+  const serialize::ZipReader& zip = loaded->zip();
+  for (const std::string& name : zip.recordNames()) {
+    if (name.size() > 10 && name.compare(name.size() - 10, 10, ".debug_pkl") == 0) {
+      (void)archive::decodeDebugRecords(zip.readRecord(name).text(), name);
+    }
+  }
 }
 
 }  // namespace

@@ -6,6 +6,7 @@ hand-broken variants of them, each broken in one way the reader must report.
 """
 import io
 import os
+import pickle
 import struct
 import zipfile
 from typing import Dict, List, NamedTuple, Optional, Tuple
@@ -122,6 +123,21 @@ def rewritten(data: bytes, change) -> bytes:
     return out.getvalue()
 
 
+def broken_debug_records(tiny: bytes) -> dict:
+    """Archives whose `.debug_pkl` records are broken: they load and run (the records only
+    serve error messages, read at the first error), and an error names no original code."""
+    def with_debug(content):
+        return rewritten(tiny, lambda n, b: content if n.endswith(".debug_pkl") else b)
+    return {
+        "garbage_debug_pkl.pt": with_debug(b"garbage"),
+        "wrong_shape_debug_pkl.pt": with_debug(
+            pickle.dumps(("FORMAT_WITH_STRING_TABLE", ("",), ((0, 1, 2),)), protocol=2)),
+        "bad_index_debug_pkl.pt": with_debug(
+            pickle.dumps(("FORMAT_WITH_STRING_TABLE", ("",), ((0, (([5], 9, 3), 0, 4), 0),)),
+                         protocol=2)),
+    }
+
+
 def write(name: str, data: bytes):
     with open(os.path.join(HERE, name), "wb") as f:
         f.write(data)
@@ -154,6 +170,7 @@ def main():
         "bad_code.pt": rewritten(
             tiny, lambda n, b: b"def broken(:\n" if n.endswith(".py") else b),
     }
+    broken.update(broken_debug_records(tiny))
     # The same records deflated by zipfile, so that inflating is exercised too.
     with zipfile.ZipFile(io.BytesIO(tiny)) as source:
         out = io.BytesIO()

@@ -18,6 +18,10 @@ TSCRIPT_BIN = os.environ.get("TSCRIPT_BIN", "build/bin/tscript")
 # Seeds that are valid archives. bad_crc.pt loads: tensor and code CRCs are not checked by
 # default, as in 1.13 (LoadOptions::verify_tensor_checksums turns the check on).
 LOADS = {"bad_crc.pt", "containers.pt", "deflated.pt", "function.pt", "scripted.pt", "tiny.pt"}
+# Valid archives whose debug records are broken: they load, and an error raised while running
+# them is the program's own, without original code (the records are read at the first error).
+BROKEN_DEBUG_RECORDS = {"bad_index_debug_pkl.pt", "garbage_debug_pkl.pt", "wrong_shape_debug_pkl.pt"}
+LOADS |= BROKEN_DEBUG_RECORDS
 # Broken seeds -> a phrase their error must contain.
 FAILS = {
     "bad_code.pt": "'(' was never closed",
@@ -52,3 +56,13 @@ def test_broken_seed_fails_with_a_clear_error(name):
     assert result.returncode == 1, (result.returncode, result.stderr)
     assert FAILS[name] in result.stderr
     assert result.stderr.startswith("tscript info: ")
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN_DEBUG_RECORDS) + ["tiny.pt"])
+def test_runtime_error_with_broken_debug_records_is_the_programs(name):
+    # Tiny's Linear takes 2 features; 3 make the matmul fail inside the loaded code.
+    result = subprocess.run([TSCRIPT_BIN, "run", str(CORPUS / name), "--input", "1x3"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert "mat1 and mat2 shapes cannot be multiplied" in result.stderr
+    assert ("original code" in result.stderr) == (name == "tiny.pt"), result.stderr
