@@ -1,8 +1,13 @@
 // Writing archives (see archive_writer.h).
 #include "archive/archive_writer.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -211,16 +216,78 @@ void writeArchive(const ArchiveContents& contents, const std::string& archiveNam
   zip.finish();
 }
 
-void writeArchiveToFile(const ArchiveContents& contents, const std::string& path) {
-  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
-  if (!file) throw SerializeError("save: cannot open '" + path + "' for writing: " + std::strerror(errno));
+namespace {
+
+// The permission bits a file created by fopen would get: 0666 less the process's umask, read
+// from /proc (calling umask() to read it would change it for every thread meanwhile).
+mode_t newFileMode() {
+  mode_t mask = 022;
+  if (FILE* status = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, status)) {
+      unsigned value = 0;
+      if (std::sscanf(line, "Umask: %o", &value) == 1) {
+        mask = static_cast<mode_t>(value);
+        break;
+      }
+    }
+    std::fclose(status);
+  }
+  return 0666 & ~mask;
+}
+
+void writeStream(const ArchiveContents& contents, const std::string& path, FILE* file) {
   writeArchive(contents, serialize::ZipWriter::archiveNameForPath(path), [&](std::span<const uint8_t> bytes) {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file.get()) != bytes.size()) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size()) {
       throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
     }
   });
+}
+
+void writeInPlace(const ArchiveContents& contents, const std::string& path) {
+  std::unique_ptr<FILE, int (*)(FILE*)> file(std::fopen(path.c_str(), "wb"), &std::fclose);
+  if (!file) throw SerializeError("save: cannot open '" + path + "' for writing: " + std::strerror(errno));
+  writeStream(contents, path, file.get());
   if (std::fclose(file.release()) != 0) {
     throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
+  }
+}
+
+}  // namespace
+
+// A regular file (or a new one) is replaced by renaming a finished temporary file of the same
+// folder over it, never truncated in place: a module loaded from that very file reads its
+// tensor records lazily from a mapping of it (tensor_records.h), and truncating a mapped file
+// makes those reads fault (SIGBUS) — load, change, save back to the same path is common. The
+// rename also leaves the old archive whole when the save fails. Anything else (a device, a
+// FIFO, a folder we may not create files in) is written in place, as torch.jit.save does.
+void writeArchiveToFile(const ArchiveContents& contents, const std::string& path) {
+  std::unique_ptr<char, void (*)(void*)> resolved(realpath(path.c_str(), nullptr), &std::free);
+  std::string target = resolved ? resolved.get() : path;  // a symlink's target, not the link
+  struct stat existing {};
+  bool exists = ::stat(target.c_str(), &existing) == 0;
+  if (exists && !S_ISREG(existing.st_mode)) return writeInPlace(contents, path);
+  std::string temporary = target + ".tscript-save-XXXXXX";
+  int descriptor = ::mkstemp(temporary.data());
+  if (descriptor < 0) return writeInPlace(contents, path);
+  std::unique_ptr<FILE, int (*)(FILE*)> file(::fdopen(descriptor, "wb"), &std::fclose);
+  try {
+    if (!file) {
+      ::close(descriptor);
+      throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
+    }
+    ::fchmod(descriptor, exists ? (existing.st_mode & 07777) : newFileMode());
+    writeStream(contents, path, file.get());
+    if (std::fclose(file.release()) != 0) {
+      throw SerializeError("save: cannot write '" + path + "': " + std::strerror(errno));
+    }
+    if (std::rename(temporary.c_str(), target.c_str()) != 0) {
+      throw SerializeError("save: cannot replace '" + path + "': " + std::strerror(errno));
+    }
+  } catch (...) {
+    file.reset();
+    std::remove(temporary.c_str());
+    throw;
   }
 }
 

@@ -75,8 +75,10 @@ std::vector<uint8_t> writeArchive(const ArchiveContents& contents, const std::st
 // The same bytes handed to `sink` as they are made (tensor data is never copied).
 void writeArchive(const ArchiveContents& contents, const std::string& archiveName,
                   serialize::ZipWriter::Sink sink);
-// Streams the archive into the file `path` (created or truncated), named after the path as
-// torch.jit.save names it. Throws SerializeError when the file cannot be written.
+// Streams the archive into the file `path`, named after the path as torch.jit.save names it.
+// A regular file is replaced by renaming a temporary file over it (its permission bits kept),
+// so a module loaded from `path` can be saved back to it. Throws SerializeError when the file
+// cannot be written.
 void writeArchiveToFile(const ArchiveContents& contents, const std::string& path);
 
 // The file-format version 1.13 writes for code that uses the operators of `graph` (and its

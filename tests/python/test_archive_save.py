@@ -183,6 +183,50 @@ def test_modified_loaded_module_saves_its_new_values():
     torch.testing.assert_close(again.sub.lin.weight, torch.full((2, 3), 0.25))
 
 
+def test_loaded_module_saves_back_to_the_file_it_was_loaded_from(tmp_path):
+    # The loaded module reads its tensor records lazily from a mapping of the file; saving
+    # over that file in place used to truncate it under the mapping (SIGBUS at the next read).
+    torch.manual_seed(0)
+    eager = torchvision.models.resnet18().eval()
+    path = tmp_path / "model.pt"
+    tscript.save(tscript.script(eager), path)
+    path.chmod(0o640)
+    loaded = tscript.load(path)
+    link = tmp_path / "link.pt"
+    link.symlink_to(path)
+    tscript.save(loaded, link)  # through a symlink: the target is replaced, the link stays
+    tscript.save(loaded, path)
+    x = torch.randn(1, 3, 64, 64)
+    torch.testing.assert_close(loaded(x), eager(x))
+    torch.testing.assert_close(tscript.load(path)(x), eager(x))
+    torch.testing.assert_close(torch.jit.load(str(link))(x), eager(x))
+    assert link.is_symlink() and path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.pt", "model.pt"]  # no leftovers
+
+
+def test_failed_save_leaves_the_old_archive_whole(tmp_path):
+    path = tmp_path / "model.pt"
+    tscript.save(tscript.script(archive_models.Attributes()), path)
+    before = path.read_bytes()
+
+    class HoldsPython(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.callback = print  # no TorchScript type: scripting keeps it out of the archive
+
+        @tscript.ignore
+        def call(self, x: torch.Tensor) -> torch.Tensor:
+            return x
+
+        def forward(self, x):
+            return self.call(x)
+
+    with pytest.raises(Exception):
+        tscript.save(tscript.script(HoldsPython()), path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
+
+
 # ---- traced modules -----------------------------------------------------------------------------
 
 class WithConstants(torch.nn.Module):
