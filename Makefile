@@ -72,16 +72,18 @@ test-fuzz-load: $(FUZZ_BUILD)/build.ninja
 	ninja -C $(FUZZ_BUILD) -j $(JOBS) archive_load_fuzz
 	scripts/run-fuzz.sh $(FUZZ_BUILD)/bin/archive_load_fuzz $(FUZZ_SECONDS)
 
-# The C++ API's tests under ThreadSanitizer (their own build folder; see TSCRIPT_SANITIZE in
+# The thread tests (C++ API, interface-call dispatch) under ThreadSanitizer (their own build folder; see TSCRIPT_SANITIZE in
 # CMakeLists.txt and the suppressions in tests/cpp/tsan.supp). Not part of `make test`: the
 # instrumented build takes too long on 2 cores.
 $(TSAN_BUILD)/build.ninja: | deps
 	cmake -S . -B $(TSAN_BUILD) -G Ninja -DTSCRIPT_SANITIZE=thread -DTSCRIPT_PYTHON=$(PYTHON)
 
 test-tsan: $(TSAN_BUILD)/build.ninja
-	ninja -C $(TSAN_BUILD) -j $(JOBS) test_api
+	ninja -C $(TSAN_BUILD) -j $(JOBS) test_api test_runtime
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(abspath tests/cpp/tsan.supp)" \
 	  $(TSAN_BUILD)/bin/test_api --gtest_filter='*Thread*'
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(abspath tests/cpp/tsan.supp)" \
+	  $(TSAN_BUILD)/bin/test_runtime --gtest_filter='*Thread*'
 
 demo: build
 	@scripts/demo.sh $(BUILD)

@@ -222,6 +222,9 @@ class _ModuleInfo:
             if name not in self.constants and hasattr(module, name) and \
                     name not in module._modules and name not in module._parameters:
                 self.constants[name] = _constant_value(cls, name, getattr(module, name))
+        # In the order 1.13 meets them: its loop over the set of constant names.
+        self.constants = {name: self.constants[name] for name in constant_names
+                          if name in self.constants}
         for name, child in module._modules.items():
             if child is None:
                 self.attributes.append((name, "NoneType", "attribute"))
@@ -352,8 +355,7 @@ def _module_type(module, child_types):
     _python_classes[name] = info.cls
     for attribute_name, annotation, kind in info.attributes:
         module_type.add_attribute(attribute_name, annotation, kind)
-    for constant_name, value in info.constants.items():
-        module_type.add_constant(constant_name, value)
+    module_type.add_constants_in_torch_jit_order(list(info.constants.items()))
     for failed_name, why in info.failed.items():
         module_type.add_failed_attribute(failed_name, why)
     for function_name, function in info.functions.items():

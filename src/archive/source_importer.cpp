@@ -353,11 +353,14 @@ SourceImporter::SourceImporter(std::shared_ptr<const serialize::ZipReader> archi
     : archive_(std::move(archive)) {
   resolver_ = std::make_shared<ArchiveResolver>(*this);
   unit_ = std::make_unique<compiler::CompilationUnit>(compiler::registryOperatorMatcher(), resolver_);
-  // Graphs of the archive's code (not the upgraders' own) in an archive older than div's
-  // change: divisions of every spelling go to their upgraders (upgraders.h).
+  // Graphs of the archive's code (not the upgraders' own) in an archive older than an
+  // operator's change: divisions of every spelling go to their upgraders, and every upgrader
+  // call is inlined and folded as 1.13 does (upgraders.h).
   unit_->setEmittedGraphRewrite([this](const std::string& key, ir::Graph& graph) {
-    if (version_ >= operatorBumpVersion("div") || startsWith(key, kUpgraderQualifier)) return;
-    upgradeDivisions(graph, [this](const std::string& upgrader) { return compiledUpgrader(upgrader); });
+    if (version_ >= operatorBumpVersion("gelu") || startsWith(key, kUpgraderQualifier)) return;
+    applyUpgraders(
+        graph, version_, [this](const std::string& upgrader) { return compiledUpgrader(upgrader); },
+        [this](const std::string& qualified) { return unit_->function(qualified).graph; });
   });
   for (const std::string& record : archive_->recordNames()) {
     if (!startsWith(record, "code/") || record.size() < 8 ||

@@ -5,7 +5,12 @@
 #include <map>
 
 #include "compiler/function_emitter.h"
+#include "compiler/inline_calls.h"
+#include "compiler/schema_matching.h"
 #include "ir/ir.h"
+#include "passes/constant_propagation.h"
+#include "runtime/constants.h"
+#include "runtime/operation_resolver.h"
 #include "types/type.h"
 
 namespace tscript::archive {
@@ -24,27 +29,31 @@ const ir::Symbol kDivInPlace = ir::Symbol::make("aten", "div_");
 const char* const kSource = R"(
 def div_Tensor_0_3(self: Tensor, other: Tensor) -> Tensor:
   if torch.is_floating_point(self) or torch.is_floating_point(other):
-    return torch.true_divide(self, other)
+    return torch.div(self, other)
   return torch.div(self, other, rounding_mode="trunc")
 def div_Scalar_0_3(self: Tensor, other: number) -> Tensor:
   if torch.is_floating_point(self) or isinstance(other, float):
-    return torch.true_divide(self, other)
+    return torch.div(self, other)
+  other = unchecked_cast(Union[complex, int], other)
   return torch.div(self, other, rounding_mode="trunc")
 def div__Tensor_0_3(self: Tensor, other: Tensor) -> Tensor:
   if torch.is_floating_point(self) or torch.is_floating_point(other):
-    return torch.true_divide_(self, other)
+    return torch.div_(self, other)
   return torch.div_(self, other, rounding_mode="trunc")
 def div__Scalar_0_3(self: Tensor, other: number) -> Tensor:
   if torch.is_floating_point(self) or isinstance(other, float):
-    return torch.true_divide_(self, other)
+    return torch.div_(self, other)
+  other = unchecked_cast(Union[complex, int], other)
   return torch.div_(self, other, rounding_mode="trunc")
 def div_out_0_3(self: Tensor, other: Tensor, *, out: Tensor) -> Tensor:
   if torch.is_floating_point(self) or torch.is_floating_point(other) or torch.is_floating_point(out):
     return torch.div(self, other, out=out)
   return torch.div(self, other, rounding_mode="trunc", out=out)
-def full_int_0_4(size: List[int], fill_value: int, dtype: Optional[int]=None, layout: Optional[int]=None, device: Optional[Device]=None, pin_memory: Optional[bool]=None) -> Tensor:
+def full_0_4(size: List[int], fill_value: number, dtype: Optional[int]=None, layout: Optional[int]=None, device: Optional[Device]=None, pin_memory: Optional[bool]=None) -> Tensor:
   if dtype is None:
-    return torch.full(size, float(fill_value), dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)
+    fill_value = float(fill_value)
+  else:
+    dtype = unchecked_cast(int, dtype)
   return torch.full(size, fill_value, dtype=dtype, layout=layout, device=device, pin_memory=pin_memory)
 def linspace_0_7(start: number, end: number, steps: Optional[int]=None, dtype: Optional[int]=None, layout: Optional[int]=None, device: Optional[Device]=None, pin_memory: Optional[bool]=None) -> Tensor:
   if steps is None:
@@ -64,30 +73,11 @@ def logspace_out_0_8(start: number, end: number, steps: Optional[int]=None, base
   return torch.logspace(start, end, steps, base, out=out)
 )";
 
-types::TypeKind kindOf(const NamedValue& argument) { return argument.value->type()->kind(); }
-
-// The argument bound to parameter `position` / `keyword`, or nullptr.
-const NamedValue* argumentAt(const std::vector<NamedValue>& args, size_t position, const std::string& keyword) {
-  size_t positional = 0;
-  for (const NamedValue& arg : args) {
-    if (arg.name.empty()) {
-      if (positional++ == position) return &arg;
-    } else if (arg.name == keyword) {
-      return &arg;
-    }
-  }
-  return nullptr;
-}
-
 // The keyword-only argument `keyword` (rounding_mode, out, names), or nullptr.
 const NamedValue* keywordArgument(const std::vector<NamedValue>& args, const std::string& keyword) {
   for (const NamedValue& arg : args)
     if (arg.name == keyword) return &arg;
   return nullptr;
-}
-
-bool isNoneOrMissing(const NamedValue* argument) {
-  return !argument || argument->value->type()->kind() == types::TypeKind::None;
 }
 
 class UpgradedOperator final : public compiler::SugaredValue {
@@ -110,17 +100,16 @@ class UpgradedOperator final : public compiler::SugaredValue {
   // whose upgrader is the identity (full.names, full.out, gelu, gelu.out) stay the builtin.
   // div is upgraded in the graph instead (upgradeDivisions): it has method and operator
   // spellings (a.div(b), a / b, a /= b) that never pass through `torch`.
+  // Every call of the overloads an upgrader changes goes to it, as 1.13 replaces every node of
+  // an old schema (the upgrader decides at run time, or once inlined and folded, whether the
+  // old meaning applies: `steps` given, a float fill, a dtype).
   std::string choose(const std::vector<NamedValue>& args) const {
-    using types::TypeKind;
     if (name_ == "full") {
-      const NamedValue* fill = argumentAt(args, 1, "fill_value");
-      if (!fill || (kindOf(*fill) != TypeKind::Int && kindOf(*fill) != TypeKind::Bool)) return "";
       // full.names and full.out: their upgraders keep the call as it is (out's dtype decides).
       if (keywordArgument(args, "names") || keywordArgument(args, "out")) return "";
-      return "full_int_0_4";
+      return "full_0_4";
     }
     if (name_ == "linspace" || name_ == "logspace") {
-      if (!isNoneOrMissing(argumentAt(args, 2, "steps"))) return "";
       bool into = keywordArgument(args, "out") != nullptr;
       if (name_ == "linspace") return into ? "linspace_out_0_7" : "linspace_0_7";
       return into ? "logspace_out_0_8" : "logspace_0_8";
@@ -174,17 +163,98 @@ void upgradeDivisionsIn(ir::Block& block, const std::function<std::string(const 
     call->output()->setType(node->output()->type());
     call->setSourceRange(node->sourceRange());
     call->insertBefore(node);
-    if (node->output()->hasDebugName()) {  // the result keeps its name in printed graphs
-      std::string name = node->output()->debugName();
-      node->output()->setDebugName("");
-      call->output()->setDebugName(name);
-    }
+    // The result loses its name, as the value 1.13's replacement leaves is the upgrader's.
     node->output()->replaceAllUsesWith(call->output());
     node->destroy();
   }
 }
 
+// Nodes of an operator whose archive predates its change but whose upgrader is the identity
+// (div with a rounding_mode, full.names, full.out, gelu): 1.13 replaces them by the upgrader's
+// copy of the same call, whose result has no name.
+void forgetNamesOfIdentityUpgrades(ir::Block& block, uint64_t version) {
+  for (ir::Node* node : block.nodes()) {
+    for (ir::Block* nested : node->blocks()) forgetNamesOfIdentityUpgrades(*nested, version);
+    if (node->kind().ns() != "aten" || version >= operatorBumpVersion(std::string(node->kind().name()))) continue;
+    bool division = node->kind() == kDiv || node->kind() == kDivInPlace;
+    if (division && node->input(0)->type()->kind() != types::TypeKind::Tensor) continue;  // numbers
+    for (ir::Value* output : node->outputs()) output->setDebugName("");
+  }
+}
+
+// A runtime value as a constant the IR can hold, or nullopt.
+std::optional<ir::ConstantValue> constantOf(const runtime::Value& value) {
+  using runtime::ValueKind;
+  switch (value.kind()) {
+    case ValueKind::None: return ir::ConstantValue::none();
+    case ValueKind::Bool: return ir::ConstantValue::fromBool(value.toBool());
+    case ValueKind::Int: return ir::ConstantValue::fromInt(value.toInt());
+    case ValueKind::Float: return ir::ConstantValue::fromDouble(value.toFloat());
+    case ValueKind::String: return ir::ConstantValue::fromString(value.toStringRef());
+    case ValueKind::Tuple: {
+      std::vector<ir::ConstantValue> elements;
+      for (const runtime::Value& element : value.toTuple().elements) {
+        std::optional<ir::ConstantValue> constant = constantOf(element);
+        if (!constant) return std::nullopt;
+        elements.push_back(std::move(*constant));
+      }
+      return ir::ConstantValue::tuple(std::move(elements));
+    }
+    default: return std::nullopt;
+  }
+}
+
+// passes::ConstantFolder by running the node's operator: its results become constants without
+// a source location, as 1.13's constant propagation inserts them.
+std::vector<ir::Value*> foldByRunning(ir::Node& node) {
+  runtime::Stack stack;
+  std::vector<ir::ConstantValue> results;
+  try {
+    for (const ir::Value* input : node.inputs()) stack.push_back(runtime::constantValueOf(*input->node()));
+    runtime::operationFor(node)(stack);
+  } catch (const std::exception&) {
+    return {};  // fails on these inputs: left to fail (or not) when it runs
+  }
+  if (stack.size() != node.outputs().size()) return {};
+  for (const runtime::Value& value : stack) {
+    std::optional<ir::ConstantValue> constant = constantOf(value);
+    if (!constant) return {};
+    results.push_back(std::move(*constant));
+  }
+  ir::Graph& graph = *node.owningGraph();
+  ir::WithInsertPoint guard(graph, &node);
+  std::vector<ir::Value*> constants;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const types::TypePtr& type = node.output(i)->type();
+    ir::Value* constant = compiler::insertConstantValue(graph, results[i], type, lang::SourceRange());
+    // A None keeps the result's type (`int?`), as 1.13's does.
+    if (results[i].kind == ir::ConstantValue::Kind::None) constant->setType(type);
+    constants.push_back(constant);
+  }
+  return constants;
+}
+
 }  // namespace
+
+void applyUpgraders(ir::Graph& graph, uint64_t version,
+                    const std::function<std::string(const std::string&)>& compiledUpgrader,
+                    const std::function<std::shared_ptr<const ir::Graph>(const std::string&)>& functionGraph) {
+  if (version >= operatorBumpVersion("div")) {
+    forgetNamesOfIdentityUpgrades(*graph.block(), version);
+  } else {
+    upgradeDivisions(graph, compiledUpgrader);  // first: the division nodes left are identities
+    forgetNamesOfIdentityUpgrades(*graph.block(), version);
+  }
+  const std::string prefix = std::string(kUpgraderQualifier) + ".";
+  bool inlined = compiler::inlineCalls(graph, [&](const ir::Node& call) -> std::shared_ptr<const ir::Graph> {
+    const std::string* callee = compiler::calledFunctionName(call);
+    if (!callee || callee->rfind(prefix, 0) != 0) return nullptr;
+    return functionGraph(*callee);
+  });
+  if (!inlined) return;
+  passes::propagateImmutableConstants(graph, foldByRunning);
+  passes::eraseDeadResultsAndConstants(graph);
+}
 
 void upgradeDivisions(ir::Graph& graph, const std::function<std::string(const std::string&)>& compiledUpgrader) {
   upgradeDivisionsIn(*graph.block(), compiledUpgrader);

@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "compiler/sugared_value.h"
@@ -64,5 +65,17 @@ compiler::SugaredValuePtr upgradedOperator(
 // `compiledUpgrader(name)` compiles upgrader `name` into the unit and returns its qualified name.
 void upgradeDivisions(ir::Graph& graph,
                       const std::function<std::string(const std::string& upgrader)>& compiledUpgrader);
+
+// Everything 1.13 does to a graph of an archive of `version` (older than 10) for its upgraders,
+// so that `.graph` and `.code` print as 1.13's: divisions upgraded (upgradeDivisions), the calls
+// of every upgrader inlined (`functionGraph(qualified name)` is its compiled graph), then
+// constants propagated (passes/constant_propagation.h, 1.13's cleanup after inlining: an
+// upgrader's `if steps is None` on a constant folds to the branch it takes). Results of upgraded
+// nodes lose their names, as the values 1.13's replacement leaves are the upgrader's; that holds
+// for the upgraders that are the identity too (div with a rounding_mode, full.names, full.out,
+// gelu), whose nodes stay.
+void applyUpgraders(ir::Graph& graph, uint64_t version,
+                    const std::function<std::string(const std::string& upgrader)>& compiledUpgrader,
+                    const std::function<std::shared_ptr<const ir::Graph>(const std::string& qualified)>& functionGraph);
 
 }  // namespace tscript::archive

@@ -90,8 +90,11 @@ bool matchType(const types::TypePtr& formal, const types::TypePtr& actual, Bindi
       return future && matchType(formal->as<types::FutureType>()->element(), future->element(), bindings);
     }
     case TypeKind::Number:
+      // A Union of number types (`Union[complex, int]`, what refining a number by
+      // `isinstance(x, float)` leaves) is a Scalar too, as in 1.13.
       return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float ||
-             actual->kind() == TypeKind::Complex || actual->kind() == TypeKind::Number;
+             actual->kind() == TypeKind::Complex || actual->kind() == TypeKind::Number ||
+             (actual->kind() == TypeKind::Union && types::isSubtypeOf(actual, formal));
     case TypeKind::Any:
       return true;
     default:

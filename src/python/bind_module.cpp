@@ -169,6 +169,8 @@ void bindModules(py::module_& m) {
       .def("add_attribute", &ModuleType::addAttribute, py::arg("name"), py::arg("annotation"),
            py::arg("kind"))
       .def("add_constant", &ModuleType::addConstant)
+      .def("add_constants_in_torch_jit_order", &ModuleType::addConstantsInTorchJitOrder,
+           py::arg("constants"))
       .def("add_method", [](ModuleType& t, const std::string& name, py::object fn) {
         t.definition()->addMethod(name, std::move(fn));
       })

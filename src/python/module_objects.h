@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "compiler/compilation_unit.h"
 #include "lang/diagnostics.h"
@@ -234,6 +235,18 @@ class ModuleType {
 
   void addConstant(const std::string& name, py::handle value) {
     definition_->type()->addConstant(name, constantLiteral(value, name));
+  }
+
+  // Adds the module's constants, given in the order 1.13's recursive scripting meets them (the
+  // iteration order of its Python set of constant names), in the order 1.13's class then
+  // declares them: that of the std::unordered_map<std::string, IValue> its concrete module
+  // type keeps them in, filled in that order. Both orders are deterministic for one process
+  // (Python's string hashing is seeded per process), so a module scripted here and by 1.13 in
+  // the same process prints its `Final` lines in the same order.
+  void addConstantsInTorchJitOrder(const std::vector<std::pair<std::string, py::object>>& constants) {
+    std::unordered_map<std::string, py::object> asTorchJitKeepsThem;
+    for (const auto& [name, value] : constants) asTorchJitKeepsThem.emplace(name, value);
+    for (const auto& [name, value] : asTorchJitKeepsThem) addConstant(name, value);
   }
 
   std::string attributeType(const std::string& name) const {

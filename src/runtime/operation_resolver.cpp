@@ -1,6 +1,8 @@
 // Node -> Operation (see operation_resolver.h).
 #include "runtime/operation_resolver.h"
 
+#include <algorithm>
+
 #include <map>
 
 #include "ir/ir.h"
@@ -40,6 +42,11 @@ class TypeMatcher {
                types::isSubtypeOf(it->second, actual);
       }
       case TypeKind::Number:
+        if (const auto* union_ = actual->as<types::UnionType>()) {  // Union[complex, int]
+          const auto& members = union_->members();
+          return std::all_of(members.begin(), members.end(),
+                             [&](const TypePtr& member) { return accepts(formal, member); });
+        }
         return actual->kind() == TypeKind::Int || actual->kind() == TypeKind::Float ||
                actual->kind() == TypeKind::Complex || actual->kind() == TypeKind::Number ||
                actual->kind() == TypeKind::Bool;

@@ -8,6 +8,7 @@ Run: TSCRIPT_BIN=$PWD/build/bin/tscript PYTHONPATH=$PWD/python /usr/bin/python3 
          tests/python/test_archive_upgraders.py
 """
 import io
+import re
 import zipfile
 
 import pytest
@@ -210,3 +211,41 @@ def test_method_and_operator_divisions_are_upgraded_too(version):
         method, operator, by_int = expected[0][:3]
         assert method.tolist() == operator.tolist() == [3, -3, -2, 0]  # truncated
         assert by_int.tolist() == [3, -3, 2, 0] and by_int.dtype == torch.int64
+
+
+# What a loaded old archive prints: 1.13 inlines each upgrader in place of the call it upgrades
+# and folds the constants that leaves (an upgrader's `if steps is None` with steps a constant
+# takes one branch), so `.graph` shows no call of an upgrader and `.code` reads as plain code.
+
+def normalized_graph(graph):
+    """Graph text without source locations, values renamed in order of first appearance (the
+    two front ends name and number values differently; the data flow stays compared)."""
+    names = {}
+    text = re.sub(r" # .*", "", str(graph))
+    return re.sub(r"%[\w.]+", lambda m: names.setdefault(m.group(0), f"%v{len(names)}"), text)
+
+
+PRINTED_CASES = [("old_operators", archive_upgrader_models.OldOperators, version,
+                  without_steps if version < 8 else None) for version in (3, 4, 5, 7, 8, 9)]
+PRINTED_CASES += [(case, spec[0], version, spec[3]) for case, spec in CASES.items()
+                  for version in spec[1]]
+PRINTED_CASES += [("method_and_operator_divisions", archive_upgrader_models.EveryDivSpelling, 3,
+                   method_and_operator_spellings)]
+
+
+@pytest.mark.parametrize("case,model,version,edit", PRINTED_CASES,
+                         ids=[f"{case}-v{version}" for case, _, version, _ in PRINTED_CASES])
+def test_upgraded_calls_print_as_torch_jit_loads_them(case, model, version, edit):
+    old = with_version(jit_archive(model()), version, edit or (lambda code: code))
+    ours, reference = tscript.load(io.BytesIO(old)), torch.jit.load(io.BytesIO(old))
+    assert "__upgraders__" not in str(ours.graph)
+    assert normalized_graph(ours.graph) == normalized_graph(reference.graph)
+    assert ours.code == reference.code
+
+
+def test_an_upgraded_division_prints_inlined():
+    old = with_version(jit_archive(archive_upgrader_models.OldOperators()), 3, without_steps)
+    code = tscript.load(io.BytesIO(old)).code
+    assert "    _1 = torch.div(a, b)\n  else:\n    _2 = torch.div(a, b, rounding_mode=\"trunc\")" in code
+    # Folded: linspace's steps left out are the upgrader's 100, full's int fill a float.
+    assert "torch.linspace(0., 1., 100)" in code and "fill_value = float(n)" in code

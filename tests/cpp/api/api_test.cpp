@@ -222,6 +222,43 @@ TEST(ApiTest, ManyThreadsFirstCallsMixedMethods) {
   EXPECT_EQ(good.load(), kThreads * kRuns);
 }
 
+// Interface calls from many threads on one module: each prim::CallMethod site caches the last
+// (class -> code) it resolved (runtime/method_dispatch.cpp). In dispatching.pt one site meets
+// two classes in turn, so threads keep missing and refilling the same cache while others hit
+// it; the module-interface call (`impl`) is a steady hit. Meanwhile one thread loads and drops
+// other copies of the archive, whose method tables register and die, bumping the registry's
+// generation under the callers. `make test-tsan` runs this under ThreadSanitizer.
+TEST(ApiTest, ManyThreadsInterfaceCallsOneModule) {
+  tscript::Module m = tscript::load(fixture("dispatching.pt"));
+  std::vector<c10::IValue> inputs = inputsOf("dispatching");
+  at::Tensor expected = expectedOf("dispatching");
+  std::atomic<int> good{0};
+  std::atomic<bool> go{false};
+  std::atomic<int> callersLeft{0};
+  std::vector<std::thread> threads;
+  constexpr int kCallers = 6, kRuns = 40;
+  callersLeft = kCallers;
+  for (int t = 0; t < kCallers; ++t) {
+    threads.emplace_back([&] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kRuns; ++i) good += at::allclose(m.forward(inputs).toTensor(), expected);
+      --callersLeft;
+    });
+  }
+  int reloads = 0;
+  threads.emplace_back([&] {
+    while (!go.load()) std::this_thread::yield();
+    do {  // at least once, however fast the callers are
+      tscript::Module other = tscript::load(fixture("dispatching.pt"));
+      if (at::allclose(other.forward(inputs).toTensor(), expected)) ++reloads;
+    } while (callersLeft.load() > 0);
+  });
+  go = true;
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good.load(), kCallers * kRuns);
+  EXPECT_GE(reloads, 1);
+}
+
 TEST(ApiTest, BrokenArchivesGiveClearErrors) {
   std::string path = fixture("attributes.pt");
   std::string bytes = readFile(path);

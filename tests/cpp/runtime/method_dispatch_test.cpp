@@ -2,8 +2,12 @@
 // in the registry of method tables when the call runs.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "ir/parser.h"
 #include "runtime/code.h"
@@ -21,6 +25,7 @@ class TextMethodTable final : public MethodTable {
   TextMethodTable(std::map<std::string, std::string> methods, ir::NamedTypeHooks hooks)
       : methods_(std::move(methods)), hooks_(std::move(hooks)) {}
   const Code* methodCode(const std::string& name) override {
+    std::lock_guard<std::mutex> lock(mutex_);  // called from any thread (MethodTable's contract)
     ++requests;
     auto text = methods_.find(name);
     if (text == methods_.end()) return nullptr;
@@ -33,6 +38,7 @@ class TextMethodTable final : public MethodTable {
  private:
   std::map<std::string, std::string> methods_;
   ir::NamedTypeHooks hooks_;
+  std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Code>> codes_;
 };
 
@@ -125,6 +131,49 @@ TEST_F(MethodDispatchTest, UnknownClassesMissingMethodsAndDeadTablesAreErrors) {
   empty.reset();
   EXPECT_THROW(call(*use, objectOf("__torch__.AddK", 5), 3), ScriptError);
   unregisterMethodTable(classes_["__torch__.AddK"].get());
+}
+
+// One call site met by objects of two classes from many threads (each call a miss that refills
+// the site's cache, racing with hits of the others) while another thread keeps registering
+// fresh tables (bumping the generation every cached entry is checked against). Old tables are
+// kept alive: a table's owner must outlive calls running its code (method_dispatch.cpp).
+// `make test-tsan` runs this under ThreadSanitizer.
+TEST_F(MethodDispatchTest, ManyThreadsOneCallSiteTwoClassesWhileTablesChange) {
+  std::vector<std::shared_ptr<TextMethodTable>> tables{tableFor("__torch__.AddK", "aten::add"),
+                                                       tableFor("__torch__.Times", "aten::mul")};
+  registerMethodTable(classes_["__torch__.AddK"].get(), tables[0]);
+  registerMethodTable(classes_["__torch__.Times"].get(), tables[1]);
+  std::unique_ptr<Code> use = caller();
+  std::vector<Value> objects{objectOf("__torch__.AddK", 5), objectOf("__torch__.Times", 5)};
+  std::atomic<bool> go{false};
+  std::atomic<int> good{0}, callersLeft{0};
+  constexpr int kCallers = 4, kRuns = 500;
+  callersLeft = kCallers;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kCallers; ++t) {
+    threads.emplace_back([&, t] {
+      while (!go.load()) std::this_thread::yield();
+      for (int i = 0; i < kRuns; ++i) {
+        bool add = (t + i) % 2 == 0;
+        good += call(*use, objects[add ? 0 : 1], 3) == (add ? 8 : 15);
+      }
+      --callersLeft;
+    });
+  }
+  std::vector<std::shared_ptr<TextMethodTable>> replaced;  // kept alive, see above
+  threads.emplace_back([&] {
+    while (!go.load()) std::this_thread::yield();
+    while (callersLeft.load() > 0) {
+      replaced.push_back(tableFor("__torch__.Times", "aten::mul"));
+      registerMethodTable(classes_["__torch__.Times"].get(), replaced.back());
+      std::this_thread::yield();
+    }
+  });
+  go = true;
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(good.load(), kCallers * kRuns);
+  unregisterMethodTable(classes_["__torch__.AddK"].get());
+  unregisterMethodTable(classes_["__torch__.Times"].get());
 }
 
 }  // namespace
