@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`: the main job as far as tscript does it today. Grows with the project: today it
 # scripts a function from Python (graph, result, errors), scripts torchvision's resnet18
-# (code and a prediction), runs a resnet18 archive with the tscript command (no Python in
-# the process), compiles and runs TorchScript source, and runs the front end on real model
+# (code and a prediction) and saves it, runs that archive with the tscript command (no Python
+# in the process) and checks its prediction against eager's, runs torch.jit's archive too, compiles and runs TorchScript source, and runs the front end on real model
 # code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,7 +50,8 @@ PY
 
 echo
 echo "== tscript.script on torchvision's resnet18: its code, and a prediction against eager PyTorch"
-PYTHONPATH="python" $PYTHON - <<'PY'
+PYTHONPATH="python" $PYTHON - "$demo_dir" <<'PY'
+import sys
 import time
 import warnings
 warnings.simplefilter("ignore")
@@ -71,7 +72,23 @@ with torch.no_grad():
     ours, eager = scripted(image), model(image)
 print("tscript class:", ours.argmax().item(), " eager class:", eager.argmax().item(),
       " max difference:", (ours - eager).abs().max().item())
+# The main job: save it, then run the archive with no Python (next step).
+demo_dir = sys.argv[1]
+tscript.save(scripted, f"{demo_dir}/resnet18_tscript.pt")
+torch.save(image, f"{demo_dir}/image.pt")
+with open(f"{demo_dir}/eager_class.txt", "w") as f:
+    f.write(str(eager.argmax().item()))
 PY
+echo
+echo "== that archive (tscript.save) run by the tscript command, no Python in the process"
+"$TSCRIPT" run "$demo_dir/resnet18_tscript.pt" --input-file "$demo_dir/image.pt" | tee "$demo_dir/run.txt"
+run_class=$(grep -o 'argmax=[0-9]*' "$demo_dir/run.txt" | cut -d= -f2)
+eager_class=$(cat "$demo_dir/eager_class.txt")
+if [ "$run_class" != "$eager_class" ]; then
+  echo "demo: tscript run predicted class $run_class, eager PyTorch $eager_class" >&2
+  exit 1
+fi
+echo "tscript run class: $run_class  eager class: $eager_class"
 echo
 echo "== a resnet18 archive saved by torch.jit.save, run by the tscript command: no Python in the process"
 PYTHONPATH="python" $PYTHON - "$demo_dir/resnet18.pt" <<'PY'

@@ -284,6 +284,8 @@ int runModel(const std::vector<std::string>& args) {
     try {
       if (args[i] == "--method") method = next();
       else if (args[i] == "--input") inputs.push_back(next());
+      // The spelling: a torch.save file, the same as `--input FILE.pt`.
+      else if (args[i] == "--input-file") inputs.push_back(next());
       else if (args[i] == "--seed") seed = std::stoll(next());
       else if (args[i] == "--bench") bench = count("--bench");
       else if (args[i] == "--threads") threadCount = count("--threads");
@@ -455,7 +457,7 @@ int infoModel(const std::vector<std::string>& args) {
 }
 
 CommandRegistration runRegistration(
-    {"run", "run MODEL.pt [--method NAME] [--input 1x3x224x224[:dtype] | FILE.pt | VALUE]... [--seed N] [--values] [--bench N] [--threads N] [--library PATH]...",
+    {"run", "run MODEL.pt [--method NAME] [--input 1x3x224x224[:dtype] | FILE.pt | VALUE | --input-file FILE.pt]... [--seed N] [--values] [--bench N] [--threads N] [--library PATH]...",
      runModel});
 CommandRegistration infoRegistration({"info", "info MODEL.pt [--library PATH]...", infoModel});
 

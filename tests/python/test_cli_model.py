@@ -173,7 +173,7 @@ def test_run_calls_the_module_with_its_hooks_unless_a_method_is_named(tmp_path):
     assert module(x).tolist() == [111.0, 121.0]
     assert called.splitlines()[1].split() == ["111", "121"], called
     # As `m.forward(x)`: the method alone.
-    forward = run_cli("run", path, "--method", "forward", "--input", tmp_path / "x.pt", "--values").stdout
+    forward = run_cli("run", path, "--method", "forward", "--input-file", tmp_path / "x.pt", "--values").stdout
     assert module.forward(x).tolist() == [2.0, 3.0]
     assert forward.splitlines()[1].split() == ["2", "3"], forward
     threads = run_cli("run", path, "--input", "2x2", "--threads", "2", "--bench", "3").stdout
