@@ -323,7 +323,7 @@ SugaredValuePtr FunctionEmitter::emitSugared(const lang::Expr& expr) {
     case lang::ExprKind::YieldFrom:
       unsupported(expr.range, "generators (yield) are not supported in TorchScript", "build the values in a list and return it");
     case lang::ExprKind::Await:
-      unsupported(expr.range, "'await' is not supported in TorchScript", "TorchScript has no coroutines: use torch.jit.fork/wait for parallelism");
+      unsupported(expr.range, "'await' is not supported in TorchScript", "TorchScript has no coroutines");
     case lang::ExprKind::Starred:
       unsupported(expr.range, "starred expressions are not supported here in TorchScript");
     case lang::ExprKind::Slice:

@@ -181,7 +181,7 @@ class Parser {
       if (word == "class") return out.push_back(parseClassDef({}, first));
       if (word == "async") {
         fail(first, "'async' functions, loops and 'with' blocks are not supported "
-                    "(TorchScript has no coroutines; use torch.jit.fork/wait for parallelism)");
+                    "(TorchScript has no coroutines)");
       }
       if ((word == "match" || word == "case") && looksLikeMatchStatement()) {
         fail(first, "the 'match' statement is not supported; use 'if'/'elif' chains instead");
@@ -1059,8 +1059,7 @@ class Parser {
 
   ExprPtr parseAwaitPrimary() {
     if (isKeyword("await")) {
-      fail(peek(), "'await' is not supported (TorchScript has no coroutines; use "
-                   "torch.jit.fork/wait)");
+      fail(peek(), "'await' is not supported (TorchScript has no coroutines)");
     }
     return parsePrimary();
   }

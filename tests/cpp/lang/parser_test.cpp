@@ -205,7 +205,7 @@ TEST(Diagnostics, InvalidAssignmentTargets) {
 TEST(Diagnostics, UnsupportedAsyncAwaitAndMatch) {
   EXPECT_EQ(errorOf("async def f():\n    pass\n"),
             "t.py:1:0: error: 'async' functions, loops and 'with' blocks are not supported "
-            "(TorchScript has no coroutines; use torch.jit.fork/wait for parallelism)\n"
+            "(TorchScript has no coroutines)\n"
             "async def f():\n"
             "^~~~~\n");
   EXPECT_NE(errorOf("def f():\n    await g()\n").find("t.py:2:4: error: 'await' is not supported"),
